@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module layout and dependency direction: see docs/architecture.md.
+// LAPQMath ← LAPQKernels ← LAPQEngine ← (LAPQCalibration ← LAPQCluster) ← executables.
+let package = Package(
+    name: "lapq",
+    products: [
+        .executable(name: "lapq-coord", targets: ["lapq-coord"]),
+        .library(name: "LAPQMath", targets: ["LAPQMath"]),
+        .library(name: "LAPQEngine", targets: ["LAPQEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        .target(
+            name: "LAPQMath",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+        ),
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        .target(name: "LAPQKernels", dependencies: ["LAPQMath", "CDNNL"]),
+        .target(
+            name: "LAPQEngine",
+            dependencies: [
+                "LAPQMath",
+                "LAPQKernels",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .executableTarget(
+            name: "lapq-coord",
+            dependencies: [
+                "LAPQMath",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "LAPQMathTests",
+            dependencies: ["LAPQMath"],
+            resources: [.copy("Goldens")]
+        ),
+        .testTarget(name: "LAPQKernelsTests", dependencies: ["LAPQKernels"]),
+        .testTarget(name: "LAPQEngineTests", dependencies: ["LAPQEngine"], resources: [.copy("Fixtures")]),
+    ]
+)

@@ -1,0 +1,259 @@
+"""Model definitions for make-fixtures.py: small random-weight networks built with onnx.helper.
+
+Each builder takes a seeded numpy Generator and returns (graph, opset, input_shape, extras);
+extras are merged into the fixture's index entry. Node names are "<Op>_<k>", counted per op.
+"""
+import math
+
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper
+
+
+class Net:
+    """Accumulates nodes and initializers; every helper returns the name of its output."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.nodes = []
+        self.initializers = []
+        self.counts = {}
+
+    def fresh(self, op):
+        index = self.counts.get(op, 0)
+        self.counts[op] = index + 1
+        return f"{op}_{index}"
+
+    def const(self, base, array):
+        name = f"{base}_{len(self.initializers)}"
+        self.initializers.append(numpy_helper.from_array(np.asarray(array), name))
+        return name
+
+    def random(self, base, shape, fan_in=None):
+        fan_in = fan_in or int(np.prod(shape[1:])) or 1
+        values = self.rng.standard_normal(shape) * math.sqrt(2.0 / fan_in)
+        return self.const(base, values.astype(np.float32))
+
+    def node(self, op, inputs, outputs=1, **attributes):
+        name = self.fresh(op)
+        names = [f"{name}_out{k}" if k else f"{name}_out" for k in range(outputs)]
+        self.nodes.append(helper.make_node(op, inputs, names, name=name, **attributes))
+        return names[0] if outputs == 1 else names
+
+    def conv(self, x, cin, cout, kernel=3, stride=1, pad=None, group=1, bias=True, **attributes):
+        weight = self.random("W", (cout, cin // group, kernel, kernel))
+        inputs = [x, weight]
+        if bias:
+            inputs.append(self.const("B", (self.rng.standard_normal(cout) * 0.1).astype(np.float32)))
+        if pad is None and "auto_pad" not in attributes:
+            pad = kernel // 2
+        if pad is not None:
+            attributes["pads"] = [pad] * 4 if isinstance(pad, int) else pad
+        return self.node("Conv", inputs, kernel_shape=[kernel, kernel], strides=[stride, stride],
+                         group=group, **attributes)
+
+    def bn(self, x, channels):
+        gamma = self.const("gamma", self.rng.uniform(0.5, 1.5, channels).astype(np.float32))
+        beta = self.const("beta", (self.rng.standard_normal(channels) * 0.1).astype(np.float32))
+        mean = self.const("mean", (self.rng.standard_normal(channels) * 0.1).astype(np.float32))
+        var = self.const("var", self.rng.uniform(0.5, 2.0, channels).astype(np.float32))
+        return self.node("BatchNormalization", [x, gamma, beta, mean, var], epsilon=1e-5)
+
+    def conv_bn(self, x, cin, cout, **kwargs):
+        return self.bn(self.conv(x, cin, cout, bias=False, **kwargs), cout)
+
+    def gemm(self, x, cin, cout, **attributes):
+        weight = self.random("W", (cout, cin) if attributes.get("transB") else (cin, cout), fan_in=cin)
+        bias = self.const("B", (self.rng.standard_normal(cout) * 0.1).astype(np.float32))
+        return self.node("Gemm", [x, weight, bias], **attributes)
+
+    def head(self, x, channels, classes=10):
+        pooled = self.node("GlobalAveragePool", [x])
+        return self.gemm(self.node("Flatten", [pooled], axis=1), channels, classes, transB=1)
+
+    def graph(self, name, input_shape, outputs):
+        data = helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", *input_shape[1:]])
+        results = [helper.make_tensor_value_info(o, TensorProto.FLOAT, None) for o in outputs]
+        return helper.make_graph(self.nodes, name, [data], results, initializer=self.initializers)
+
+
+class Spec:
+    def __init__(self, name, build):
+        self.name = name
+        self.build = build
+
+
+def resnet(rng):
+    """conv-BN-relu stem, one identity block, one stride-2 block with a 1×1 downsample."""
+    net, shape = Net(rng), (2, 3, 16, 16)
+    x = net.node("Relu", [net.conv_bn("input", 3, 8)])
+    y = net.node("Relu", [net.conv_bn(x, 8, 8)])
+    x = net.node("Relu", [net.node("Add", [net.conv_bn(y, 8, 8), x])])
+    y = net.node("Relu", [net.conv_bn(x, 8, 16, stride=2)])
+    shortcut = net.conv_bn(x, 8, 16, kernel=1, stride=2, pad=0)
+    x = net.node("Relu", [net.node("Add", [net.conv_bn(y, 16, 16), shortcut])])
+    return net.graph("resnet", shape, [net.head(x, 16)]), 13, shape, {}
+
+
+def mobilenet_v2(rng):
+    """Stem, an inverted residual (expand, depthwise, linear project, Add), a stride-2 one.
+    ReLU6 is Clip with bounds from Constant nodes in the first block, initializers after."""
+    net, shape = Net(rng), (2, 3, 16, 16)
+    low = net.node("Constant", [], value=numpy_helper.from_array(np.array(0, np.float32)))
+    high = net.node("Constant", [], value_float=6.0)
+    relu6 = lambda t: net.node("Clip", [t, low, high])
+    x = relu6(net.conv_bn("input", 3, 8, stride=2))
+    y = relu6(net.conv_bn(x, 8, 16, kernel=1, pad=0))
+    y = relu6(net.conv_bn(y, 16, 16, group=16))
+    x = net.node("Add", [x, net.conv_bn(y, 16, 8, kernel=1, pad=0)])
+    low, high = net.const("zero", np.array(0, np.float32)), net.const("six", np.array(6, np.float32))
+    y = relu6(net.conv_bn(x, 8, 24, kernel=1, pad=0))
+    y = relu6(net.conv_bn(y, 24, 24, stride=2, group=24))
+    x = net.conv_bn(y, 24, 16, kernel=1, pad=0)
+    return net.graph("mobilenet_v2", shape, [net.head(x, 16)]), 13, shape, {}
+
+
+def vgg(rng):
+    """conv-relu ×2, MaxPool, conv-relu, MaxPool, Dropout, Reshape(0, −1), MatMul+Add, Relu,
+    Identity, Gemm."""
+    net, shape = Net(rng), (2, 3, 16, 16)
+    x = net.node("Relu", [net.conv("input", 3, 8)])
+    x = net.node("Relu", [net.conv(x, 8, 8)])
+    x = net.node("MaxPool", [x], kernel_shape=[2, 2], strides=[2, 2])
+    x = net.node("Relu", [net.conv(x, 8, 16)])
+    x = net.node("MaxPool", [x], kernel_shape=[2, 2], strides=[2, 2])
+    x = net.node("Dropout", [x])
+    x = net.node("Reshape", [x, net.const("shape", np.array([0, -1], np.int64))])
+    x = net.node("MatMul", [x, net.random("W", (256, 32), fan_in=256)])
+    x = net.node("Add", [x, net.const("B", (rng.standard_normal(32) * 0.1).astype(np.float32))])
+    x = net.node("Identity", [net.node("Relu", [x])])
+    return net.graph("vgg", shape, [net.gemm(x, 32, 10, transB=1)]), 13, shape, {}
+
+
+def inception(rng):
+    """Stem, then four parallel branches (1×1; 1×1→3×3; MaxPool→1×1; AveragePool with
+    count_include_pad 0 and 1) concatenated on channels, then a classifier."""
+    net, shape = Net(rng), (2, 3, 16, 16)
+    x = net.node("Relu", [net.conv("input", 3, 8)])
+    a = net.node("Relu", [net.conv(x, 8, 4, kernel=1, pad=0)])
+    b = net.node("Relu", [net.conv(net.node("Relu", [net.conv(x, 8, 4, kernel=1, pad=0)]), 4, 6)])
+    c = net.node("MaxPool", [x], kernel_shape=[3, 3], strides=[1, 1], pads=[1, 1, 1, 1])
+    c = net.node("Relu", [net.conv(c, 8, 4, kernel=1, pad=0)])
+    d = net.node("AveragePool", [x], kernel_shape=[3, 3], strides=[1, 1], pads=[1, 1, 1, 1], count_include_pad=0)
+    d = net.conv(d, 8, 4, kernel=1, pad=0)
+    e = net.node("AveragePool", [x], kernel_shape=[3, 3], strides=[1, 1], pads=[1, 1, 1, 1], count_include_pad=1)
+    e = net.conv(e, 8, 4, kernel=1, pad=0)
+    x = net.node("Concat", [a, b, c, d, e], axis=1)
+    return net.graph("inception", shape, [net.head(x, 22)]), 13, shape, {}
+
+
+def single(op, shape=(2, 3, 8, 8), opset=13, **attributes):
+    def build(rng):
+        net = Net(rng)
+        return net.graph(op.lower(), shape, [net.node(op, ["input"], **attributes)]), opset, shape, {}
+    return build
+
+
+def softmax_legacy(rng):
+    """Opset 11 Softmax with the default axis (1) after a Gemm: the classifier case."""
+    net, shape = Net(rng), (2, 12)
+    return net.graph("softmax_legacy", shape, [net.node("Softmax", [net.gemm("input", 12, 5)])]), 11, shape, {}
+
+
+def mul_broadcast(rng):
+    net, shape = Net(rng), (2, 3, 8, 8)
+    x = net.node("Mul", ["input", net.random("scale", (1, 3, 1, 1))])
+    return net.graph("mul_broadcast", shape, [net.node("Add", [x, net.random("shift", (3, 1, 1))])]), 13, shape, {}
+
+
+def same_upper(rng):
+    """Stride-2 Conv with SAME_UPPER (pads resolve to 0 before, 1 after) and a 2×2 MaxPool with
+    SAME_LOWER (1 before, 0 after)."""
+    net, shape = Net(rng), (2, 3, 16, 16)
+    x = net.conv("input", 3, 4, stride=2, auto_pad="SAME_UPPER")
+    x = net.node("MaxPool", [x], kernel_shape=[2, 2], strides=[1, 1], auto_pad="SAME_LOWER")
+    return net.graph("same_upper", shape, [x]), 13, shape, {}
+
+
+def dilated(rng):
+    net, shape = Net(rng), (2, 3, 16, 16)
+    return net.graph("dilated", shape, [net.conv("input", 3, 4, pad=2, dilations=[2, 2])]), 13, shape, {}
+
+
+def asymmetric_pads(rng):
+    """Conv with pads [top 0, left 1, bottom 2, right 1]; MaxPool 3×3/2 in ceil mode."""
+    net, shape = Net(rng), (2, 3, 15, 15)
+    x = net.conv("input", 3, 4, pad=[0, 1, 2, 1])
+    x = net.node("MaxPool", [x], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1)
+    return net.graph("asymmetric_pads", shape, [x]), 13, shape, {}
+
+
+def pass_through(rng):
+    """Identity before and after a Conv, Dropout (with its mask unused) between Conv and Relu."""
+    net, shape = Net(rng), (2, 3, 8, 8)
+    x = net.conv(net.node("Identity", ["input"]), 3, 4)
+    x, _ = net.node("Dropout", [x], outputs=2)
+    x = net.node("Identity", [net.node("Relu", [x])])
+    return net.graph("pass_through", shape, [x]), 13, shape, {}
+
+
+def unfolded_batchnorm(rng):
+    """BatchNormalization that cannot be folded: on the graph input, and after a Conv whose
+    output is also read by a Relu. Both become scale+shift nodes."""
+    net, shape = Net(rng), (2, 3, 8, 8)
+    x = net.bn("input", 3)
+    conv = net.conv(x, 3, 4)
+    x = net.node("Add", [net.bn(conv, 4), net.node("Relu", [conv])])
+    return net.graph("unfolded_batchnorm", shape, [x]), 13, shape, {"scaleShiftCount": 2}
+
+
+def clip_legacy(rng):
+    """Opset 10: Clip bounds as attributes; AveragePool with pads counting the padding."""
+    net, shape = Net(rng), (2, 3, 8, 8)
+    x = net.node("Clip", [net.conv("input", 3, 4)], min=0.0, max=6.0)
+    x = net.node("AveragePool", [x], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1], count_include_pad=1)
+    return net.graph("clip_legacy", shape, [x]), 10, shape, {}
+
+
+def gemm_scaled(rng):
+    """Gemm with alpha, beta and a C broadcast from (1, N)."""
+    net, shape = Net(rng), (2, 3, 4, 4)
+    x = net.node("Flatten", ["input"], axis=1)
+    bias = net.const("C", (rng.standard_normal((1, 6))).astype(np.float32))
+    x = net.node("Gemm", [x, net.random("W", (48, 6), fan_in=48), bias], alpha=0.5, beta=2.0)
+    return net.graph("gemm_scaled", shape, [x]), 13, shape, {}
+
+
+def external_data(rng):
+    """conv-BN-relu whose initializers live in a separate .weights file."""
+    net, shape = Net(rng), (2, 3, 8, 8)
+    x = net.node("Relu", [net.conv_bn("input", 3, 8)])
+    return net.graph("external_data", shape, [x]), 13, shape, {"external_data": True}
+
+
+def unsupported_op(rng):
+    net, shape = Net(rng), (2, 3, 8, 8)
+    x = net.node("HardSwish", [net.conv("input", 3, 4)])
+    return (net.graph("unsupported_op", shape, [x]), 14, shape,
+            {"expectedError": {"node": "HardSwish_0", "op": "HardSwish"}})
+
+
+MODELS = [
+    Spec("resnet", resnet),
+    Spec("mobilenet_v2", mobilenet_v2),
+    Spec("vgg", vgg),
+    Spec("inception", inception),
+    Spec("leaky_relu", single("LeakyRelu", alpha=0.2)),
+    Spec("sigmoid", single("Sigmoid")),
+    Spec("softmax", single("Softmax", shape=(2, 4, 3, 3), axis=1)),
+    Spec("softmax_legacy", softmax_legacy),
+    Spec("mul_broadcast", mul_broadcast),
+    Spec("same_upper", same_upper),
+    Spec("dilated", dilated),
+    Spec("asymmetric_pads", asymmetric_pads),
+    Spec("pass_through", pass_through),
+    Spec("unfolded_batchnorm", unfolded_batchnorm),
+    Spec("clip_legacy", clip_legacy),
+    Spec("gemm_scaled", gemm_scaled),
+    Spec("external_data", external_data),
+    Spec("unsupported_op", unsupported_op),
+]

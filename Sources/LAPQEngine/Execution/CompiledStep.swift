@@ -1,0 +1,52 @@
+import LAPQKernels
+
+/// The constant weight operand of a layer as lapq quantizes it: the ONNX tensor (what a QDQ
+/// model quantizes) and how it becomes the primitive's weight (e.g. Gemm's alpha·Bᵀ).
+struct WeightOperand {
+    /// The weight as stored in the model.
+    let original: Tensor
+    /// Maps the (fake-quantized) model weight to the primitive's weight layout and scale.
+    let toPrimitive: (Tensor) -> Tensor
+}
+
+/// How one node runs in a compiled program.
+enum StepKernel {
+    /// oneDNN convolution, possibly with a fused activation (the activation's node is `.alias`).
+    case convolution(Conv2DPrimitive, WeightOperand)
+    /// oneDNN inner product: Gemm, or MatMul by a constant 2-D matrix.
+    case innerProduct(InnerProductPrimitive, WeightOperand)
+    /// oneDNN max / average pooling, also global average pooling.
+    case pooling(Pool2DPrimitive)
+    /// An activation that maps 0 to 0, run on the library's storage in Swift.
+    case elementwise(ElementwiseActivation)
+    /// Sum of two tensors of the same shape and layout, on the storage.
+    case add
+    /// Computed by the producer (a fused activation): the output is input 0.
+    case alias
+    /// Anything else: plain NCHW through the naive kernels.
+    case plain
+}
+
+/// Activations that map 0 to 0, so they can run on blocked storage with zero padding.
+enum ElementwiseActivation {
+    case relu
+    case clip(lower: Float, upper: Float)
+
+    func apply(_ storage: UnsafeMutableBufferPointer<Float>) {
+        switch self {
+        case .relu: reluFast(storage, UnsafeBufferPointer(storage))
+        case let .clip(lower, upper): clipFast(storage, UnsafeBufferPointer(storage), lower: lower, upper: upper)
+        }
+    }
+}
+
+/// One node of a program compiled for a batch size: its kernel and its tensors as indices.
+struct CompiledStep {
+    let node: Node
+    let kernel: StepKernel
+    /// Tensor ids of the node's inputs (graph input and node outputs; initializers are -1).
+    let inputs: [Int]
+    let output: Int
+    /// Multiply-accumulates of the node (Conv, Gemm, MatMul), for the reuse statistics.
+    let multiplyAccumulates: Int
+}

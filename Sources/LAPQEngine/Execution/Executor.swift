@@ -1,0 +1,159 @@
+import LAPQKernels
+import LAPQMath
+
+/// Runs a graph fast: oneDNN primitives in the library's layouts, fake-quantization of the
+/// plan's points with the current step sizes, and optional prefix reuse across evaluations of
+/// the same batch. `ReferenceExecutor` is its slow twin. See docs/engine.md.
+///
+/// Not thread-safe: one executor serves one thread of control at a time (run several for
+/// several shards in parallel). Results are deterministic for a fixed thread count.
+public final class Executor {
+    public struct Options: Sendable {
+        /// oneDNN threads; nil uses OMP_NUM_THREADS or the number of cores.
+        public var threads: Int?
+        /// Memory the prefix snapshots may hold; 0 disables prefix reuse.
+        public var prefixCacheBytes: Int
+        public init(threads: Int? = nil, prefixCacheBytes: Int = 0) {
+            self.threads = threads
+            self.prefixCacheBytes = prefixCacheBytes
+        }
+    }
+
+    /// Work done and skipped, in multiply-accumulates of Conv/Gemm/MatMul.
+    public struct ReuseStatistics: Sendable, Equatable {
+        public var computedMACs = 0
+        public var skippedMACs = 0
+        /// The fraction of the work that prefix reuse saved.
+        public var savedFraction: Double {
+            computedMACs + skippedMACs == 0 ? 0 : Double(skippedMACs) / Double(computedMACs + skippedMACs)
+        }
+    }
+
+    public let graph: Graph
+    public let plan: QuantizationPlan
+    public private(set) var reuseStatistics = ReuseStatistics()
+    let context: DNNLContext
+    var binding: QuantizationBinding
+    private var programs: [Int: CompiledProgram] = [:]
+    private var snapshots: PrefixSnapshotStore
+    /// The earliest position among the points changed by the last `setStepSizes`.
+    private var firstChangedPosition = 0
+    /// For each activation point: whether every reader of its tensor reads it quantized.
+    private let exclusiveActivation: [Bool]
+    /// Fake-quantized weights for plain-kernel nodes, by point.
+    var plainWeights: [Int: Tensor] = [:]
+
+    public init(graph: Graph, plan: QuantizationPlan, options: Options = Options()) throws {
+        self.graph = graph
+        self.plan = plan
+        self.binding = try QuantizationBinding(plan: plan, graph: graph)
+        self.context = try DNNLContext(threadCount: options.threads)
+        self.snapshots = PrefixSnapshotStore(budgetBytes: options.prefixCacheBytes)
+        self.exclusiveActivation = plan.points.map { point in
+            point.kind == .activation && !graph.outputs.contains(point.tensor)
+                && graph.consumers(of: point.tensor).count == point.consumers.count
+        }
+    }
+
+    /// oneDNN's thread count for this executor.
+    public var threadCount: Int { context.threadCount }
+
+    /// Applies one Δ per plan point (nil: float). Only the weights whose Δ changed are
+    /// re-quantized and handed to their primitives.
+    public func setStepSizes(_ stepSizes: [Double]?) throws {
+        let changed = try binding.setStepSizes(stepSizes)
+        firstChangedPosition = changed.map { plan.points[$0].position }.min() ?? Int.max
+        let changedWeights = Set(changed.filter { plan.points[$0].kind == .weight })
+        guard !changedWeights.isEmpty else { return }
+        for program in programs.values { try requantizeWeights(program, changedWeights) }
+        for point in changedWeights { plainWeights[point] = nil }
+    }
+
+    /// The graph's first output for `input`; `cacheKey` names the batch for prefix reuse
+    /// (nil: no reuse). `observer` sees each activation point's float value (disables reuse).
+    public func run(_ input: Tensor, cacheKey: AnyHashable? = nil, observer: ActivationObserver? = nil) throws -> Tensor {
+        guard input.rank >= 1, input.shape == graph.input.shape(batchSize: input.shape[0]) else {
+            throw ExecutionError.inputShape(expected: graph.input.shape(batchSize: input.shape.first ?? 1), got: input.shape)
+        }
+        let program = try program(batchSize: input.shape[0])
+        var run = try ForwardRun(executor: self, program: program, observer: observer)
+        let key = observer == nil ? cacheKey : nil
+        let resume = key.flatMap { usableSnapshot(for: $0, program: program) }
+        let start = resume?.position ?? 0
+        let snapshotAt = key != nil && firstChangedPosition > start && firstChangedPosition < program.steps.count
+            ? firstChangedPosition : nil
+        if let resume { run.load(resume) } else { try run.loadInput(input) }
+        for index in start..<program.steps.count {
+            if index == snapshotAt, let key {
+                snapshots.store(run.snapshot(at: index, stepSizes: currentStepSizes), for: key)
+            }
+            try run.execute(index)
+        }
+        let skipped = program.steps[..<start].reduce(0) { $0 + $1.multiplyAccumulates }
+        reuseStatistics.skippedMACs += skipped
+        reuseStatistics.computedMACs += program.steps.reduce(0) { $0 + $1.multiplyAccumulates } - skipped
+        return try run.output()
+    }
+
+    /// Scores a batch: Σ cross-entropy, Σ top-1 and count in Float64.
+    public func evaluate(_ input: Tensor, labels: [Int], cacheKey: AnyHashable? = nil) throws -> BatchScore {
+        let logits = try run(input, cacheKey: cacheKey)
+        return try BatchScore(logits: logits, labels: labels, logitsAreProbabilities: endsInSoftmax)
+    }
+
+    /// Drops every prefix snapshot (e.g. when the data a cache key named has changed).
+    public func clearPrefixCache() { snapshots.removeAll() }
+
+    /// Whether the graph's output is a Softmax (its values are probabilities, not logits).
+    public var endsInSoftmax: Bool {
+        if case .softmax = graph.producer(of: graph.outputs[0])?.op { return true }
+        return false
+    }
+
+    var currentStepSizes: [Float] { binding.quantizers?.map(\.stepSize) ?? [] }
+
+    /// Whether an activation point's quantized value may overwrite its float value.
+    func isExclusive(point: Int) -> Bool { exclusiveActivation[point] }
+
+    private func program(batchSize: Int) throws -> CompiledProgram {
+        if let program = programs[batchSize] { return program }
+        let program = try CompiledProgram(graph: graph, batchSize: batchSize, context: context)
+        try requantizeWeights(program, Set(plan.points.indices.filter { plan.points[$0].kind == .weight }))
+        programs[batchSize] = program
+        return program
+    }
+
+    /// A snapshot of this batch that the current step sizes allow resuming from.
+    private func usableSnapshot(for key: AnyHashable, program: CompiledProgram) -> PrefixSnapshot? {
+        guard let snapshot = snapshots.snapshot(for: key), snapshot.position < program.steps.count else { return nil }
+        let current = currentStepSizes
+        let unchanged = snapshot.stepSizes.count == current.count && plan.points.indices.allSatisfy { point in
+            plan.points[point].position >= snapshot.position || snapshot.stepSizes[point] == current[point]
+        }
+        return unchanged ? snapshot : nil
+    }
+
+    /// Hands the (fake-quantized) weights of `points` to the primitives that use them.
+    private func requantizeWeights(_ program: CompiledProgram, _ points: Set<Int>) throws {
+        for (index, step) in program.steps.enumerated() {
+            guard let point = binding.weightPoint[index], points.contains(point) else { continue }
+            let quantizer = binding.weightQuantizer(node: index)
+            try running(step.node) {
+                switch step.kernel {
+                case .convolution(let primitive, let weight):
+                    try primitive.replaceWeights(weight.toPrimitive(fakeQuantized(weight.original, quantizer)))
+                case .innerProduct(let primitive, let weight):
+                    try primitive.replaceWeights(weight.toPrimitive(fakeQuantized(weight.original, quantizer)))
+                default:
+                    break
+                }
+            }
+        }
+    }
+}
+
+/// `tensor` fake-quantized by `quantizer`, or unchanged when there is none (float).
+func fakeQuantized(_ tensor: Tensor, _ quantizer: UniformQuantizer?) -> Tensor {
+    guard let quantizer else { return tensor }
+    return Tensor(shape: tensor.shape, data: quantizer.fakeQuantized(tensor.data))
+}

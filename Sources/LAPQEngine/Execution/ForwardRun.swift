@@ -1,0 +1,160 @@
+import LAPQKernels
+import LAPQMath
+
+/// The state of one forward pass of a compiled program: the live values by tensor id, which of
+/// them this pass may overwrite, and the quantized activations made so far.
+struct ForwardRun {
+    let executor: Executor
+    let program: CompiledProgram
+    let observer: ActivationObserver?
+    private var values: [DNNLTensor?]
+    /// Whether this pass created the value (so it may be changed in place); values restored
+    /// from a snapshot, or held by one, are shared and copied before any change.
+    private var owned: [Bool]
+    private var quantizedActivations: [Int: DNNLTensor] = [:]
+
+    init(executor: Executor, program: CompiledProgram, observer: ActivationObserver?) throws {
+        self.executor = executor
+        self.program = program
+        self.observer = observer
+        values = Array(repeating: nil, count: program.tensorCount)
+        owned = Array(repeating: false, count: program.tensorCount)
+    }
+
+    mutating func loadInput(_ input: Tensor) throws {
+        values[program.inputID] = try DNNLTensor(input, context: executor.context)
+        owned[program.inputID] = true
+    }
+
+    mutating func load(_ snapshot: PrefixSnapshot) {
+        for (id, value) in snapshot.values { values[id] = value }
+    }
+
+    /// Captures every live value; they become shared, so later steps copy before changing them.
+    mutating func snapshot(at position: Int, stepSizes: [Float]) -> PrefixSnapshot {
+        var live: [Int: DNNLTensor] = [:]
+        var bytes = 0
+        for (id, value) in values.enumerated() {
+            guard let value else { continue }
+            live[id] = value
+            owned[id] = false
+            bytes += value.storageCount * MemoryLayout<Float>.stride
+        }
+        return PrefixSnapshot(position: position, stepSizes: stepSizes, values: live, byteCount: bytes)
+    }
+
+    func output() throws -> Tensor {
+        guard let value = values[program.outputID] else {
+            throw ExecutionError.kernel(node: "output", message: "the graph output was not computed")
+        }
+        return try value.toTensor()
+    }
+
+    /// Runs step `index`, then releases the values no later step reads.
+    mutating func execute(_ index: Int) throws {
+        let step = program.steps[index]
+        let result = try running(step.node) { try self.compute(index, step) }
+        values[step.output] = result.value
+        owned[step.output] = result.owned
+        for id in step.inputs where id >= 0 && program.lastUse[id] == index && id != step.output {
+            values[id] = nil
+        }
+    }
+
+    private mutating func compute(_ index: Int, _ step: CompiledStep) throws -> (value: DNNLTensor, owned: Bool) {
+        switch step.kernel {
+        case .convolution(let primitive, _):
+            let destination = try primitive.makeDestination()
+            try primitive.execute(try activation(index, step), into: destination)
+            return (destination, true)
+        case .innerProduct(let primitive, _):
+            let destination = try primitive.makeDestination()
+            try primitive.execute(try activation(index, step), into: destination)
+            return (destination, true)
+        case .pooling(let primitive):
+            let source = try activation(index, step)
+            let destination = try primitive.makeDestination(for: source)
+            try primitive.execute(source, into: destination)
+            return (destination, true)
+        case .elementwise(let activation):
+            let target = try writable(step.inputs[0], at: index)
+            target.withUnsafeMutableStorage { activation.apply($0) }
+            return (target, true)
+        case .add:
+            return try add(index, step)
+        case .alias:
+            return (try value(step.inputs[0]), owned[step.inputs[0]])
+        case .plain:
+            return (try DNNLTensor(try plain(index, step), context: executor.context), true)
+        }
+    }
+
+    /// Sum on the storage when both operands share a layout; otherwise through plain tensors.
+    private mutating func add(_ index: Int, _ step: CompiledStep) throws -> (value: DNNLTensor, owned: Bool) {
+        let (left, right) = (try value(step.inputs[0]), try value(step.inputs[1]))
+        guard left.hasSameLayout(as: right) else {
+            return (try DNNLTensor(try plain(index, step), context: executor.context), true)
+        }
+        let target = try writable(step.inputs[0], at: index)
+        right.withUnsafeMutableStorage { addend in
+            target.withUnsafeMutableStorage { sum in addFast(sum, UnsafeBufferPointer(sum), UnsafeBufferPointer(addend)) }
+        }
+        return (target, true)
+    }
+
+    /// The node's operands as plain tensors (quantized where the plan says) through the naive kernels.
+    private mutating func plain(_ index: Int, _ step: CompiledStep) throws -> Tensor {
+        var operands: [Tensor] = []
+        for (operand, id) in step.inputs.enumerated() {
+            if operand == 0, id >= 0 {
+                operands.append(try activation(index, step).toTensor())
+            } else if id >= 0 {
+                operands.append(try value(id).toTensor())
+            } else {
+                operands.append(constant(step.node, operand, node: index))
+            }
+        }
+        return try ReferenceExecutor.evaluate(step.node, operands)
+    }
+
+    /// A constant operand; a quantized weight is fake-quantized once per step vector.
+    private func constant(_ node: Node, _ operand: Int, node index: Int) -> Tensor {
+        let tensor = executor.graph.initializers[node.inputs[operand]] ?? Tensor(shape: [0])
+        guard operand == 1, let point = executor.binding.weightPoint[index] else { return tensor }
+        if let cached = executor.plainWeights[point] { return cached }
+        let quantized = fakeQuantized(tensor, executor.binding.weightQuantizer(node: index))
+        executor.plainWeights[point] = quantized
+        return quantized
+    }
+
+    /// Operand 0 of a step as the node reads it: fake-quantized when it is a quantization
+    /// point's tensor and this node is one of the point's consumers.
+    private mutating func activation(_ index: Int, _ step: CompiledStep) throws -> DNNLTensor {
+        let id = step.inputs[0]
+        guard let point = executor.binding.activationPoint[index] else { return try value(id) }
+        if let quantized = quantizedActivations[point] { return quantized }
+        if let observer { observer(point, try value(id).toTensor()) }
+        guard let quantizer = executor.binding.activationQuantizer(node: index) else {
+            quantizedActivations[point] = try value(id)
+            return try value(id)
+        }
+        let target = executor.isExclusive(point: point) && owned[id] ? try value(id) : try value(id).copy()
+        target.withUnsafeMutableStorage { quantizer.fakeQuantize($0) }
+        quantizedActivations[point] = target
+        return target
+    }
+
+    /// The value of `id`, to be changed in place by step `index`: itself when this pass owns it
+    /// and no later step reads it, else a copy.
+    private mutating func writable(_ id: Int, at index: Int) throws -> DNNLTensor {
+        let current = try value(id)
+        return owned[id] && program.lastUse[id] == index ? current : try current.copy()
+    }
+
+    private func value(_ id: Int) throws -> DNNLTensor {
+        guard id >= 0, let value = values[id] else {
+            throw ExecutionError.kernel(node: "tensor #\(id)", message: "read before it was computed")
+        }
+        return value
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// Builds a `Graph` from a GraphProto: the steps of `ONNXImporter` after parsing.
+struct GraphBuilder {
+    let file: String
+    let opset: Int
+    let decoder: TensorDecoder
+
+    func build(_ proto: Onnx_GraphProto) throws -> Graph {
+        var constants: [String: StoredTensor] = [:]
+        for initializer in proto.initializer {
+            constants[initializer.name] = try decoder.decode(initializer)
+        }
+        let input = try graphInput(proto, constants: constants)
+        var translated: [TranslatedNode] = []
+        for (index, nodeProto) in proto.node.enumerated() {
+            let name = nodeProto.name.isEmpty ? "\(nodeProto.opType)_\(index)" : nodeProto.name
+            let translator = NodeTranslator(file: file, opset: opset, constants: constants, decoder: decoder)
+            let item = try translator.translate(nodeProto, name: name)
+            if case .constant(let output, let value) = item {
+                constants[output] = value
+            } else {
+                translated.append(item)
+            }
+        }
+        let floats = constants.compactMapValues { stored -> Tensor? in
+            if case .float(let tensor) = stored { return tensor }
+            return nil
+        }
+        let taken = Set(constants.keys).union([input.name]).union(proto.node.flatMap(\.output))
+        var rewriter = ImportRewriter(file: file, initializers: floats,
+                                      outputs: proto.output.map(\.name), takenNames: taken)
+        try rewriter.rewrite(translated)
+        do {
+            let graph = try Graph(input: input, initializers: rewriter.initializers,
+                                  nodes: rewriter.nodes, outputs: rewriter.outputs)
+            try checkLegacySoftmax(graph)
+            return try graph.canonicalized()
+        } catch let error as GraphError {
+            throw ONNXImportError.invalidGraph(file: file, error)
+        }
+    }
+
+    /// The one graph input that is not an initializer (old exporters list weights as inputs).
+    /// Its first dimension is the batch, whether the file fixes it or names it.
+    private func graphInput(_ proto: Onnx_GraphProto, constants: [String: StoredTensor]) throws -> GraphInput {
+        let data = proto.input.filter { constants[$0.name] == nil }
+        guard let input = data.first else { throw ONNXImportError.noGraphInput(file: file) }
+        guard data.count == 1 else {
+            throw ONNXImportError.multipleGraphInputs(file: file, inputs: data.map(\.name))
+        }
+        let elementType = input.type.tensorType.elemType
+        guard input.type.tensorType.hasElemType, elementType == Int32(Onnx_TensorProto.DataType.float.rawValue) else {
+            let typeName = Onnx_TensorProto.DataType(rawValue: Int(elementType)).map { "\($0)" } ?? "\(elementType)"
+            throw ONNXImportError.nonFloatInput(file: file, input: input.name,
+                                                elementType: input.type.tensorType.hasElemType ? typeName : "none (not a tensor)")
+        }
+        let dims = input.type.tensorType.shape.dim
+        guard input.type.tensorType.hasShape, dims.count >= 2 else {
+            throw ONNXImportError.unsupportedInputShape(
+                file: file, input: input.name, reason: "needs a known shape of rank ≥ 2 (batch first), got rank \(dims.count)")
+        }
+        var sample: [Int] = []
+        for (axis, dim) in dims.enumerated().dropFirst() {
+            guard dim.dimValue > 0 else {
+                throw ONNXImportError.unsupportedInputShape(
+                    file: file, input: input.name,
+                    reason: "dimension \(axis) is '\(dim.dimParam)', not a fixed size; only the batch (dimension 0) may be symbolic")
+            }
+            sample.append(Int(dim.dimValue))
+        }
+        return GraphInput(name: input.name, sampleShape: sample)
+    }
+
+    /// Before opset 13, Softmax flattens axes `axis…` into one and normalizes over all of them;
+    /// that equals lapq's single-axis softmax only when every axis after `axis` has size 1.
+    private func checkLegacySoftmax(_ graph: Graph) throws {
+        guard opset < 13, graph.nodes.contains(where: { $0.op.name == "Softmax" }) else { return }
+        let shapes = try graph.inferShapes(batchSize: 1)
+        for node in graph.nodes {
+            guard case .softmax(let axis) = node.op, let shape = shapes[node.inputs[0]] else { continue }
+            let normalized = axis < 0 ? axis + shape.count : axis
+            guard shape[(normalized + 1)...].allSatisfy({ $0 == 1 }) else {
+                throw ONNXImportError.unsupportedAttribute(
+                    file: file, node: node.name, op: "Softmax",
+                    reason: "opset \(opset) Softmax over axes \(normalized)… of shape \(shape) normalizes several axes together; only the last non-unit axis is supported")
+            }
+        }
+    }
+}

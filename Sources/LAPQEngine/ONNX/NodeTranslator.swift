@@ -1,0 +1,130 @@
+import Foundation
+
+/// Turns one ONNX NodeProto into a `TranslatedNode`, applying the attribute defaults and
+/// semantics of the model's opset version.
+struct NodeTranslator {
+    let file: String
+    /// Version of the default (ai.onnx) operator set the model imports.
+    let opset: Int
+    /// Constants known so far (initializers and earlier Constant nodes).
+    let constants: [String: StoredTensor]
+    let decoder: TensorDecoder
+
+    /// ONNX op types that import accepts, sorted; the message of an unsupported op lists them.
+    static let supportedOps: [String] = [
+        "Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Constant", "Conv",
+        "Dropout", "Flatten", "Gemm", "GlobalAveragePool", "Identity", "LeakyRelu", "MatMul",
+        "MaxPool", "Mul", "Relu", "Reshape", "Sigmoid", "Softmax",
+    ]
+
+    func translate(_ proto: Onnx_NodeProto, name: String) throws -> TranslatedNode {
+        let qualifiedOp = proto.domain.isEmpty || proto.domain == "ai.onnx"
+            ? proto.opType : "\(proto.domain).\(proto.opType)"
+        let context = NodeContext(file: file, node: name, op: qualifiedOp)
+        guard qualifiedOp == proto.opType, NodeTranslator.supportedOps.contains(proto.opType) else {
+            throw ONNXImportError.unsupportedOp(file: file, node: name, op: qualifiedOp,
+                                                supported: NodeTranslator.supportedOps)
+        }
+        let attributes = AttributeReader(proto, context: context)
+        let inputs = proto.input
+        let outputs = proto.output.filter { !$0.isEmpty }
+        guard let output = proto.output.first, !output.isEmpty else {
+            throw context.unsupported("the node has no output")
+        }
+        switch proto.opType {
+        case "Constant": return try constant(attributes, output: output, context)
+        case "BatchNormalization": return try batchNorm(attributes, inputs, proto.output, context)
+        default: break
+        }
+        guard let source = inputs.first, !source.isEmpty else {
+            throw context.unsupported("the first input is missing")
+        }
+        if proto.opType == "Identity" || proto.opType == "Dropout" {
+            return .passThrough(name: name, op: proto.opType, input: source, output: output,
+                                unusedOutputs: Array(outputs.dropFirst()))
+        }
+        guard outputs.count == 1 else {
+            throw context.unsupported("extra outputs \(outputs.dropFirst()) are not supported")
+        }
+        let (op, operands) = try operation(proto.opType, attributes, inputs, context)
+        return .node(Node(name: name, op: op, inputs: operands, outputs: [output]))
+    }
+
+    /// The operator of a single-output op and the tensors it reads; empty (omitted optional)
+    /// inputs are dropped, and inputs folded into the operator (Clip, Reshape) are not listed.
+    private func operation(_ opType: String, _ attributes: AttributeReader, _ inputs: [String],
+                           _ context: NodeContext) throws -> (Operator, [String]) {
+        let present = inputs.filter { !$0.isEmpty }
+        switch opType {
+        case "Conv": return (try .conv(convAttributes(attributes, inputs)), present)
+        case "Gemm": return (try .gemm(gemmAttributes(attributes)), present)
+        case "MatMul": return (.matMul, present)
+        case "Relu": return (.relu, present)
+        case "Sigmoid": return (.sigmoid, present)
+        case "Add": return (.add, present)
+        case "Mul": return (.mul, present)
+        case "GlobalAveragePool": return (.globalAveragePool, present)
+        case "LeakyRelu": return (.leakyRelu(alpha: try attributes.float("alpha", default: 0.01)), present)
+        case "Clip": return (try clip(attributes, inputs, context), [inputs[0]])
+        case "MaxPool": return (.maxPool(try poolAttributes(attributes, isMax: true)), present)
+        case "AveragePool": return (.averagePool(try poolAttributes(attributes, isMax: false)), present)
+        case "Concat": return (.concat(axis: try attributes.int("axis", default: 1)), present)
+        case "Flatten": return (.flatten(axis: try attributes.int("axis", default: 1)), present)
+        case "Reshape": return (.reshape(shape: try reshapeTarget(attributes, inputs, context)), [inputs[0]])
+        case "Softmax": return (.softmax(axis: try attributes.int("axis", default: opset < 13 ? 1 : -1)), present)
+        default:
+            throw ONNXImportError.unsupportedOp(file: file, node: context.node, op: opType,
+                                                supported: NodeTranslator.supportedOps)
+        }
+    }
+
+    private func convAttributes(_ attributes: AttributeReader, _ inputs: [String]) throws -> ConvAttributes {
+        var kernel = try attributes.ints("kernel_shape", default: [])
+        if kernel.isEmpty, inputs.count > 1, let weight = constants[inputs[1]], weight.shape.count > 2 {
+            kernel = Array(weight.shape[2...])
+        }
+        guard !kernel.isEmpty else {
+            throw attributes.context.unsupported("no kernel_shape and the weight is not a constant")
+        }
+        let ones = [Int](repeating: 1, count: kernel.count)
+        return ConvAttributes(
+            kernelShape: kernel, strides: try attributes.ints("strides", default: ones),
+            dilations: try attributes.ints("dilations", default: ones),
+            pads: try attributes.ints("pads", default: ones.map { _ in 0 } + ones.map { _ in 0 }),
+            autoPad: try autoPad(attributes), group: try attributes.int("group", default: 1))
+    }
+
+    private func poolAttributes(_ attributes: AttributeReader, isMax: Bool) throws -> PoolAttributes {
+        let kernel = try attributes.ints("kernel_shape", default: [])
+        guard !kernel.isEmpty else { throw attributes.context.unsupported("kernel_shape is missing") }
+        if isMax, try attributes.int("storage_order", default: 0) != 0 {
+            throw attributes.context.unsupported("storage_order 1 is not supported")
+        }
+        let ones = [Int](repeating: 1, count: kernel.count)
+        let dilations = try attributes.ints("dilations", default: ones)
+        guard isMax || dilations == ones else {
+            throw attributes.context.unsupported("AveragePool dilations \(dilations) are not supported")
+        }
+        return PoolAttributes(
+            kernelShape: kernel, strides: try attributes.ints("strides", default: ones),
+            pads: try attributes.ints("pads", default: ones.map { _ in 0 } + ones.map { _ in 0 }),
+            autoPad: try autoPad(attributes), dilations: dilations,
+            ceilMode: try attributes.int("ceil_mode", default: 0) != 0,
+            countIncludePad: try attributes.int("count_include_pad", default: 0) != 0)
+    }
+
+    private func autoPad(_ attributes: AttributeReader) throws -> AutoPad {
+        let text = try attributes.string("auto_pad", default: "NOTSET")
+        guard let mode = AutoPad(rawValue: text.isEmpty ? "NOTSET" : text) else {
+            throw attributes.context.unsupported("auto_pad '\(text)' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID")
+        }
+        return mode
+    }
+
+    private func gemmAttributes(_ attributes: AttributeReader) throws -> GemmAttributes {
+        GemmAttributes(alpha: try attributes.float("alpha", default: 1),
+                       beta: try attributes.float("beta", default: 1),
+                       transA: try attributes.int("transA", default: 0) != 0,
+                       transB: try attributes.int("transB", default: 0) != 0)
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// A constant read from an ONNX TensorProto: float data becomes a `Tensor`; integer data
+/// (shapes, axes) stays integral so that no value is rounded through Float.
+enum StoredTensor: Sendable, Equatable {
+    case float(Tensor)
+    case integer(shape: [Int], values: [Int64])
+
+    var shape: [Int] {
+        switch self {
+        case .float(let tensor): return tensor.shape
+        case .integer(let shape, _): return shape
+        }
+    }
+}
+
+/// Decodes TensorProto payloads. Supported element types: FLOAT, DOUBLE, FLOAT16 and BFLOAT16
+/// (converted exactly or rounded to nearest float32), INT32 and INT64. The payload comes from
+/// `raw_data` (little-endian), the typed repeated field, or an external file.
+struct TensorDecoder {
+    /// The model file, for messages.
+    let file: String
+    /// Directory that external-data `location`s are relative to; nil forbids external data.
+    let baseDirectory: URL?
+
+    func decode(_ proto: Onnx_TensorProto) throws -> StoredTensor {
+        let name = proto.name
+        guard proto.dims.allSatisfy({ $0 >= 0 }) else {
+            throw invalid(name, "negative dimension in \(proto.dims)")
+        }
+        let shape = proto.dims.map { Int($0) }
+        let count = shape.reduce(1, *)
+        let raw: Data? = proto.dataLocation == .external
+            ? try ExternalDataReader(file: file, baseDirectory: baseDirectory).read(proto)
+            : (proto.hasRawData ? proto.rawData : nil)
+        guard let type = Onnx_TensorProto.DataType(rawValue: Int(proto.dataType)) else {
+            throw invalid(name, "unknown data type \(proto.dataType)")
+        }
+        switch type {
+        case .float, .double, .float16, .bfloat16:
+            let values = try floats(proto, type: type, raw: raw)
+            guard values.count == count else { throw countMismatch(name, shape, values.count) }
+            return .float(Tensor(shape: shape, data: values))
+        case .int32, .int64:
+            let values = try integers(proto, type: type, raw: raw)
+            guard values.count == count else { throw countMismatch(name, shape, values.count) }
+            return .integer(shape: shape, values: values)
+        default:
+            throw invalid(name, "data type \(type) is not supported (float, double, float16, bfloat16, int32, int64 are)")
+        }
+    }
+
+    private func floats(_ proto: Onnx_TensorProto, type: Onnx_TensorProto.DataType,
+                        raw: Data?) throws -> [Float] {
+        switch type {
+        case .float:
+            return try raw.map { try littleEndian($0, as: UInt32.self, proto.name).map(Float.init(bitPattern:)) }
+                ?? proto.floatData
+        case .double:
+            return try raw.map { try littleEndian($0, as: UInt64.self, proto.name).map { Float(Double(bitPattern: $0)) } }
+                ?? proto.doubleData.map { Float($0) }
+        case .float16:
+            let bits = try raw.map { try littleEndian($0, as: UInt16.self, proto.name) }
+                ?? proto.int32Data.map { UInt16(truncatingIfNeeded: $0) }
+            return bits.map(HalfPrecision.float(fromHalf:))
+        default:
+            let bits = try raw.map { try littleEndian($0, as: UInt16.self, proto.name) }
+                ?? proto.int32Data.map { UInt16(truncatingIfNeeded: $0) }
+            return bits.map(HalfPrecision.float(fromBFloat16:))
+        }
+    }
+
+    private func integers(_ proto: Onnx_TensorProto, type: Onnx_TensorProto.DataType,
+                          raw: Data?) throws -> [Int64] {
+        if type == .int64 {
+            return try raw.map { try littleEndian($0, as: UInt64.self, proto.name).map { Int64(bitPattern: $0) } }
+                ?? proto.int64Data
+        }
+        return try raw.map { try littleEndian($0, as: UInt32.self, proto.name).map { Int64(Int32(bitPattern: $0)) } }
+            ?? proto.int32Data.map { Int64($0) }
+    }
+
+    /// Reinterprets `bytes` as little-endian words; the byte count must be a whole number of them.
+    private func littleEndian<Word: FixedWidthInteger>(_ bytes: Data, as _: Word.Type,
+                                                       _ name: String) throws -> [Word] {
+        let size = MemoryLayout<Word>.size
+        guard bytes.count % size == 0 else {
+            throw invalid(name, "raw data of \(bytes.count) bytes is not a whole number of \(size)-byte elements")
+        }
+        return bytes.withUnsafeBytes { buffer in
+            (0..<(bytes.count / size)).map { index in
+                Word(littleEndian: buffer.loadUnaligned(fromByteOffset: index * size, as: Word.self))
+            }
+        }
+    }
+
+    private func countMismatch(_ name: String, _ shape: [Int], _ found: Int) -> ONNXImportError {
+        invalid(name, "shape \(shape) needs \(shape.reduce(1, *)) elements, the data has \(found)")
+    }
+
+    func invalid(_ name: String, _ reason: String) -> ONNXImportError {
+        .invalidTensor(file: file, tensor: name, reason: reason)
+    }
+}

@@ -1,0 +1,56 @@
+internal import CDNNL
+
+/// Runs a primitive whose source and destination layouts are fixed, accepting tensors in any
+/// layout: a mismatching source is reordered into a staging buffer first, and a mismatching
+/// destination is written via a staging buffer and reordered out. When layouts match (the
+/// common case in a chain of primitives that chose them) no copy happens.
+final class LayoutBridge {
+    let sourceLayout: dnnl_memory_desc_t
+    let destinationLayout: dnnl_memory_desc_t
+    private var sourceStaging: (reorder: Reorder, memory: MemoryHandle)?
+    private var destinationStaging: (reorder: Reorder, memory: MemoryHandle)?
+
+    init(sourceLayout: dnnl_memory_desc_t, destinationLayout: dnnl_memory_desc_t) {
+        self.sourceLayout = sourceLayout
+        self.destinationLayout = destinationLayout
+    }
+
+    /// Executes `primitive` reading `source`, writing `destination`, plus `parameters`
+    /// (DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, …).
+    func run(_ primitive: PrimitiveHandle, source: DNNLTensor, destination: DNNLTensor,
+             parameters: [(Int32, MemoryHandle)], context: DNNLContext) throws(KernelError) {
+        let input = try stagedSource(source, context: context)
+        let output = try stagedDestination(destination, context: context)
+        try context.execute(primitive, [(DNNL_ARG_SRC, input), (DNNL_ARG_DST, output)] + parameters)
+        if output !== destination.memory, let staging = destinationStaging {
+            try staging.reorder.run(from: output, to: destination.memory, context: context)
+        }
+    }
+
+    private func stagedSource(_ source: DNNLTensor, context: DNNLContext) throws(KernelError) -> MemoryHandle {
+        let given = source.memory.descriptor
+        if sameLayout(given, sourceLayout) { return source.memory }
+        let staging: (reorder: Reorder, memory: MemoryHandle)
+        if let cached = sourceStaging, sameLayout(cached.reorder.source, given) {
+            staging = cached
+        } else {
+            staging = (try Reorder(from: given, to: sourceLayout, context: context),
+                       try context.makeMemory(sourceLayout))
+            sourceStaging = staging
+        }
+        try staging.reorder.run(from: source.memory, to: staging.memory, context: context)
+        return staging.memory
+    }
+
+    private func stagedDestination(_ destination: DNNLTensor, context: DNNLContext) throws(KernelError) -> MemoryHandle {
+        let wanted = destination.memory.descriptor
+        if sameLayout(wanted, destinationLayout) { return destination.memory }
+        if let cached = destinationStaging, sameLayout(cached.reorder.destination, wanted) {
+            return cached.memory
+        }
+        let staging = (reorder: try Reorder(from: destinationLayout, to: wanted, context: context),
+                       memory: try context.makeMemory(destinationLayout))
+        destinationStaging = staging
+        return staging.memory
+    }
+}

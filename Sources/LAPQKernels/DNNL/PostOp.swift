@@ -1,0 +1,32 @@
+internal import CDNNL
+
+/// An elementwise activation fused into a convolution or inner product, applied to the
+/// biased output in the order given, so `Conv → Relu` runs as one primitive.
+public enum PostOp: Equatable, Sendable {
+    /// `max(x, 0)`.
+    case relu
+    /// `min(max(x, lower), upper)` (ONNX `Clip`, e.g. ReLU6 as `clip(0, 6)`).
+    case clip(lower: Float, upper: Float)
+    /// `x ≥ 0 ? x : alpha·x`.
+    case leakyReLU(alpha: Float)
+}
+
+/// Primitive attributes carrying `postOps` as oneDNN eltwise post-ops (scale 1).
+func makeAttributes(postOps: [PostOp]) throws(KernelError) -> AttributeHandle {
+    let attributes = try AttributeHandle()
+    guard !postOps.isEmpty else { return attributes }
+    let chain = try PostOpsHandle()
+    for postOp in postOps {
+        let (algorithm, alpha, beta): (dnnl_alg_kind_t, Float, Float)
+        switch postOp {
+        case .relu: (algorithm, alpha, beta) = (dnnl_eltwise_relu, 0, 0)
+        case let .clip(lower, upper): (algorithm, alpha, beta) = (dnnl_eltwise_clip, lower, upper)
+        case let .leakyReLU(slope): (algorithm, alpha, beta) = (dnnl_eltwise_relu, slope, 0)
+        }
+        try check(dnnl_post_ops_append_eltwise(chain.raw, 1, algorithm, alpha, beta),
+                  where: "dnnl_post_ops_append_eltwise")
+    }
+    try check(dnnl_primitive_attr_set_post_ops(attributes.raw, chain.raw),
+              where: "dnnl_primitive_attr_set_post_ops")
+    return attributes
+}

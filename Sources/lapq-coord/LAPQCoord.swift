@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct LAPQCoord: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lapq-coord",
+        abstract: "Loss-aware post-training quantization of CNNs (LAPQ), coordinator.",
+        subcommands: [SelfCheck.self]
+    )
+}

@@ -1,0 +1,50 @@
+import Foundation
+import XCTest
+import LAPQEngine
+
+/// The fixtures written by Scripts/make-fixtures.py, as described by Fixtures/index.json.
+struct FixtureIndex: Decodable {
+    struct TensorFile: Decodable {
+        let file: String
+        let shape: [Int]
+    }
+
+    struct ExpectedError: Decodable {
+        let node: String
+        let op: String
+    }
+
+    struct Entry: Decodable {
+        let name: String
+        let model: String
+        let opset: Int
+        let input: TensorFile
+        let outputs: [TensorFile]
+        let onnxNodeCount: Int
+        let expectedNodeCount: Int
+        let quantizableNodes: [String]
+        let scaleShiftCount: Int?
+        let externalData: String?
+        let expectedError: ExpectedError?
+    }
+
+    let fixtures: [Entry]
+
+    static func directory() throws -> URL {
+        try XCTUnwrap(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+    }
+
+    static func load() throws -> FixtureIndex {
+        let data = try Data(contentsOf: directory().appendingPathComponent("index.json"))
+        return try JSONDecoder().decode(FixtureIndex.self, from: data)
+    }
+
+    static func entry(_ name: String) throws -> Entry {
+        try XCTUnwrap(load().fixtures.first { $0.name == name }, "no fixture \(name)")
+    }
+
+    static func graph(_ name: String) throws -> Graph {
+        let entry = try entry(name)
+        return try ONNXImporter.load(contentsOf: directory().appendingPathComponent(entry.model))
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import XCTest
+@testable import LAPQEngine
+
+/// Every user-caused import failure is an `ONNXImportError` whose message names the file and,
+/// where there is one, the node and op.
+final class ONNXImportErrorTests: XCTestCase {
+    private var scratch: URL!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("lapq-onnx-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try FileManager.default.removeItem(at: scratch)
+    }
+
+    private func fixtureBytes(_ name: String) throws -> Data {
+        let entry = try FixtureIndex.entry(name)
+        return try Data(contentsOf: FixtureIndex.directory().appendingPathComponent(entry.model))
+    }
+
+    private func importError(_ body: () throws -> Graph) -> ONNXImportError? {
+        do {
+            _ = try body()
+            XCTFail("import succeeded")
+            return nil
+        } catch let error as ONNXImportError {
+            return error
+        } catch {
+            XCTFail("unexpected error type: \(error)")
+            return nil
+        }
+    }
+
+    func testUnsupportedOpNamesFileNodeOpAndTheSortedSupportedList() throws {
+        let entry = try FixtureIndex.entry("unsupported_op")
+        let expected = try XCTUnwrap(entry.expectedError)
+        let error = importError { try FixtureIndex.graph("unsupported_op") }
+        XCTAssertEqual(error, .unsupportedOp(file: try FixtureIndex.directory().appendingPathComponent(entry.model).relativePath,
+                                             node: expected.node, op: expected.op, supported: ONNXImporter.supportedOps))
+        let message = try XCTUnwrap(error).description
+        XCTAssertTrue(message.contains("unsupported_op.onnx: node 'HardSwish_0' uses op 'HardSwish', which lapq does not support; supported: Add, AveragePool, BatchNormalization,"), message)
+        XCTAssertEqual(ONNXImporter.supportedOps, ONNXImporter.supportedOps.sorted())
+    }
+
+    func testMissingFileIsReportedAsUnreadable() {
+        let error = importError { try ONNXImporter.load(contentsOf: URL(fileURLWithPath: "no/such/model.onnx")) }
+        XCTAssertEqual(error, .unreadable(file: "no/such/model.onnx", reason: "no such file"))
+    }
+
+    func testTruncatedModelIsNotONNX() throws {
+        let bytes = try fixtureBytes("resnet")
+        let error = importError {
+            try ONNXImporter.load(serialized: bytes.prefix(bytes.count / 2), file: "cut.onnx", baseDirectory: nil)
+        }
+        guard case .notONNX(let file, _)? = error else { return XCTFail("got \(String(describing: error))") }
+        XCTAssertEqual(file, "cut.onnx")
+        XCTAssertTrue(error?.description.hasPrefix("cut.onnx: not an ONNX model") ?? false)
+    }
+
+    func testGarbageBytesAreNotONNX() {
+        var generator = SplitMix64(seed: 7)
+        let garbage = Data((0..<4096).map { _ in UInt8(truncatingIfNeeded: generator.next()) })
+        for bytes in [garbage, Data("hello, this is a text file\n".utf8), Data()] {
+            let error = importError { try ONNXImporter.load(serialized: bytes, file: "junk.onnx", baseDirectory: nil) }
+            guard case .notONNX(file: "junk.onnx", _)? = error else { return XCTFail("got \(String(describing: error))") }
+        }
+    }
+
+    func testMissingExternalDataFileNamesTheTensor() throws {
+        let entry = try FixtureIndex.entry("external_data")
+        let copy = scratch.appendingPathComponent(entry.model)
+        try FileManager.default.copyItem(at: FixtureIndex.directory().appendingPathComponent(entry.model), to: copy)
+        let error = importError { try ONNXImporter.load(contentsOf: copy) }
+        guard case .invalidTensor(_, _, let reason)? = error else { return XCTFail("got \(String(describing: error))") }
+        XCTAssertTrue(reason.contains("cannot read external data file"), reason)
+    }
+
+    func testExternalDataOutsideTheModelDirectoryIsRefused() throws {
+        var model = ModelFactory.convModel()
+        var weight = model.graph.initializer[0]
+        weight.clearRawData()
+        weight.floatData = []
+        weight.dataLocation = .external
+        weight.externalData = [ModelFactory.entry("location", "../secret.bin")]
+        model.graph.initializer[0] = weight
+        let error = importError {
+            try ONNXImporter.load(serialized: try model.serializedBytes(), file: "m.onnx", baseDirectory: scratch)
+        }
+        guard case .invalidTensor(_, _, let reason)? = error else { return XCTFail("got \(String(describing: error))") }
+        XCTAssertTrue(reason.contains("outside the model's directory"), reason)
+    }
+
+    func testNonFloatInputIsRejected() throws {
+        var model = ModelFactory.convModel()
+        model.graph.input[0].type.tensorType.elemType = Int32(Onnx_TensorProto.DataType.uint8.rawValue)
+        let error = importError { try ONNXImporter.load(serialized: try model.serializedBytes(), file: "m.onnx", baseDirectory: nil) }
+        XCTAssertEqual(error, .nonFloatInput(file: "m.onnx", input: "x", elementType: "uint8"))
+    }
+
+    func testGraphWhoseOnlyInputIsAnInitializerHasNoGraphInput() throws {
+        var model = ModelFactory.convModel()
+        model.graph.input[0].name = "W"
+        let error = importError { try ONNXImporter.load(serialized: try model.serializedBytes(), file: "m.onnx", baseDirectory: nil) }
+        XCTAssertEqual(error, .noGraphInput(file: "m.onnx"))
+    }
+
+    func testRunTimeReshapeShapeIsUnresolvable() throws {
+        var model = ModelFactory.convModel()
+        model.graph.node.append(ModelFactory.node("Reshape", name: "Reshape_7", inputs: ["y", "x"], outputs: ["z"]))
+        model.graph.output[0].name = "z"
+        let error = importError { try ONNXImporter.load(serialized: try model.serializedBytes(), file: "m.onnx", baseDirectory: nil) }
+        XCTAssertEqual(error, .unresolvableShape(file: "m.onnx", node: "Reshape_7", op: "Reshape", tensor: "x"))
+    }
+
+    func testShapeErrorNamesTheNode() throws {
+        var model = ModelFactory.convModel()
+        model.graph.input[0].type.tensorType.shape.dim[1].dimValue = 5
+        let error = importError { try ONNXImporter.load(serialized: try model.serializedBytes(), file: "m.onnx", baseDirectory: nil) }
+        guard case .invalidGraph("m.onnx", .shapeMismatch(let node, let op, _))? = error else {
+            return XCTFail("got \(String(describing: error))")
+        }
+        XCTAssertEqual([node, op], ["Conv_a", "Conv"])
+    }
+
+    func testSymbolicSpatialDimensionIsRejected() throws {
+        var model = ModelFactory.convModel()
+        model.graph.input[0].type.tensorType.shape.dim[2].dimParam = "height"
+        let error = importError { try ONNXImporter.load(serialized: try model.serializedBytes(), file: "m.onnx", baseDirectory: nil) }
+        guard case .unsupportedInputShape("m.onnx", "x", let reason)? = error else { return XCTFail("got \(String(describing: error))") }
+        XCTAssertTrue(reason.contains("height"), reason)
+    }
+}

@@ -1,0 +1,66 @@
+import XCTest
+@testable import LAPQMath
+
+final class UniformQuantizerTests: XCTestCase {
+    private struct Golden: Decodable {
+        struct Case: Decodable { let bits: Int; let signed: Bool; let step: Float; let expected: [Float] }
+        let values: [Float]
+        let cases: [Case]
+    }
+
+    func testGridLimits() {
+        XCTAssertEqual(UniformQuantizer(bits: 4, isSigned: true, stepSize: 1).quantMin, -7)
+        XCTAssertEqual(UniformQuantizer(bits: 4, isSigned: true, stepSize: 1).quantMax, 7)
+        XCTAssertEqual(UniformQuantizer(bits: 4, isSigned: false, stepSize: 1).quantMin, 0)
+        XCTAssertEqual(UniformQuantizer(bits: 4, isSigned: false, stepSize: 1).quantMax, 15)
+        XCTAssertEqual(UniformQuantizer(bits: 2, isSigned: true, stepSize: 1).quantMax, 1)
+        XCTAssertEqual(UniformQuantizer(bits: 8, isSigned: false, stepSize: 0.5).clipValue, 127.5)
+        XCTAssertEqual(UniformQuantizer(bits: 3, isSigned: true, clipValue: 1.5).stepSize, 0.5)
+        XCTAssertFalse(UniformQuantizer.supports(bits: 9))
+        XCTAssertFalse(UniformQuantizer.supports(bits: 1))
+        XCTAssertTrue(UniformQuantizer.supports(bits: 32))
+    }
+
+    func testRoundsHalfToEven() {
+        let quantizer = UniformQuantizer(bits: 8, isSigned: true, stepSize: 1)
+        XCTAssertEqual([0.5, 1.5, 2.5, -0.5, -1.5].map(quantizer.fakeQuantize), [0, 2, 2, -0, -2])
+        XCTAssertEqual(quantizer.code(200), 127)
+        XCTAssertEqual(quantizer.code(-200), -127)
+    }
+
+    func testFloatWidthIsIdentity() {
+        let quantizer = UniformQuantizer(bits: 32, isSigned: true, stepSize: 0.3)
+        var values: [Float] = [0.1234, -7.5, 1e20]
+        quantizer.fakeQuantize(&values)
+        XCTAssertEqual(values, [0.1234, -7.5, 1e20])
+    }
+
+    func testMatchesNumpyGolden() throws {
+        let golden = try loadGolden("quantizer", as: Golden.self)
+        for testCase in golden.cases {
+            let quantizer = UniformQuantizer(bits: testCase.bits, isSigned: testCase.signed, stepSize: testCase.step)
+            XCTAssertEqual(quantizer.fakeQuantized(golden.values), testCase.expected,
+                           "bits \(testCase.bits) signed \(testCase.signed)")
+        }
+    }
+
+    /// The SIMD buffer path is the fast twin of the scalar reference: bit-identical, for every
+    /// length (tails shorter than a vector) and for values that land exactly on ties.
+    func testVectorizedEqualsScalarReference() {
+        var generator = SplitMix64(seed: 7)
+        for length in [0, 1, 15, 16, 17, 33, 1000] {
+            for bits in [2, 3, 4, 5, 8] {
+                for isSigned in [true, false] {
+                    let step = Float.random(in: 0.01...0.5, using: &generator)
+                    let quantizer = UniformQuantizer(bits: bits, isSigned: isSigned, stepSize: step)
+                    let values = (0..<length).map { index -> Float in
+                        index % 5 == 0 ? (Float(index % 40) - 20.5) * step   // at or next to ties
+                                       : Float(generator.gaussian()) * 2
+                    }
+                    let expected = values.map(quantizer.fakeQuantize)
+                    XCTAssertEqual(quantizer.fakeQuantized(values), expected, "length \(length) bits \(bits)")
+                }
+            }
+        }
+    }
+}
