@@ -7,13 +7,16 @@ let package = Package(
     name: "lapq",
     products: [
         .executable(name: "lapq-coord", targets: ["lapq-coord"]),
+        .executable(name: "lapq-bench", targets: ["lapq-bench"]),
         .library(name: "LAPQMath", targets: ["LAPQMath"]),
         .library(name: "LAPQEngine", targets: ["LAPQEngine"]),
+        .library(name: "LAPQCalibration", targets: ["LAPQCalibration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(
@@ -30,12 +33,21 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        .target(
+            name: "LAPQCalibration",
+            dependencies: ["LAPQMath", "LAPQEngine", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "lapq-coord",
             dependencies: [
                 "LAPQMath",
+                "LAPQCalibration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "lapq-bench",
+            dependencies: ["LAPQMath", "LAPQEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "LAPQMathTests",
@@ -44,5 +56,6 @@ let package = Package(
         ),
         .testTarget(name: "LAPQKernelsTests", dependencies: ["LAPQKernels"]),
         .testTarget(name: "LAPQEngineTests", dependencies: ["LAPQEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LAPQCalibrationTests", dependencies: ["LAPQCalibration"]),
     ]
 )

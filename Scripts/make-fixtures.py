@@ -9,6 +9,16 @@ onnxruntime on one thread, and written as:
 and described in index.json (files, shapes, expected node count after lapq's import rewrites,
 and the Conv/Gemm/MatMul node names in topological order).
 
+Every runnable model also gets fake-quantized goldens at W8A8, W4A4 and W2A4
+(fixture_fakequant.py builds the quantized ONNX model from the rules of docs/engine.md):
+  <name>.quant.input.f32           the input they share (8 samples; the float input when the
+                                   plan is empty)
+  <name>.<w8a8|w4a4|w2a4>.output0.f32  onnxruntime's output of the fake-quantized model
+described in quantized.json: the plan's points (name, signedness, consumers, checksums of
+the integer codes: of each weight, and of each activation per sample as onnxruntime computed
+them), the step sizes in plan order, and per sample the number of near-ties (activation values within 1e-3 Δ of a rounding boundary, where two implementations
+may legitimately round differently).
+
 Rerunning regenerates every file byte-identically: python3 Scripts/make-fixtures.py
 """
 import json
@@ -22,6 +32,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fixture_models import MODELS  # noqa: E402
+import fixture_fakequant as fq  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "LAPQEngineTests", "Fixtures")
 IR_VERSION = 8
@@ -71,12 +82,13 @@ def write_f32(path, array):
         handle.write(np.ascontiguousarray(array, dtype="<f4").tobytes())
 
 
-def run_onnxruntime(model_path, feed):
+def run_onnxruntime(model, feed):
+    """Runs a model (path or serialized bytes) on one thread with graph optimizations off."""
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    session = ort.InferenceSession(model_path, options, providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
     return session.run(None, feed)
 
 
@@ -116,18 +128,104 @@ def build_fixture(spec, seed):
     entry.update({key: value for key, value in extras.items() if key != "external_data"})
     if extras.get("external_data"):
         entry["externalData"] = f"{name}.weights"
+    return entry, model_path
+
+
+BIT_WIDTHS = [("w8a8", 8, 8), ("w4a4", 4, 4), ("w2a4", 2, 4)]
+QUANT_SAMPLES = 8
+
+
+def quant_input(entry, canonical, seed):
+    """The input of the quantized goldens: fresh samples from their own seeded generator (so the
+    float fixtures stay as they were), or the float fixture's input when nothing is quantized."""
+    if not fq.plan(canonical, 8, 8):
+        return entry["input"]["file"], entry["input"]["shape"]
+    shape = [QUANT_SAMPLES, *entry["input"]["shape"][1:]]
+    data = np.random.default_rng(1000 + seed).standard_normal(shape).astype(np.float32)
+    file = f"{entry['name']}.quant.input.f32"
+    write_f32(os.path.join(FIXTURES, file), data)
+    return file, shape
+
+
+def read_f32(file, shape):
+    return np.fromfile(os.path.join(FIXTURES, file), dtype="<f4").reshape(shape)
+
+
+def build_quant_goldens(entry, model_path, seed):
+    """One golden per bit width in BIT_WIDTHS for the fixture `entry` (see the module doc)."""
+    canonical = fq.Canonical(onnx.load(model_path))
+    input_file, input_shape = quant_input(entry, canonical, seed)
+    feed = {canonical.graph.input[0].name: read_f32(input_file, input_shape)}
+    tensors = [p["tensor"] for p in fq.plan(canonical, 8, 8) if p["kind"] == "activation"]
+    float_results = run_onnxruntime(fq.with_outputs(canonical.model, tensors).SerializeToString(), feed)
+    activations = dict(zip(tensors, float_results[len(canonical.graph.output):]))
+    return [quant_golden(entry["name"], canonical, feed, activations, config, (input_file, input_shape))
+            for config in BIT_WIDTHS]
+
+
+def quant_golden(name, canonical, feed, activations, config, input_file):
+    tag, weight_bits, activation_bits = config
+    points = fq.plan(canonical, weight_bits, activation_bits)
+    steps = fq.step_sizes(canonical, points, activations)
+    model = fq.fake_quant_model(canonical, points, steps)
+    quantized = [(p, step) for p, step in zip(points, steps) if p["kind"] == "activation"]
+    extra = [p["tensor"] for p, _ in quantized] + [fq.chain_codes_name(p) for p, _ in quantized]
+    results = run_onnxruntime(fq.with_outputs(model, extra).SerializeToString(), feed)
+    values = dict(zip(extra, results[len(canonical.graph.output):]))
+    output_file = f"{name}.{tag}.output0.f32"
+    write_f32(os.path.join(FIXTURES, output_file), results[0])
+    checksums, point_ties = {}, {}
+    for point, step in quantized:
+        x = values[point["tensor"]]
+        # onnxruntime's Div/Round/Clip must be exactly numpy's x / Δ, rint, clip.
+        assert np.array_equal(values[fq.chain_codes_name(point)], fq.codes(x, step, point["bits"], point["signed"]))
+        checksums[point["tensor"]] = [fq.code_checksum(sample, step, point["bits"], point["signed"]) for sample in x]
+        point_ties[point["tensor"]] = [int(count) for count in fq.near_ties(x, step, point["bits"], point["signed"])]
+    ties = np.sum([point_ties[p["tensor"]] for p, _ in quantized] or [np.zeros(len(results[0]), np.int64)], axis=0)
+    return {
+        "fixture": name, "weightBits": weight_bits, "activationBits": activation_bits,
+        "input": {"file": input_file[0], "shape": list(input_file[1])},
+        "output": {"file": output_file, "shape": list(results[0].shape)},
+        "points": [point_entry(canonical, point, step, checksums, point_ties) for point, step in zip(points, steps)],
+        "stepSizes": steps,
+        "nearTies": [int(count) for count in ties],
+    }
+
+
+def point_entry(canonical, point, step, activation_checksums, activation_ties):
+    """A point as quantized.json lists it; `codeChecksums` has one entry for a weight, one per
+    sample for an activation (onnxruntime's codes, fixture_fakequant.code_checksum), and an
+    activation has its near-ties per sample."""
+    entry = {"name": f"{point['kind']}:{point['tensor']}", "isSigned": point["signed"],
+             "consumers": point["consumers"], "bits": point["bits"]}
+    if point["kind"] == "weight":
+        weight = canonical.initializers[point["tensor"]]
+        entry["codeChecksums"] = [fq.code_checksum(weight, step, point["bits"], True)]
+    else:
+        entry["codeChecksums"] = activation_checksums[point["tensor"]]
+        entry["nearTies"] = activation_ties[point["tensor"]]
     return entry
+
+
+def write_json(file, value):
+    with open(os.path.join(FIXTURES, file), "w") as handle:
+        json.dump(value, handle, indent=2, sort_keys=True)
+        handle.write("\n")
 
 
 def main():
     os.makedirs(FIXTURES, exist_ok=True)
     for existing in os.listdir(FIXTURES):
-        if existing.endswith((".onnx", ".f32", ".weights")) or existing == "index.json":
+        if existing.endswith((".onnx", ".f32", ".weights")) or existing in ("index.json", "quantized.json"):
             os.remove(os.path.join(FIXTURES, existing))
-    index = [build_fixture(spec, seed) for seed, spec in enumerate(MODELS)]
-    with open(os.path.join(FIXTURES, "index.json"), "w") as handle:
-        json.dump({"fixtures": index}, handle, indent=2, sort_keys=True)
-        handle.write("\n")
+    index, goldens = [], []
+    for seed, spec in enumerate(MODELS):
+        entry, model_path = build_fixture(spec, seed)
+        index.append(entry)
+        if "expectedError" not in entry:
+            goldens += build_quant_goldens(entry, model_path, seed)
+    write_json("index.json", {"fixtures": index})
+    write_json("quantized.json", {"goldens": goldens})
     total = sum(os.path.getsize(os.path.join(FIXTURES, f)) for f in os.listdir(FIXTURES))
     print(f"wrote {len(index)} fixtures, {total} bytes, to {os.path.normpath(FIXTURES)}")
 

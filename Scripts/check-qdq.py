@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Cross-checks a QDQ model written by lapq's QDQExporter against lapq's own fake-quant logits.
+
+usage: check-qdq.py MODEL.qdq.onnx INPUT.f32 LAPQ_OUTPUT.f32 [--tolerance T] [--near-tie E]
+                    [--min-exact F]
+
+INPUT.f32 is the batch (raw little-endian float32, the model's input layout; the batch size
+follows from the file size); LAPQ_OUTPUT.f32 is what lapq's Executor computed for it (raw
+float32, the shape of the model's first output). The model is checked with onnx.checker and
+run with onnxruntime (all graph optimizations on, as deployed). Per sample:
+
+- *exact*: same top-1 (numpy.argmax) and every logit within T · max(1, max |lapq logits|);
+- *explained*: not exact, but some activation that the model quantizes lies within E steps of
+  a rounding boundary for that sample (|x/Δ − ⌊x/Δ⌋ − 1/2| < E, inside the clip range): a
+  different summation order may round it the other way, and the difference propagates;
+- *unexplained*: anything else.
+
+Exits 0 when no sample is unexplained and at least a fraction F of the samples is exact (a
+wrong grid makes nearly every sample differ, and nearly every sample of a large network has
+some near tie, so ties alone must not excuse everything); 1 otherwise, saying why; 2 when the
+files do not fit together.
+"""
+import argparse
+import sys
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import numpy_helper
+
+
+def session(model, optimize):
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.graph_optimization_level = (ort.GraphOptimizationLevel.ORT_ENABLE_ALL if optimize
+                                        else ort.GraphOptimizationLevel.ORT_DISABLE_ALL)
+    return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+
+
+def read_batch(path, sample_shape):
+    values = np.fromfile(path, dtype="<f4")
+    sample = int(np.prod(sample_shape))
+    if values.size == 0 or values.size % sample:
+        raise ValueError(f"{path}: {values.size} floats is not a whole number of samples of shape {sample_shape}")
+    return values.reshape([values.size // sample] + list(sample_shape))
+
+
+def activation_quantizers(model):
+    """(tensor, Δ, qmin, qmax) for every QuantizeLinear of an activation (Q → Clip → DQ)."""
+    constants = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+    clip_of = {n.input[0]: n for n in model.graph.node if n.op_type == "Clip"}
+    found = []
+    for node in model.graph.node:
+        if node.op_type != "QuantizeLinear" or node.input[0] in constants:
+            continue
+        clip = clip_of.get(node.output[0])
+        if clip is None:
+            raise ValueError(f"QuantizeLinear '{node.name}' is not followed by a Clip")
+        found.append((node.input[0], np.float32(constants[node.input[1]]),
+                      int(constants[clip.input[1]]), int(constants[clip.input[2]])))
+    return found
+
+
+def near_ties(model, batch, epsilon):
+    """Per sample: how many quantized activation values lie within epsilon steps of a boundary."""
+    quantizers = activation_quantizers(model)
+    probe = onnx.ModelProto()
+    probe.CopyFrom(model)
+    known = {o.name for o in probe.graph.output}
+    for tensor, _, _, _ in quantizers:
+        if tensor not in known:
+            probe.graph.output.append(onnx.ValueInfoProto(name=tensor))
+    runner = session(probe, optimize=False)
+    names = [o.name for o in runner.get_outputs()]
+    values = dict(zip(names, runner.run(None, {runner.get_inputs()[0].name: batch})))
+    counts = np.zeros(batch.shape[0], dtype=np.int64)
+    for tensor, step, qmin, qmax in quantizers:
+        ratio = (values[tensor] / step).reshape(batch.shape[0], -1)
+        inside = (ratio > qmin - 0.5) & (ratio < qmax + 0.5)
+        close = np.abs(ratio - np.floor(ratio) - 0.5) < epsilon
+        counts += (inside & close).sum(axis=1)
+    return counts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("model")
+    parser.add_argument("input")
+    parser.add_argument("lapq_output")
+    parser.add_argument("--tolerance", type=float, default=1e-4)
+    parser.add_argument("--near-tie", type=float, default=1e-3)
+    parser.add_argument("--min-exact", type=float, default=0.5)
+    args = parser.parse_args()
+
+    model = onnx.load(args.model)
+    onnx.checker.check_model(model, full_check=True)
+    runner = session(model, optimize=True)
+    input_meta = runner.get_inputs()[0]
+    try:
+        batch = read_batch(args.input, input_meta.shape[1:])
+    except ValueError as error:
+        print(f"check-qdq: {error}", file=sys.stderr)
+        return 2
+    ours = runner.run(None, {input_meta.name: batch})[0]
+    ours = ours.reshape(batch.shape[0], -1)
+    theirs = np.fromfile(args.lapq_output, dtype="<f4")
+    if theirs.size != ours.size:
+        print(f"check-qdq: {args.lapq_output} holds {theirs.size} floats, onnxruntime produced {ours.size}",
+              file=sys.stderr)
+        return 2
+    theirs = theirs.reshape(ours.shape)
+    unoptimized = session(model, optimize=False).run(None, {input_meta.name: batch})[0].reshape(ours.shape)
+
+    limit = args.tolerance * max(1.0, float(np.abs(theirs).max()))
+    difference = np.abs(ours - theirs).max(axis=1)
+    exact = (np.argmax(ours, axis=1) == np.argmax(theirs, axis=1)) & (difference <= limit)
+    ties = near_ties(model, batch, args.near_tie) if not exact.all() else np.zeros(len(exact), np.int64)
+    unexplained = np.flatnonzero(~exact & (ties == 0))
+    print(f"check-qdq: {args.model}: {len(exact)} samples, {int(exact.sum())} exact "
+          f"(max |Δlogit| {float(difference.max()):.3g}, limit {limit:.3g}), "
+          f"{int((~exact & (ties > 0)).sum())} explained by near ties, {len(unexplained)} unexplained; "
+          f"optimized vs unoptimized onnxruntime max |Δ| {float(np.abs(ours - unoptimized).max()):.3g}")
+    if len(unexplained):
+        worst = unexplained[np.argmax(difference[unexplained])]
+        print(f"check-qdq: FAIL: sample {worst} differs by {difference[worst]:.3g} "
+              f"(top-1 {np.argmax(ours[worst])} vs lapq {np.argmax(theirs[worst])}) with no near tie",
+              file=sys.stderr)
+        return 1
+    if exact.mean() < args.min_exact:
+        print(f"check-qdq: FAIL: only {exact.mean():.0%} of the samples match exactly "
+              f"(need {args.min_exact:.0%}); near ties cannot explain that many", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

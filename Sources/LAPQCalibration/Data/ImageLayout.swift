@@ -1,0 +1,25 @@
+/// How images are stored in their .npy array (docs/formats.md).
+public enum ImageLayout: String, Sendable, Codable, CaseIterable {
+    /// Decoded pixels, `uint8` `(N, H, W, C)`.
+    case nhwcUInt8 = "NHWC-uint8"
+    /// Already transformed tensors, `float32` `(N, C, H, W)`.
+    case nchwFloat32 = "NCHW-float32"
+
+    /// The element type the array must have.
+    public var dtype: NPYDType { self == .nhwcUInt8 ? .uint8 : .float32 }
+
+    /// The layout of a 4-D array of `dtype`, or nil when calibration data cannot be stored so.
+    public init?(dtype: NPYDType) {
+        switch dtype {
+        case .uint8: self = .nhwcUInt8
+        case .float32: self = .nchwFloat32
+        case .int32, .int64: return nil
+        }
+    }
+
+    /// One sample's network-input shape `[C, H, W]`, from the stored 4-D `shape`.
+    public func sampleShape(stored shape: [Int]) -> [Int] {
+        precondition(shape.count == 4, "calibration images are 4-D, got \(shape)")
+        return self == .nhwcUInt8 ? [shape[3], shape[1], shape[2]] : Array(shape[1...])
+    }
+}

@@ -1,0 +1,153 @@
+import LAPQEngine
+import LAPQMath
+
+/// Runs the LAPQ method (Nahshan et al. 2021) against a `LossOracle`: float baseline →
+/// activation statistics → Lp-optimal steps for every p of the grid → one batched evaluation
+/// of them → quadratic fit and p* → Powell over the step sizes normalized by Δ(p*).
+/// The baselines (`mmse`, `maxabs`, `lp-init`) stop earlier. See docs/algorithms.md.
+///
+/// I/O stays outside: progress and checkpoints go to the closures given. After every phase and
+/// every Powell line search the `CalibrationRecord` is handed to `checkpoint`; a driver created
+/// with that record resumes and, the oracle being deterministic, reaches the same result.
+public final class CalibrationDriver {
+    public let graph: Graph
+    public let plan: QuantizationPlan
+    private let oracle: LossOracle
+    private var record: CalibrationRecord
+    private let progress: (CalibrationProgress) -> Void
+    private let checkpoint: (CalibrationRecord) throws -> Void
+    /// Scores of the step vectors evaluated by Powell, to report the final score's top-1
+    /// without evaluating it again.
+    private var powellScores: [[Double]: BatchScore] = [:]
+
+    public init(graph: Graph, plan: QuantizationPlan, oracle: LossOracle, settings: CalibrationSettings,
+                resumeFrom saved: CalibrationRecord? = nil,
+                progress: @escaping (CalibrationProgress) -> Void = { _ in },
+                checkpoint: @escaping (CalibrationRecord) throws -> Void = { _ in }) throws {
+        let names = plan.points.map(\.name)
+        if let saved {
+            guard saved.settings == settings else { throw CalibrationError.resumeMismatch("the settings differ from the saved run's") }
+            guard saved.pointNames == names else { throw CalibrationError.resumeMismatch("the model's quantization points differ from the saved run's") }
+        }
+        self.graph = graph
+        self.plan = plan
+        self.oracle = oracle
+        self.record = saved ?? CalibrationRecord(settings: settings, pointNames: names)
+        self.progress = progress
+        self.checkpoint = checkpoint
+    }
+
+    /// Runs (or finishes) the calibration and returns the complete record.
+    public func run() throws -> CalibrationRecord {
+        if record.floatScore == nil {
+            report(.floatBaseline)
+            record.floatScore = try evaluate([nil])[0]
+            try checkpoint(record)
+        }
+        if record.initialSteps == nil { try initialize() }
+        if record.settings.method == .lapq, record.finalSteps == nil { try optimize() }
+        if record.finalSteps == nil {
+            record.finalSteps = record.initialSteps
+            record.finalScore = record.initialScore
+        }
+        try checkpoint(record)
+        report(.done, current: record.finalScore?.meanLoss)
+        return record
+    }
+
+    /// Phases 1 and 2 (or the baseline's single rule): the starting step sizes and their score.
+    private func initialize() throws {
+        report(.statistics, message: "activation maxima")
+        let maxima = try oracle.activationMaxima()
+        report(.statistics, message: "activation histograms")
+        let histograms = try oracle.activationHistograms(maxima: maxima, binCount: record.settings.histogramBins)
+        let initialization = LayerwiseInitialization(graph: graph, plan: plan, histograms: histograms)
+        report(.layerwiseInit)
+        let clips: [ClipSearchResult]
+        switch record.settings.method {
+        case .maxabs: clips = initialization.maxAbsClips()
+        case .mmse: clips = initialization.clips(p: 2)
+        case .lapq, .lpInit: clips = initialization.clips(p: try sweepP(initialization))
+        }
+        record.initialClips = clips.map(\.clipValue)
+        record.initialSteps = clips.map(\.stepSize)
+        record.initialScore = try evaluate([record.initialSteps])[0]
+        try checkpoint(record)
+    }
+
+    /// Phase 2: scores every Δ(p) in one batch, fits the parabola, returns p*.
+    private func sweepP(_ initialization: LayerwiseInitialization) throws -> Double {
+        let grid = record.settings.pGrid
+        let candidates = grid.map { initialization.clips(p: $0).map(\.stepSize) }
+        report(.pSweep, limit: record.evaluations + grid.count)
+        let scores = try evaluate(candidates)
+        record.pSweep = zip(grid, zip(candidates, scores)).map { PSample(p: $0, stepSizes: $1.0, score: $1.1) }
+        let losses = scores.map(\.meanLoss)
+        let choice = QuadraticFit(points: grid, losses: losses).choice(points: grid, losses: losses)
+        switch choice {
+        case .vertex(let p):
+            record.pStarSource = "vertex of the fitted parabola"
+            record.pStar = p
+        case let .bestSample(p, reason):
+            record.pStarSource = "best sampled p (the fit is \(reason.rawValue))"
+            record.pStar = p
+        }
+        return choice.p
+    }
+
+    /// Phase 3: Powell's method over x = Δ / Δ(p*), starting at x = 1.
+    private func optimize() throws {
+        guard let initialSteps = record.initialSteps, !initialSteps.isEmpty else { return }
+        // The cap is Powell's own; progress counts every evaluation of the run.
+        let before = record.evaluations - (record.powell?.evaluations ?? 0)
+        let limit = record.settings.powell.maxEvaluations.map { $0 + before }
+        let objective = { (points: [[Double]]) throws -> [Double] in
+            let steps = points.map { Self.steps(initialSteps, normalized: $0) }
+            let scores = try self.evaluate(steps)
+            for (point, score) in zip(points, scores) { self.powellScores[point] = score }
+            self.report(.powell, limit: limit,
+                        current: scores.last?.meanLoss, best: self.record.powell?.value)
+            return scores.map(\.meanLoss)
+        }
+        var minimizer = try record.powell.map { PowellMinimizer(resumingFrom: $0, options: record.settings.powell) }
+            ?? PowellMinimizer(start: Array(repeating: 1, count: initialSteps.count),
+                               options: record.settings.powell, batchObjective: objective)
+        let result = try minimizer.run(afterStep: { state in
+            self.record.powell = state
+            self.record.powellTrace.append(state.value)
+            try self.checkpoint(self.record)
+        }, batchObjective: objective)
+        let finalSteps = Self.steps(initialSteps, normalized: result.x)
+        record.finalScore = try powellScores[result.x] ?? evaluate([finalSteps])[0]
+        record.finalSteps = finalSteps
+    }
+
+    /// Δ_i = Δ(p*)_i · |x_i|, kept away from 0: the loss is a function of |Δ| only, and a
+    /// line search may step through 0.
+    static func steps(_ initial: [Double], normalized x: [Double]) -> [Double] {
+        zip(initial, x).map { $0 * max(abs($1), 1e-6) }
+    }
+
+    private func evaluate(_ vectors: [[Double]?]) throws -> [BatchScore] {
+        let scores = try oracle.evaluate(vectors)
+        record.evaluations += vectors.count
+        return scores
+    }
+
+    private func report(_ phase: CalibrationProgress.Phase, limit: Int? = nil, current: Double? = nil,
+                        best: Double? = nil, message: String? = nil) {
+        progress(CalibrationProgress(phase: phase, evaluations: record.evaluations, evaluationLimit: limit,
+                                     currentLoss: current, bestLoss: best, message: message))
+    }
+}
+
+/// What a user can get wrong when running or resuming a calibration.
+public enum CalibrationError: Error, Equatable, CustomStringConvertible {
+    case resumeMismatch(String)
+
+    public var description: String {
+        switch self {
+        case .resumeMismatch(let reason): return "cannot resume: \(reason)"
+        }
+    }
+}

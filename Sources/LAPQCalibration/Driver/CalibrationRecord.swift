@@ -1,0 +1,42 @@
+import LAPQEngine
+import LAPQMath
+
+/// One evaluated point of the p sweep (phase 2).
+public struct PSample: Sendable, Codable, Equatable {
+    public var p: Double
+    public var stepSizes: [Double]
+    public var score: BatchScore
+}
+
+/// What a calibration has established so far. Written after every phase and every Powell line
+/// search (`--resume` continues from it), and complete at the end: `steps.json` and the report
+/// are made from it.
+public struct CalibrationRecord: Sendable, Codable, Equatable {
+    public var settings: CalibrationSettings
+    /// The plan's point names, to refuse resuming with a different model or bit widths.
+    public var pointNames: [String]
+    public var floatScore: BatchScore?
+    /// The Lp-optimal clips (α) and steps (Δ) of the chosen starting point, per plan point.
+    public var initialClips: [Double]?
+    public var initialSteps: [Double]?
+    public var initialScore: BatchScore?
+    public var pSweep: [PSample] = []
+    public var pStar: Double?
+    /// Why p* is the fit's vertex or the best sample (`QuadraticFit.Choice`).
+    public var pStarSource: String?
+    /// Powell's state after its last completed line search.
+    public var powell: PowellState?
+    /// Mean loss after each completed Powell line search (for the report).
+    public var powellTrace: [Double] = []
+    public var finalSteps: [Double]?
+    public var finalScore: BatchScore?
+    /// Loss evaluations so far (step vectors scored).
+    public var evaluations = 0
+
+    public init(settings: CalibrationSettings, pointNames: [String]) {
+        self.settings = settings
+        self.pointNames = pointNames
+    }
+
+    public var isFinished: Bool { finalSteps != nil && finalScore != nil }
+}

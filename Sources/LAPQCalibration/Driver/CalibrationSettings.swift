@@ -1,0 +1,35 @@
+import LAPQMath
+
+/// How step sizes are chosen. `lapq` is the paper's method; the others are the baselines users
+/// compare it against (and LAPQ's own intermediate result).
+public enum CalibrationMethod: String, Sendable, Codable, CaseIterable {
+    /// Phases 1–3: Lp init over the p grid, quadratic fit, Powell on the calibration loss.
+    case lapq
+    /// Phases 1–2 only: the Lp-optimal steps at the fitted p*.
+    case lpInit = "lp-init"
+    /// The MSE-optimal clip (p = 2) for every tensor, no loss evaluation.
+    case mmse
+    /// α = max |x| for every tensor (no clipping).
+    case maxabs
+}
+
+/// Everything that determines a calibration's result (besides the model and the data).
+public struct CalibrationSettings: Sendable, Codable, Equatable {
+    public var method: CalibrationMethod = .lapq
+    /// The p values of the layer-wise initialization; default linspace(2, 4, 10).
+    public var pGrid: [Double] = CalibrationSettings.linspace(2, 4, count: 10)
+    /// Bins of each activation histogram.
+    public var histogramBins = 2048
+    /// Powell's options over the normalized step sizes; default maxiter 2, xtol = ftol = 1e-4.
+    /// `maxEvaluations` caps the loss evaluations of phase 3 (`--max-evals`).
+    public var powell = PowellOptions(xTolerance: 1e-4, fTolerance: 1e-4, maxIterations: 2,
+                                      reusesCurrentValue: true)
+
+    public init() {}
+
+    /// numpy.linspace(start, stop, count).
+    public static func linspace(_ start: Double, _ stop: Double, count: Int) -> [Double] {
+        precondition(count >= 2, "linspace needs at least two points")
+        return (0..<count).map { start + (stop - start) * Double($0) / Double(count - 1) }
+    }
+}

@@ -1,0 +1,56 @@
+import LAPQEngine
+import LAPQMath
+
+/// LAPQ phase 1: per quantization point and p, the Lp-optimal clip (docs/algorithms.md).
+/// Weights are measured exactly from the model's initializers; activations from the merged
+/// calibration histograms.
+public struct LayerwiseInitialization {
+    public let plan: QuantizationPlan
+    private let weights: [Int: ExactLpErrorSource]
+    private let histograms: [Int: Histogram]
+
+    /// - Parameters:
+    ///   - histograms: one per plan point (nil for weights), from `LossOracle.activationHistograms`.
+    public init(graph: Graph, plan: QuantizationPlan, histograms: [Histogram?]) {
+        precondition(histograms.count == plan.points.count, "one histogram slot per plan point")
+        var weights: [Int: ExactLpErrorSource] = [:]
+        var activations: [Int: Histogram] = [:]
+        for (index, point) in plan.points.enumerated() {
+            switch point.kind {
+            case .weight:
+                weights[index] = ExactLpErrorSource(values: graph.initializers[point.tensor]?.data ?? [])
+            case .activation:
+                activations[index] = histograms[index]
+            }
+        }
+        self.plan = plan
+        self.weights = weights
+        self.histograms = activations
+    }
+
+    /// The Lp-optimal clip of every point for `p`, in plan order.
+    public func clips(p: Double) -> [ClipSearchResult] {
+        plan.points.indices.map { index in
+            let point = plan.points[index]
+            return search(index) { source in
+                LpClipping.optimalClip(for: source, bits: point.bits, isSigned: point.isSigned, p: p)
+            }
+        }
+    }
+
+    /// Max-abs scaling (α = max |x|) of every point: the no-clipping baseline.
+    public func maxAbsClips() -> [ClipSearchResult] {
+        plan.points.indices.map { index in
+            let point = plan.points[index]
+            return search(index) { source in
+                LpClipping.maxAbsClip(for: source, bits: point.bits, isSigned: point.isSigned)
+            }
+        }
+    }
+
+    private func search(_ index: Int, _ body: (any LpErrorSource) -> ClipSearchResult) -> ClipSearchResult {
+        if let weight = weights[index] { return body(weight) }
+        if let histogram = histograms[index] { return body(histogram) }
+        preconditionFailure("no statistics for point \(plan.points[index].name)")
+    }
+}

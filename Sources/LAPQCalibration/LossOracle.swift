@@ -1,0 +1,28 @@
+import LAPQEngine
+import LAPQMath
+
+/// Where LAPQ's losses come from: the local implementation runs executors over the shards in
+/// this process; the cluster implementation (LAPQCluster) sends the same jobs to workers.
+/// Either way a loss is the Float64 sum over every shard of the calibration set, added in
+/// shard order, so the optimization does not depend on where it was computed.
+public protocol LossOracle: AnyObject {
+    /// The quantization points whose step sizes the vectors hold, in order.
+    var plan: QuantizationPlan { get }
+
+    /// Scores each step vector (one Δ per plan point; nil runs the float network) over the
+    /// whole calibration set. Throws rather than return a score from a partial set of shards.
+    func evaluate(_ stepVectors: [[Double]?]) throws -> [BatchScore]
+
+    /// max |x| of every activation point over the whole set, on the float network.
+    func activationMaxima() throws -> [Double]
+
+    /// Histograms of every activation point over the whole set, on the float network, with
+    /// fixed ranges from `maxima` (see `Histogram`); entries for weight points are nil.
+    func activationHistograms(maxima: [Double], binCount: Int) throws -> [Histogram?]
+}
+
+/// Adds per-shard scores in shard-id order, in Float64, so the total is the same whatever
+/// order the shards were computed or received in.
+public func reduceInShardOrder(_ scores: [Int: BatchScore]) -> BatchScore {
+    scores.keys.sorted().reduce(BatchScore()) { $0 + (scores[$1] ?? BatchScore()) }
+}

@@ -1,0 +1,107 @@
+import Dispatch
+import Foundation
+import LAPQEngine
+import LAPQMath
+
+/// The `LossOracle` of a single machine: `workers` executors, each owning a fixed subset of the
+/// shards (round-robin by position, so every executor's prefix snapshots stay with its
+/// shards), run in parallel; scores are reduced in shard order in Float64, so the result does
+/// not depend on the number of workers.
+public final class LocalLossOracle: LossOracle {
+    public let plan: QuantizationPlan
+    private let shards: CalibrationShards
+    private let workers: [Worker]
+
+    /// - Parameters:
+    ///   - workers: executors run concurrently; each uses `threadsPerWorker` oneDNN threads.
+    ///   - prefixCacheBytes: per executor, for prefix reuse across evaluations (0: off).
+    public init(graph: Graph, plan: QuantizationPlan, shards: CalibrationShards, workers: Int = 1,
+                threadsPerWorker: Int? = nil, prefixCacheBytes: Int = 0) throws {
+        precondition(workers >= 1, "at least one worker")
+        self.plan = plan
+        self.shards = shards
+        let ids = shards.shardIDs
+        self.workers = try (0..<workers).map { index in
+            Worker(executor: try Executor(graph: graph, plan: plan,
+                                          options: .init(threads: threadsPerWorker, prefixCacheBytes: prefixCacheBytes)),
+                   shardIDs: stride(from: index, to: ids.count, by: workers).map { ids[$0] })
+        }
+    }
+
+    public func evaluate(_ stepVectors: [[Double]?]) throws -> [BatchScore] {
+        try stepVectors.map { steps in
+            let perShard = try forEachWorker { worker in
+                try worker.executor.setStepSizes(steps)
+                return try worker.shardIDs.map { id -> (Int, BatchScore) in
+                    let shard = try self.shards.loadShard(id)
+                    return (id, try worker.executor.evaluate(shard.input, labels: shard.labels, cacheKey: id))
+                }
+            }
+            return reduceInShardOrder(Dictionary(uniqueKeysWithValues: perShard.flatMap { $0 }))
+        }
+    }
+
+    public func activationMaxima() throws -> [Double] {
+        let perWorker = try forEachWorker { worker in
+            try worker.shardIDs.map { try ActivationStatistics.maxima(of: self.shards.loadShard($0).input, executor: worker.executor) }
+        }
+        let initial = [Double](repeating: 0, count: plan.points.count)
+        return perWorker.flatMap { $0 }.reduce(initial, ActivationStatistics.merge(maxima:_:))
+    }
+
+    public func activationHistograms(maxima: [Double], binCount: Int) throws -> [Histogram?] {
+        let perWorker = try forEachWorker { worker in
+            try worker.shardIDs.map { id in
+                try ActivationStatistics.histograms(of: self.shards.loadShard(id).input, maxima: maxima,
+                                                    binCount: binCount, executor: worker.executor)
+            }
+        }
+        let initial = ActivationStatistics.emptyHistograms(plan: plan, maxima: maxima, binCount: binCount)
+        return perWorker.flatMap { $0 }.reduce(initial, ActivationStatistics.merge(histograms:_:))
+    }
+
+    /// Runs `body` once per worker, concurrently, and returns the results in worker order;
+    /// rethrows the first worker's error (by worker index) if any failed.
+    private func forEachWorker<T>(_ body: (Worker) throws -> T) throws -> [T] {
+        let results = ResultSlots<T>(count: workers.count)
+        withoutActuallyEscaping(body) { body in
+            let job = ParallelJob(body: body, workers: workers)
+            DispatchQueue.concurrentPerform(iterations: job.workers.count) { index in
+                results.set(index, Result { try job.body(job.workers[index]) })
+            }
+        }
+        return try results.values.map { try $0.get() }
+    }
+
+    /// What the concurrent tasks share. Each task touches only its own worker (executors are
+    /// not thread-safe, and each is used by exactly one task); shard loading is thread-safe.
+    private struct ParallelJob<T>: @unchecked Sendable {
+        let body: (Worker) throws -> T
+        let workers: [Worker]
+    }
+
+    private struct Worker {
+        let executor: Executor
+        let shardIDs: [Int]
+    }
+}
+
+/// One result slot per concurrent task; each task writes only its own slot.
+private final class ResultSlots<T>: @unchecked Sendable {
+    private var slots: [Result<T, Error>?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<T, Error>) {
+        lock.withLock { slots[index] = result }
+    }
+
+    var values: [Result<T, Error>] {
+        lock.withLock { slots.map { $0 ?? .failure(LocalOracleError.workerDidNotFinish) } }
+    }
+}
+
+enum LocalOracleError: Error {
+    case workerDidNotFinish
+}

@@ -1,0 +1,129 @@
+import Foundation
+import LAPQEngine
+import LAPQMath
+
+/// `steps.json`: the calibrated step size of every quantization point and how it was found.
+/// Schema in docs/formats.md. Everything but `timings` is a deterministic function of the
+/// model, the data and the settings.
+public struct StepsFile: Codable, Equatable, Sendable {
+    public struct Point: Codable, Equatable, Sendable {
+        public var name: String
+        public var tensor: String
+        public var kind: QuantizationPoint.Kind
+        public var consumers: [String]
+        public var bits: Int
+        public var signed: Bool
+        /// Δ, the calibrated step size.
+        public var stepSize: Double
+        /// α = qmax · Δ, the clip value.
+        public var clipValue: Double
+        /// Δ at the start of the joint optimization (Lp-optimal at p*, or the baseline rule).
+        public var initialStepSize: Double
+    }
+
+    public struct Score: Codable, Equatable, Sendable {
+        public var loss: Double
+        public var top1: Double
+        public var samples: Int
+        public init(_ score: BatchScore) {
+            loss = score.meanLoss
+            top1 = score.accuracy
+            samples = score.count
+        }
+    }
+
+    public struct PSweepEntry: Codable, Equatable, Sendable {
+        public var p: Double
+        public var loss: Double
+        public var top1: Double
+    }
+
+    public var format = "lapq-steps"
+    public var version = 1
+    public var lapqVersion: String
+    public var model: String
+    public var calibrationData: String
+    public var method: CalibrationMethod
+    public var weightBits: Int
+    public var activationBits: Int
+    public var quantizeFirstLayer: Bool
+    public var quantizeLastLayer: Bool
+    public var points: [Point]
+    public var pStar: Double?
+    public var pStarSource: String?
+    public var pSweep: [PSweepEntry]
+    public var calibrationScores: [String: Score]
+    public var evaluations: Int
+    /// Wall-clock seconds per phase; the only non-deterministic field.
+    public var timings: [String: Double]
+
+    /// The step vector in plan order.
+    public var stepSizes: [Double] { points.map(\.stepSize) }
+}
+
+extension StepsFile {
+    /// The steps file of a finished calibration record.
+    public init(record: CalibrationRecord, plan: QuantizationPlan, options: QuantizationPlan.Options,
+                model: String, calibrationData: String, timings: [String: Double]) {
+        let final = record.finalSteps ?? []
+        let initial = record.initialSteps ?? []
+        points = plan.points.enumerated().map { index, point in
+            let step = final.indices.contains(index) ? final[index] : .nan
+            let levels = Double(UniformQuantizer.quantMax(bits: point.bits, isSigned: point.isSigned))
+            return Point(name: point.name, tensor: point.tensor, kind: point.kind, consumers: point.consumers,
+                         bits: point.bits, signed: point.isSigned, stepSize: step, clipValue: step * levels,
+                         initialStepSize: initial.indices.contains(index) ? initial[index] : .nan)
+        }
+        lapqVersion = LAPQVersion.current
+        self.model = model
+        self.calibrationData = calibrationData
+        method = record.settings.method
+        weightBits = plan.weightBits
+        activationBits = plan.activationBits
+        quantizeFirstLayer = options.quantizeFirstLayer
+        quantizeLastLayer = options.quantizeLastLayer
+        pStar = record.pStar
+        pStarSource = record.pStarSource
+        pSweep = record.pSweep.map { PSweepEntry(p: $0.p, loss: $0.score.meanLoss, top1: $0.score.accuracy) }
+        var scores: [String: Score] = [:]
+        if let float = record.floatScore { scores["float"] = Score(float) }
+        if let initial = record.initialScore { scores["initial"] = Score(initial) }
+        if let final = record.finalScore { scores["quantized"] = Score(final) }
+        calibrationScores = scores
+        evaluations = record.evaluations
+        self.timings = timings
+    }
+
+    public func write(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: url, options: .atomic)
+    }
+
+    public static func read(from url: URL) throws -> StepsFile {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw OutputError.unreadable(file: url.path, reason: "\(error.localizedDescription)")
+        }
+        do { return try JSONDecoder().decode(StepsFile.self, from: data) } catch {
+            throw OutputError.unreadable(file: url.path, reason: "not a lapq steps file (\(error))")
+        }
+    }
+}
+
+/// lapq's version, written into its outputs.
+public enum LAPQVersion {
+    public static let current = "0.1.0"
+}
+
+public enum OutputError: Error, Equatable, CustomStringConvertible {
+    case unreadable(file: String, reason: String)
+    case mismatch(file: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(file, reason): return "\(file): \(reason)"
+        case let .mismatch(file, reason): return "\(file): \(reason)"
+        }
+    }
+}

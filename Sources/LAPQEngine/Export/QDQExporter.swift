@@ -1,0 +1,101 @@
+import Foundation
+import SwiftProtobuf
+
+/// Writes a quantized network as a QDQ ONNX model (opset 13) that any ONNX runtime runs and
+/// that reproduces lapq's fake-quantization grid exactly. See docs/formats.md, "QDQ export".
+///
+/// The model is the lapq `Graph` as imported — batch normalization folded into its Conv,
+/// Identity and Dropout removed — because a folded weight is what lapq quantizes and may not
+/// exist in the original file. Every node keeps its name; then, for step sizes Δ:
+///
+/// - each **activation** point's tensor x feeds its quantized consumers through
+///   `QuantizeLinear(x, Δ, 0)` (uint8 codes when unsigned, int8 when signed) →
+///   `Clip(qmin, qmax)` on those codes → `DequantizeLinear(Δ, 0)`, i.e.
+///   x̂ = clamp(round(x / Δ), qmin, qmax) · Δ with round half to even; other readers of x
+///   (float layers, residual adds, graph outputs) keep the float tensor;
+/// - each **weight** point's tensor w is stored as int8 codes
+///   clamp(round(w / Δ), −(2^(b−1) − 1), 2^(b−1) − 1) followed by `DequantizeLinear(Δ, 0)`.
+///
+/// Δ is stored as the float32 that lapq's executors apply. A point of 32 bits is left in
+/// float, as the executors do. The input and outputs keep their names, with a symbolic first
+/// dimension `batch`. O(graph size + weights).
+public enum QDQExporter {
+    /// The ONNX opset the model imports: the first with Clip on 8-bit integers and with
+    /// Softmax over a single axis, and the one QuantizeLinear/DequantizeLinear need (≥ 10).
+    public static let opsetVersion = 13
+    /// The symbolic name of the batch dimension of the model's input and outputs.
+    public static let batchDimension = "batch"
+    /// IR version 7 is the one that goes with opset 13.
+    static let irVersion: Int64 = 7
+
+    /// The serialized QDQ model of `graph` quantized by `plan` with one Δ per plan point.
+    ///
+    /// - Throws: `QDQExportError` when the plan does not belong to the graph, the step vector
+    ///   has the wrong length or a non-positive or non-finite entry, a weight point is not a
+    ///   constant, or a node cannot be written at opset 13.
+    public static func export(graph: Graph, plan: QuantizationPlan, stepSizes: [Double]) throws -> Data {
+        try modelProto(graph: graph, plan: plan, stepSizes: stepSizes).serializedBytes()
+    }
+
+    /// Writes the QDQ model to `url` (atomically); see `export(graph:plan:stepSizes:)`.
+    public static func write(graph: Graph, plan: QuantizationPlan, stepSizes: [Double], to url: URL) throws {
+        let bytes = try export(graph: graph, plan: plan, stepSizes: stepSizes)
+        do {
+            try bytes.write(to: url, options: .atomic)
+        } catch {
+            throw QDQExportError.unwritable(file: url.relativePath, reason: error.localizedDescription)
+        }
+    }
+
+    static func modelProto(graph: Graph, plan: QuantizationPlan, stepSizes: [Double]) throws -> Onnx_ModelProto {
+        var binding: QuantizationBinding
+        do {
+            binding = try QuantizationBinding(plan: plan, graph: graph)
+            _ = try binding.setStepSizes(stepSizes)
+        } catch let error as ExecutionError {
+            throw QDQExportError(error)
+        }
+        try checkExpressible(graph)
+        let (shapes, dimensions) = try tensorDimensions(graph)
+        var writer = QDQGraphWriter(graph: graph, binding: binding, shapes: shapes, dimensions: dimensions)
+        var model = Onnx_ModelProto()
+        model.irVersion = irVersion
+        var opset = Onnx_OperatorSetIdProto()
+        opset.domain = ""
+        opset.version = Int64(opsetVersion)
+        model.opsetImport = [opset]
+        model.producerName = "lapq"
+        model.docString = "QDQ export of a LAPQ-calibrated network: W\(plan.weightBits)/A\(plan.activationBits), "
+            + "\(plan.points.count) quantization points"
+        model.graph = try writer.write()
+        return model
+    }
+
+    /// Shapes at batch size 1, and every tensor's dimensions with the batch made symbolic:
+    /// a dimension is the batch where the shapes at batch sizes 1 and 2 differ.
+    private static func tensorDimensions(_ graph: Graph) throws -> ([String: [Int]], [String: [Int?]]) {
+        do {
+            let single = try graph.inferShapes(batchSize: 1)
+            let double = try graph.inferShapes(batchSize: 2)
+            var dimensions: [String: [Int?]] = [:]
+            for (tensor, shape) in single {
+                let other = double[tensor] ?? shape
+                dimensions[tensor] = zip(shape, other).map { (one: Int, two: Int) -> Int? in one == two ? one : nil }
+            }
+            return (single, dimensions)
+        } catch let error as GraphError {
+            throw QDQExportError.invalidGraph(error)
+        }
+    }
+
+    /// Rejects what opset 13 cannot say (only reachable with graphs built by hand: the importer
+    /// accepts no such node).
+    private static func checkExpressible(_ graph: Graph) throws {
+        for node in graph.nodes {
+            if case .averagePool(let attributes) = node.op, attributes.dilations.contains(where: { $0 != 1 }) {
+                throw QDQExportError.unsupported(node: node.name, op: node.op.name,
+                                                 reason: "AveragePool dilations \(attributes.dilations) need opset 19")
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import LAPQMath
+
+/// Writes a lapq `Graph` as an ONNX GraphProto with QuantizeLinear / Clip / DequantizeLinear
+/// around every quantization point of a bound plan. See `QDQExporter` for the contract.
+struct QDQGraphWriter {
+    private let graph: Graph
+    private let plan: QuantizationPlan
+    private let binding: QuantizationBinding
+    /// One quantizer per plan point (bits 32: identity, left in float).
+    private let quantizers: [UniformQuantizer]
+    /// Every tensor's dimensions; nil where the size is the batch.
+    private let dimensions: [String: [Int?]]
+    /// Every tensor's shape at batch size 1.
+    private let shapes: [String: [Int]]
+    private var assembler: ONNXGraphAssembler
+    /// The dequantized tensor of each point written so far, by point index.
+    private var dequantized: [Int: String] = [:]
+
+    /// `binding` must have its step sizes set.
+    init(graph: Graph, binding: QuantizationBinding, shapes: [String: [Int]], dimensions: [String: [Int?]]) {
+        guard let quantizers = binding.quantizers else { preconditionFailure("the binding has no step sizes") }
+        self.graph = graph
+        self.plan = binding.plan
+        self.binding = binding
+        self.quantizers = quantizers
+        self.shapes = shapes
+        self.dimensions = dimensions
+        let taken = Set(graph.nodes.flatMap { [$0.name] + $0.outputs })
+            .union(graph.initializers.keys).union([graph.input.name])
+        self.assembler = ONNXGraphAssembler(takenNames: taken)
+    }
+
+    /// The graph: the source nodes in order, each quantized operand read through its Q/DQ
+    /// chain (written just before its first quantized reader), the float initializers that a
+    /// node still reads (sorted by name), then the generated constants.
+    mutating func write() throws -> Onnx_GraphProto {
+        for (index, node) in graph.nodes.enumerated() {
+            var inputs = node.inputs
+            if let point = binding.activationPoint[index], !quantizers[point].isIdentity {
+                inputs[0] = dequantizedActivation(point)
+            }
+            if let point = binding.weightPoint[index], !quantizers[point].isIdentity {
+                inputs[1] = try dequantizedWeight(point)
+            }
+            assembler.appendNode(node, inputs: inputs, shapes: shapes)
+        }
+        let read = Set(assembler.nodes.flatMap(\.input)).union(graph.outputs)
+        var proto = Onnx_GraphProto()
+        proto.name = "lapq-qdq"
+        proto.node = assembler.nodes
+        proto.initializer = graph.initializers.keys.sorted().filter(read.contains).compactMap { name in
+            graph.initializers[name].map { Onnx_TensorProto.float(name: name, shape: $0.shape, values: $0.data) }
+        } + assembler.initializers
+        proto.input = [valueInfo(graph.input.name)]
+        proto.output = graph.outputs.map(valueInfo)
+        return proto
+    }
+
+    private func valueInfo(_ tensor: String) -> Onnx_ValueInfoProto {
+        .float(name: tensor, dimensions: dimensions[tensor] ?? [], symbol: QDQExporter.batchDimension)
+    }
+
+    /// QuantizeLinear → Clip to [qmin, qmax] on the 8-bit codes → DequantizeLinear, once per
+    /// activation point; returns the dequantized tensor's name.
+    private mutating func dequantizedActivation(_ point: Int) -> String {
+        if let name = dequantized[point] { return name }
+        let tensor = plan.points[point].tensor
+        let quantizer = quantizers[point]
+        let (scale, zeroPoint) = addScaleAndZeroPoint(tensor, quantizer)
+        let lower = addCode(tensor + "_qmin", quantizer.quantMin, isSigned: quantizer.isSigned)
+        let upper = addCode(tensor + "_qmax", quantizer.quantMax, isSigned: quantizer.isSigned)
+        let codes = assembler.freshName(tensor + "_quantized")
+        let clipped = assembler.freshName(tensor + "_clipped")
+        let output = assembler.freshName(tensor + "_dequantized")
+        assembler.append(Onnx_NodeProto(name: assembler.freshName(tensor + "_QuantizeLinear"), opType: "QuantizeLinear",
+                                        inputs: [tensor, scale, zeroPoint], outputs: [codes]))
+        assembler.append(Onnx_NodeProto(name: assembler.freshName(tensor + "_Clip"), opType: "Clip",
+                                        inputs: [codes, lower, upper], outputs: [clipped]))
+        assembler.append(Onnx_NodeProto(name: assembler.freshName(tensor + "_DequantizeLinear"), opType: "DequantizeLinear",
+                                        inputs: [clipped, scale, zeroPoint], outputs: [output]))
+        dequantized[point] = output
+        return output
+    }
+
+    /// The weight stored as int8 codes clamp(round(w / Δ), −(2^(b−1) − 1), 2^(b−1) − 1) and a
+    /// DequantizeLinear; returns the dequantized tensor's name.
+    private mutating func dequantizedWeight(_ point: Int) throws -> String {
+        let tensor = plan.points[point].tensor
+        guard let weight = graph.initializers[tensor] else {
+            throw QDQExportError.weightNotConstant(point: plan.points[point].name)
+        }
+        let quantizer = quantizers[point]
+        precondition(quantizer.isSigned, "weight point '\(tensor)' must be signed")
+        let codes = assembler.freshName(tensor + "_quantized")
+        assembler.addInitializer(.eightBit(name: codes, isSigned: true, shape: weight.shape,
+                                           values: weight.data.map(quantizer.code)))
+        let (scale, zeroPoint) = addScaleAndZeroPoint(tensor, quantizer)
+        let output = assembler.freshName(tensor + "_dequantized")
+        assembler.append(Onnx_NodeProto(name: assembler.freshName(tensor + "_DequantizeLinear"), opType: "DequantizeLinear",
+                                        inputs: [codes, scale, zeroPoint], outputs: [output]))
+        dequantized[point] = output
+        return output
+    }
+
+    /// The scalar scale Δ (float32, as lapq applies it) and zero point 0, whose type (int8 or
+    /// uint8) makes QuantizeLinear produce signed or unsigned codes.
+    private mutating func addScaleAndZeroPoint(_ tensor: String, _ quantizer: UniformQuantizer) -> (String, String) {
+        let scale = assembler.addFloatConstant(tensor + "_scale", shape: [], values: [quantizer.stepSize])
+        let zeroPoint = addCode(tensor + "_zero_point", 0, isSigned: quantizer.isSigned)
+        return (scale, zeroPoint)
+    }
+
+    private mutating func addCode(_ base: String, _ value: Int, isSigned: Bool) -> String {
+        let name = assembler.freshName(base)
+        assembler.addInitializer(.eightBit(name: name, isSigned: isSigned, shape: [], values: [value]))
+        return name
+    }
+}

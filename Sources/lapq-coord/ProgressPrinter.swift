@@ -1,0 +1,46 @@
+import Foundation
+import LAPQCalibration
+
+/// Renders calibration progress on standard error: one live, rewritten line on a terminal;
+/// plain timestamped lines otherwise (logs, CI), at most one per phase change or every 10 s.
+final class ProgressPrinter: @unchecked Sendable {
+    private let isTerminal = isatty(STDERR_FILENO) != 0
+    private let start = Date()
+    private var lastPhase: CalibrationProgress.Phase?
+    private var lastLogLine = Date.distantPast
+    private var bestLoss: Double?
+
+    func report(_ progress: CalibrationProgress) {
+        if let loss = progress.currentLoss { bestLoss = min(bestLoss ?? loss, loss) }
+        let line = render(progress)
+        if isTerminal {
+            FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line + (progress.phase == .done ? "\n" : "")).utf8))
+        } else if progress.phase != lastPhase || Date().timeIntervalSince(lastLogLine) >= 10 {
+            let stamp = ISO8601DateFormatter().string(from: Date())
+            FileHandle.standardError.write(Data("\(stamp) \(line)\n".utf8))
+            lastLogLine = Date()
+        }
+        lastPhase = progress.phase
+    }
+
+    /// A plain message on its own line (ends the live line first).
+    func log(_ message: String) {
+        let prefix = isTerminal ? "\r\u{1B}[2K" : ISO8601DateFormatter().string(from: Date()) + " "
+        FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
+    }
+
+    private func render(_ progress: CalibrationProgress) -> String {
+        let elapsed = Date().timeIntervalSince(start)
+        var parts = ["[\(progress.phase.rawValue)]", "evals \(progress.evaluations)"]
+        if let message = progress.message { parts.append(message) }
+        if let loss = progress.currentLoss { parts.append("loss \(String(format: "%.4f", loss))") }
+        if let best = progress.bestLoss ?? bestLoss { parts.append("best \(String(format: "%.4f", best))") }
+        let rate = elapsed > 0 ? Double(progress.evaluations) / elapsed : 0
+        parts.append(String(format: "%.2f evals/s", rate))
+        if let limit = progress.evaluationLimit, rate > 0, limit > progress.evaluations {
+            parts.append("ETA ≤ \(Int(Double(limit - progress.evaluations) / rate))s")
+        }
+        parts.append("\(Int(elapsed))s")
+        return parts.joined(separator: "  ")
+    }
+}

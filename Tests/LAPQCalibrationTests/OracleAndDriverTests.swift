@@ -1,0 +1,82 @@
+import XCTest
+import LAPQEngine
+import LAPQMath
+@testable import LAPQCalibration
+
+final class OracleAndDriverTests: XCTestCase {
+    private func setUp(bits: Int = 3, workers: Int = 1) throws -> (Graph, QuantizationPlan, LocalLossOracle) {
+        let graph = try TinyNetwork.graph()
+        let plan = QuantizationPlan(graph: graph, weightBits: bits, activationBits: bits)
+        let shards = try TinyNetwork.shards(graph: graph, shardCount: 5, shardSize: 40)
+        let oracle = try LocalLossOracle(graph: graph, plan: plan, shards: shards, workers: workers, threadsPerWorker: 1,
+                                         prefixCacheBytes: workers == 1 ? 64 << 20 : 0)
+        return (graph, plan, oracle)
+    }
+
+    /// The exact-reduction invariant: the same losses, bit for bit, with 1, 2 or 3 executors.
+    func testLossIsIndependentOfWorkerCount() throws {
+        let steps: [[Double]?] = [nil, [0.05, 0.1, 0.04, 0.2], [0.02, 0.3, 0.05, 0.1]]
+        let expected = try setUp(workers: 1).2.evaluate(steps)
+        for workers in [2, 3] {
+            XCTAssertEqual(try setUp(workers: workers).2.evaluate(steps), expected, "\(workers) workers")
+        }
+        XCTAssertEqual(expected[0].count, 200)
+    }
+
+    func testStatisticsMergeAcrossWorkers() throws {
+        let one = try setUp(workers: 1).2, two = try setUp(workers: 2).2
+        let maxima = try one.activationMaxima()
+        XCTAssertEqual(try two.activationMaxima(), maxima)
+        XCTAssertEqual(try two.activationHistograms(maxima: maxima, binCount: 256),
+                       try one.activationHistograms(maxima: maxima, binCount: 256))
+    }
+
+    /// LAPQ's Powell phase never ends worse than its starting point p*, and beats MMSE here.
+    func testLapqImprovesOnItsStartAndOnMMSE() throws {
+        let (graph, plan, oracle) = try setUp()
+        var settings = CalibrationSettings()
+        settings.powell.maxEvaluations = 120
+        let lapq = try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: settings).run()
+        settings.method = .mmse
+        let mmse = try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: settings).run()
+        let final = try XCTUnwrap(lapq.finalScore?.meanLoss), start = try XCTUnwrap(lapq.initialScore?.meanLoss)
+        XCTAssertLessThanOrEqual(final, start)
+        XCTAssertLessThanOrEqual(final, try XCTUnwrap(mmse.finalScore?.meanLoss))
+        XCTAssertEqual(lapq.pSweep.count, 10)
+        XCTAssertNotNil(lapq.pStar)
+        XCTAssertLessThanOrEqual(lapq.evaluations, 1 + 10 + 1 + 120 + 1)
+    }
+
+    /// A run stopped after a checkpoint and resumed from it ends exactly where an
+    /// uninterrupted run ends.
+    func testResumeReachesTheSameResult() throws {
+        let (graph, plan, oracle) = try setUp()
+        var settings = CalibrationSettings()
+        settings.powell.maxEvaluations = 60
+        let uninterrupted = try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: settings).run()
+        struct Stop: Error {}
+        var saved: CalibrationRecord?
+        var checkpoints = 0
+        XCTAssertThrowsError(try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: settings,
+                                                   checkpoint: { record in
+            saved = record
+            checkpoints += 1
+            if checkpoints == 5 { throw Stop() }
+        }).run())
+        let partial = try XCTUnwrap(saved)
+        XCTAssertNotNil(partial.powell, "the stop should come during Powell's phase")
+        let resumed = try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: settings,
+                                            resumeFrom: partial).run()
+        XCTAssertEqual(resumed.finalSteps, uninterrupted.finalSteps)
+        XCTAssertEqual(resumed.finalScore, uninterrupted.finalScore)
+        XCTAssertEqual(resumed.powell, uninterrupted.powell)
+    }
+
+    func testResumeRefusesOtherSettings() throws {
+        let (graph, plan, oracle) = try setUp()
+        var other = CalibrationSettings()
+        other.histogramBins = 512
+        let saved = CalibrationRecord(settings: CalibrationSettings(), pointNames: plan.points.map(\.name))
+        XCTAssertThrowsError(try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: other, resumeFrom: saved))
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import XCTest
+import LAPQEngine
+
+/// The fake-quantized onnxruntime goldens of Fixtures/quantized.json, written by
+/// Scripts/make-fixtures.py with Scripts/fixture_fakequant.py: one per runnable fixture and bit
+/// width (W8A8, W4A4, W2A4).
+struct QuantizedGoldens: Decodable {
+    struct Point: Decodable {
+        /// "weight:<tensor>" or "activation:<tensor>".
+        let name: String
+        let isSigned: Bool
+        let consumers: [String]
+        let bits: Int
+        /// Checksum of the integer codes (`CodeFingerprint.checksum`): one for a weight, one
+        /// per sample for an activation, as onnxruntime computed them.
+        let codeChecksums: [Int]
+        /// Activation values within 1e-3 Δ of a rounding boundary, per sample (activations only).
+        let nearTies: [Int]?
+    }
+
+    struct Golden: Decodable {
+        let fixture: String
+        let weightBits: Int
+        let activationBits: Int
+        let input: FixtureIndex.TensorFile
+        let output: FixtureIndex.TensorFile
+        let points: [Point]
+        /// One Δ per point, in plan order.
+        let stepSizes: [Double]
+        /// Near-ties per sample, summed over every activation point.
+        let nearTies: [Int]
+
+        var label: String { "\(fixture) W\(weightBits)A\(activationBits)" }
+
+        func graph() throws -> Graph { try FixtureIndex.graph(fixture) }
+
+        func plan(for graph: Graph) -> QuantizationPlan {
+            QuantizationPlan(graph: graph, weightBits: weightBits, activationBits: activationBits)
+        }
+    }
+
+    let goldens: [Golden]
+
+    static func load() throws -> [Golden] {
+        let url = try FixtureIndex.directory().appendingPathComponent("quantized.json")
+        return try JSONDecoder().decode(QuantizedGoldens.self, from: Data(contentsOf: url)).goldens
+    }
+
+    /// The goldens whose plan has at least one point (the others run in float).
+    static func quantized() throws -> [Golden] {
+        try load().filter { !$0.points.isEmpty }
+    }
+
+    static func golden(_ fixture: String, weightBits: Int, activationBits: Int) throws -> Golden {
+        try XCTUnwrap(load().first {
+            $0.fixture == fixture && $0.weightBits == weightBits && $0.activationBits == activationBits
+        }, "no golden \(fixture) W\(weightBits)A\(activationBits)")
+    }
+}
