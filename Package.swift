@@ -56,6 +56,6 @@ let package = Package(
         ),
         .testTarget(name: "LAPQKernelsTests", dependencies: ["LAPQKernels"]),
         .testTarget(name: "LAPQEngineTests", dependencies: ["LAPQEngine"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LAPQCalibrationTests", dependencies: ["LAPQCalibration"]),
+        .testTarget(name: "LAPQCalibrationTests", dependencies: ["LAPQCalibration"], resources: [.copy("DataFixtures")]),
     ]
 )

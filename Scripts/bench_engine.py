@@ -11,8 +11,14 @@
       Prints one line "onnxruntime-fp32 threads=T batch=B img/s=<median> runs=<all>" with
       intra_op_num_threads = T (inter-op 1, sequential execution, all graph optimizations).
 
-The timed input is the same seeded gaussian batch lapq-bench uses in spirit (values do not
-change the cost of a float network).
+  bench_engine.py table < RESULTS
+      Reads the result lines of lapq-bench and of the onnxruntime command (key=value fields)
+      and prints a Markdown table: per engine and thread count the median over all timed
+      runs, the ratio lapq fake-quant / onnxruntime FP32, and the sweep with and without
+      prefix reuse.
+
+The onnxruntime input is a seeded gaussian batch (values do not change the cost of a float
+network).
 """
 import argparse
 import os
@@ -92,6 +98,45 @@ def time_onnxruntime(model, batch, threads, warmup, runs):
     return rates
 
 
+def parse_results(lines):
+    """{(name, threads): [rates]} over all lines, and the sweep lines' fields by name."""
+    rates, sweeps = {}, {}
+    for line in lines:
+        name, *pairs = line.split()
+        if "=" not in "".join(pairs):
+            continue
+        fields = dict(pair.split("=", 1) for pair in pairs)
+        if name.startswith("sweep"):
+            sweeps[name] = fields
+            continue
+        key = (name, int(fields["threads"]))
+        rates.setdefault(key, []).extend(float(r) for r in fields["runs"].split(","))
+    return rates, sweeps
+
+
+def print_table(lines):
+    rates, sweeps = parse_results(lines)
+    engines = sorted({name for name, _ in rates}, key=lambda n: (not n.startswith("lapq-fp32"), n))
+    quantized = [n for n in engines if n.startswith("lapq-w")]
+    print("| threads | " + " | ".join(f"{n} img/s" for n in engines)
+          + "".join(f" | {n} / onnxruntime-fp32" for n in quantized) + " |")
+    print("|---" * (1 + len(engines) + len(quantized)) + "|")
+    for threads in sorted({t for _, t in rates}):
+        medians = {n: statistics.median(rates[(n, threads)]) for n in engines if (n, threads) in rates}
+        row = [f"{medians[n]:.1f}" if n in medians else "-" for n in engines]
+        reference = medians.get("onnxruntime-fp32")
+        row += [f"{medians[n] / reference:.2f}" if reference and n in medians else "-" for n in quantized]
+        print(f"| {threads} | " + " | ".join(row) + " |")
+    if {"sweep-reuse", "sweep-no-reuse"} <= sweeps.keys():
+        reuse, plain = sweeps["sweep-reuse"], sweeps["sweep-no-reuse"]
+        same = "yes" if reuse["loss-checksum"] == plain["loss-checksum"] else "NO"
+        print(f"\nCoordinate sweep ({reuse['points']} points, {reuse['evaluations']} evaluations x "
+              f"{reuse['batches']} batches of {reuse['batch']}, {reuse['threads']} threads): "
+              f"MACs saved by prefix reuse {100 * float(reuse['saved-macs']):.1f}%, "
+              f"{float(reuse['img/s']):.1f} img/s with reuse vs {float(plain['img/s']):.1f} without "
+              f"({float(reuse['img/s']) / float(plain['img/s']):.2f}x); losses identical: {same}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -104,7 +149,11 @@ def main():
     timing.add_argument("--threads", type=int, default=1)
     timing.add_argument("--warmup", type=int, default=2)
     timing.add_argument("--runs", type=int, default=5)
+    commands.add_parser("table")
     arguments = parser.parse_args()
+    if arguments.command == "table":
+        print_table(sys.stdin.read().splitlines())
+        return
     if arguments.command == "model":
         onnx.save(resnet18(arguments.seed), arguments.output)
         return

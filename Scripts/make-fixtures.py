@@ -174,36 +174,39 @@ def quant_golden(name, canonical, feed, activations, config, input_file):
     values = dict(zip(extra, results[len(canonical.graph.output):]))
     output_file = f"{name}.{tag}.output0.f32"
     write_f32(os.path.join(FIXTURES, output_file), results[0])
-    checksums, point_ties = {}, {}
+    checksums, point_ties, sums = {}, {}, {}
     for point, step in quantized:
         x = values[point["tensor"]]
         # onnxruntime's Div/Round/Clip must be exactly numpy's x / Δ, rint, clip.
         assert np.array_equal(values[fq.chain_codes_name(point)], fq.codes(x, step, point["bits"], point["signed"]))
         checksums[point["tensor"]] = [fq.code_checksum(sample, step, point["bits"], point["signed"]) for sample in x]
+        sums[point["tensor"]] = [int(fq.codes(sample, step, point["bits"], point["signed"]).sum()) for sample in x]
         point_ties[point["tensor"]] = [int(count) for count in fq.near_ties(x, step, point["bits"], point["signed"])]
     ties = np.sum([point_ties[p["tensor"]] for p, _ in quantized] or [np.zeros(len(results[0]), np.int64)], axis=0)
     return {
         "fixture": name, "weightBits": weight_bits, "activationBits": activation_bits,
         "input": {"file": input_file[0], "shape": list(input_file[1])},
         "output": {"file": output_file, "shape": list(results[0].shape)},
-        "points": [point_entry(canonical, point, step, checksums, point_ties) for point, step in zip(points, steps)],
+        "points": [point_entry(canonical, point, step, (checksums, sums, point_ties)) for point, step in zip(points, steps)],
         "stepSizes": steps,
         "nearTies": [int(count) for count in ties],
     }
 
 
-def point_entry(canonical, point, step, activation_checksums, activation_ties):
+def point_entry(canonical, point, step, activation_facts):
     """A point as quantized.json lists it; `codeChecksums` has one entry for a weight, one per
     sample for an activation (onnxruntime's codes, fixture_fakequant.code_checksum), and an
-    activation has its near-ties per sample."""
+    activation has, per sample, the plain sum of its codes and its near-ties."""
     entry = {"name": f"{point['kind']}:{point['tensor']}", "isSigned": point["signed"],
              "consumers": point["consumers"], "bits": point["bits"]}
     if point["kind"] == "weight":
         weight = canonical.initializers[point["tensor"]]
         entry["codeChecksums"] = [fq.code_checksum(weight, step, point["bits"], True)]
     else:
-        entry["codeChecksums"] = activation_checksums[point["tensor"]]
-        entry["nearTies"] = activation_ties[point["tensor"]]
+        checksums, sums, ties = activation_facts
+        entry["codeChecksums"] = checksums[point["tensor"]]
+        entry["codeSums"] = sums[point["tensor"]]
+        entry["nearTies"] = ties[point["tensor"]]
     return entry
 
 

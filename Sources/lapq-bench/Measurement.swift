@@ -1,9 +1,9 @@
 import Foundation
 
 /// Runs `body` `warmup` times untimed, then `runs` times timed; returns images/s per timed run.
-func measure(_ repeats: RepeatOptions, images: Int, _ body: () throws -> Void) rethrows -> [Double] {
-    for _ in 0..<repeats.warmup { try body() }
-    return try (0..<repeats.runs).map { _ in
+func measure(warmup: Int, runs: Int, images: Int, _ body: () throws -> Void) rethrows -> [Double] {
+    for _ in 0..<warmup { try body() }
+    return try (0..<runs).map { _ in
         let start = DispatchTime.now().uptimeNanoseconds
         try body()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

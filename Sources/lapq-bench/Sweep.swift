@@ -17,7 +17,7 @@ struct Sweep: ParsableCommand {
     @Option(help: "Evaluations per point; evaluation k sets Δ = (1 + 0.1·k)·Δ₀.")
     var evaluations = 2
 
-    @Option(help: "Prefix cache budget in MiB; 0 disables prefix reuse.")
+    @Option(name: .customLong("cache-mib"), help: "Prefix cache budget in MiB; 0 disables prefix reuse.")
     var cacheMiB = 8192
 
     func validate() throws {
@@ -39,7 +39,7 @@ struct Sweep: ParsableCommand {
         for (key, batch) in data.enumerated() { _ = try executor.evaluate(batch.0, labels: batch.1, cacheKey: key) }
         let before = executor.reuseStatistics
         let evaluationCount = setup.plan.points.count * evaluations
-        let rates = try measure(RepeatOptions(warmup: 0, runs: 1), images: evaluationCount * batches * options.batch) {
+        let rates = try measure(warmup: 0, runs: 1, images: evaluationCount * batches * options.batch) {
             for point in setup.plan.points.indices {
                 let initial = stepSizes[point]
                 for k in 1...evaluations {

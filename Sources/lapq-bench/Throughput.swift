@@ -23,7 +23,7 @@ struct Throughput: ParsableCommand {
                                     options: .init(threads: options.threads))
         try executor.setStepSizes(precision == .fp32 ? nil : try setup.maxAbsStepSizes())
         let images = setup.images(batch: 0)
-        let rates = try measure(repeats, images: options.batch) { _ = try executor.run(images) }
+        let rates = try measure(warmup: repeats.warmup, runs: repeats.runs, images: options.batch) { _ = try executor.run(images) }
         let name = precision == .fp32 ? "lapq-fp32" : "lapq-w\(options.weightBits)a\(options.activationBits)"
         print(report(name, options, rates))
     }

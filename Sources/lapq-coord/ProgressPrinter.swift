@@ -11,6 +11,7 @@ final class ProgressPrinter: @unchecked Sendable {
     private var bestLoss: Double?
 
     func report(_ progress: CalibrationProgress) {
+        if progress.phase != lastPhase { bestLoss = nil }
         if let loss = progress.currentLoss { bestLoss = min(bestLoss ?? loss, loss) }
         let line = render(progress)
         if isTerminal {
@@ -34,7 +35,7 @@ final class ProgressPrinter: @unchecked Sendable {
         var parts = ["[\(progress.phase.rawValue)]", "evals \(progress.evaluations)"]
         if let message = progress.message { parts.append(message) }
         if let loss = progress.currentLoss { parts.append("loss \(String(format: "%.4f", loss))") }
-        if let best = progress.bestLoss ?? bestLoss { parts.append("best \(String(format: "%.4f", best))") }
+        if let best = bestLoss { parts.append("best \(String(format: "%.4f", best))") }
         let rate = elapsed > 0 ? Double(progress.evaluations) / elapsed : 0
         parts.append(String(format: "%.2f evals/s", rate))
         if let limit = progress.evaluationLimit, rate > 0, limit > progress.evaluations {

@@ -15,6 +15,8 @@ struct QuantizedGoldens: Decodable {
         /// Checksum of the integer codes (`CodeFingerprint.checksum`): one for a weight, one
         /// per sample for an activation, as onnxruntime computed them.
         let codeChecksums: [Int]
+        /// Σ code per sample (activations only): one flipped rounding moves it by exactly 1.
+        let codeSums: [Int]?
         /// Activation values within 1e-3 Δ of a rounding boundary, per sample (activations only).
         let nearTies: [Int]?
     }

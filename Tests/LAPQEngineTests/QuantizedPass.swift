@@ -9,19 +9,23 @@ struct QuantizedPass {
     let output: Tensor
     /// Plan point index → per-sample code checksum (activation points only).
     let checksums: [Int: [Int]]
+    /// Plan point index → per-sample Σ code (activation points only).
+    let codeSums: [Int: [Int]]
     /// Plan point index → per-sample near-tie count (activation points only).
     let nearTies: [Int: [Int]]
 
     /// The pass onnxruntime made, as the golden records it.
     init(golden: QuantizedGoldens.Golden, output: Tensor) {
         self.output = output
-        var checksums: [Int: [Int]] = [:], nearTies: [Int: [Int]] = [:]
+        var checksums: [Int: [Int]] = [:], sums: [Int: [Int]] = [:], nearTies: [Int: [Int]] = [:]
         for (index, point) in golden.points.enumerated() {
-            guard let ties = point.nearTies else { continue }
+            guard let ties = point.nearTies, let codeSums = point.codeSums else { continue }
             checksums[index] = point.codeChecksums
+            sums[index] = codeSums
             nearTies[index] = ties
         }
         self.checksums = checksums
+        self.codeSums = sums
         self.nearTies = nearTies
     }
 
@@ -29,14 +33,16 @@ struct QuantizedPass {
     /// observer), quantized here with the point's Δ the way the executors quantize.
     init(output: Tensor, observed: [Int: Tensor], plan: QuantizationPlan, stepSizes: [Double]) {
         self.output = output
-        var checksums: [Int: [Int]] = [:], nearTies: [Int: [Int]] = [:]
+        var checksums: [Int: [Int]] = [:], sums: [Int: [Int]] = [:], nearTies: [Int: [Int]] = [:]
         for (index, values) in observed {
             let quantizer = plan.points[index].quantizer(stepSize: Float(stepSizes[index]))
             let samples = Self.samples(values)
             checksums[index] = samples.map { CodeFingerprint.checksum($0, quantizer) }
+            sums[index] = samples.map { $0.reduce(0) { $0 + quantizer.code($1) } }
             nearTies[index] = samples.map { CodeFingerprint.nearTies($0, quantizer) }
         }
         self.checksums = checksums
+        self.codeSums = sums
         self.nearTies = nearTies
     }
 

@@ -105,8 +105,7 @@ public final class CalibrationDriver {
             let steps = points.map { Self.steps(initialSteps, normalized: $0) }
             let scores = try self.evaluate(steps)
             for (point, score) in zip(points, scores) { self.powellScores[point] = score }
-            self.report(.powell, limit: limit,
-                        current: scores.last?.meanLoss, best: self.record.powell?.value)
+            self.report(.powell, limit: limit, current: scores.last?.meanLoss)
             return scores.map(\.meanLoss)
         }
         var minimizer = try record.powell.map { PowellMinimizer(resumingFrom: $0, options: record.settings.powell) }
@@ -135,9 +134,9 @@ public final class CalibrationDriver {
     }
 
     private func report(_ phase: CalibrationProgress.Phase, limit: Int? = nil, current: Double? = nil,
-                        best: Double? = nil, message: String? = nil) {
+                        message: String? = nil) {
         progress(CalibrationProgress(phase: phase, evaluations: record.evaluations, evaluationLimit: limit,
-                                     currentLoss: current, bestLoss: best, message: message))
+                                     currentLoss: current, message: message))
     }
 }
 

@@ -14,7 +14,7 @@ public struct CalibrationProgress: Sendable {
     public var evaluations: Int
     /// The evaluation cap of this phase, if any (for an ETA).
     public var evaluationLimit: Int?
+    /// The mean loss of the step vector scored last, if this report follows an evaluation.
     public var currentLoss: Double?
-    public var bestLoss: Double?
     public var message: String?
 }

@@ -53,6 +53,8 @@ public struct StepsFile: Codable, Equatable, Sendable {
     public var pStarSource: String?
     public var pSweep: [PSweepEntry]
     public var calibrationScores: [String: Score]
+    /// `float` and `quantized` on the validation set, when one was given.
+    public var validationScores: [String: Score] = [:]
     public var evaluations: Int
     /// Wall-clock seconds per phase; the only non-deterministic field.
     public var timings: [String: Double]
@@ -96,6 +98,7 @@ extension StepsFile {
 
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(self).write(to: url, options: .atomic)
     }
@@ -105,7 +108,7 @@ extension StepsFile {
         do { data = try Data(contentsOf: url) } catch {
             throw OutputError.unreadable(file: url.path, reason: "\(error.localizedDescription)")
         }
-        do { return try JSONDecoder().decode(StepsFile.self, from: data) } catch {
+        do { return try jsonDecoder().decode(StepsFile.self, from: data) } catch {
             throw OutputError.unreadable(file: url.path, reason: "not a lapq steps file (\(error))")
         }
     }

@@ -13,8 +13,10 @@ final class CompiledProgram {
     let lastUse: [Int]
     /// For each tensor id, every step that reads it.
     let readers: [[Int]]
+    /// Output buffers reused across forward passes.
+    let buffers: BufferPool
 
-    init(graph: Graph, batchSize: Int, context: DNNLContext) throws {
+    init(graph: Graph, batchSize: Int, pointCount: Int, context: DNNLContext) throws {
         let shapes = try graph.inferShapes(batchSize: batchSize)
         var ids: [String: Int] = [graph.input.name: 0]
         for node in graph.nodes { ids[node.output] = ids.count }
@@ -33,6 +35,7 @@ final class CompiledProgram {
         self.inputID = 0
         self.outputID = ids[graph.outputs[0]] ?? 0
         self.readers = readers
+        self.buffers = BufferPool(stepCount: steps.count, pointCount: pointCount)
         self.lastUse = readers.indices.map { outputs.contains($0) ? Int.max : (readers[$0].last ?? -1) }
     }
 }

@@ -32,10 +32,14 @@ enum ElementwiseActivation {
     case relu
     case clip(lower: Float, upper: Float)
 
-    func apply(_ storage: UnsafeMutableBufferPointer<Float>) {
-        switch self {
-        case .relu: reluFast(storage, UnsafeBufferPointer(storage))
-        case let .clip(lower, upper): clipFast(storage, UnsafeBufferPointer(storage), lower: lower, upper: upper)
+    /// Applies the activation in place, split over `threads`.
+    func apply(_ storage: UnsafeMutableBufferPointer<Float>, threads: Int) {
+        inParallelChunks(storage.count, threads: threads) { range in
+            let chunk = UnsafeMutableBufferPointer(rebasing: storage[range])
+            switch self {
+            case .relu: reluFast(chunk, UnsafeBufferPointer(chunk))
+            case let .clip(lower, upper): clipFast(chunk, UnsafeBufferPointer(chunk), lower: lower, upper: upper)
+            }
         }
     }
 }

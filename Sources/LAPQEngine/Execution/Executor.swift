@@ -117,7 +117,8 @@ public final class Executor {
 
     private func program(batchSize: Int) throws -> CompiledProgram {
         if let program = programs[batchSize] { return program }
-        let program = try CompiledProgram(graph: graph, batchSize: batchSize, context: context)
+        let program = try CompiledProgram(graph: graph, batchSize: batchSize, pointCount: plan.points.count,
+                                          context: context)
         try requantizeWeights(program, Set(plan.points.indices.filter { plan.points[$0].kind == .weight }))
         programs[batchSize] = program
         return program

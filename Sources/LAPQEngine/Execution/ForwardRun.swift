@@ -22,7 +22,9 @@ struct ForwardRun {
     }
 
     mutating func loadInput(_ input: Tensor) throws {
-        values[program.inputID] = try DNNLTensor(input, context: executor.context)
+        let buffer = try program.buffers.buffer(.input) { try DNNLTensor(zeros: input.shape, context: executor.context) }
+        try buffer.assign(input)
+        values[program.inputID] = buffer
         owned[program.inputID] = true
     }
 
@@ -64,21 +66,21 @@ struct ForwardRun {
     private mutating func compute(_ index: Int, _ step: CompiledStep) throws -> (value: DNNLTensor, owned: Bool) {
         switch step.kernel {
         case .convolution(let primitive, _):
-            let destination = try primitive.makeDestination()
+            let destination = try program.buffers.buffer(.step(index)) { try primitive.makeDestination() }
             try primitive.execute(try activation(index, step), into: destination)
             return (destination, true)
         case .innerProduct(let primitive, _):
-            let destination = try primitive.makeDestination()
+            let destination = try program.buffers.buffer(.step(index)) { try primitive.makeDestination() }
             try primitive.execute(try activation(index, step), into: destination)
             return (destination, true)
         case .pooling(let primitive):
             let source = try activation(index, step)
-            let destination = try primitive.makeDestination(for: source)
+            let destination = try program.buffers.buffer(.step(index)) { try primitive.makeDestination(for: source) }
             try primitive.execute(source, into: destination)
             return (destination, true)
         case .elementwise(let activation):
             let target = try writable(step.inputs[0], at: index)
-            target.withUnsafeMutableStorage { activation.apply($0) }
+            target.withUnsafeMutableStorage { activation.apply($0, threads: executor.threadCount) }
             return (target, true)
         case .add:
             return try add(index, step)
@@ -97,7 +99,12 @@ struct ForwardRun {
         }
         let target = try writable(step.inputs[0], at: index)
         right.withUnsafeMutableStorage { addend in
-            target.withUnsafeMutableStorage { sum in addFast(sum, UnsafeBufferPointer(sum), UnsafeBufferPointer(addend)) }
+            target.withUnsafeMutableStorage { sum in
+                inParallelChunks(sum.count, threads: executor.threadCount) { range in
+                    let chunk = UnsafeMutableBufferPointer(rebasing: sum[range])
+                    addFast(chunk, UnsafeBufferPointer(chunk), UnsafeBufferPointer(rebasing: addend[range]))
+                }
+            }
         }
         return (target, true)
     }
@@ -138,17 +145,38 @@ struct ForwardRun {
             quantizedActivations[point] = try value(id)
             return try value(id)
         }
-        let target = executor.isExclusive(point: point) && owned[id] ? try value(id) : try value(id).copy()
-        target.withUnsafeMutableStorage { quantizer.fakeQuantize($0) }
+        let source = try value(id)
+        let target = executor.isExclusive(point: point) && owned[id] ? source
+            : try program.buffers.buffer(.quantized(point: point), fits: { $0.hasSameLayout(as: source) }) {
+                try source.makeSimilar()
+            }
+        fakeQuantize(source, into: target, quantizer)
         quantizedActivations[point] = target
         return target
     }
 
+    /// target = fake-quantized source (same layout; may be the same tensor), split over threads.
+    private func fakeQuantize(_ source: DNNLTensor, into target: DNNLTensor, _ quantizer: UniformQuantizer) {
+        source.withUnsafeMutableStorage { input in
+            target.withUnsafeMutableStorage { output in
+                inParallelChunks(output.count, threads: executor.threadCount) { range in
+                    fakeQuantizeFast(UnsafeMutableBufferPointer(rebasing: output[range]),
+                                     UnsafeBufferPointer(rebasing: input[range]), quantizer)
+                }
+            }
+        }
+    }
+
     /// The value of `id`, to be changed in place by step `index`: itself when this pass owns it
-    /// and no later step reads it, else a copy.
+    /// and no later step reads it, else a copy (in the step's pooled buffer).
     private mutating func writable(_ id: Int, at index: Int) throws -> DNNLTensor {
         let current = try value(id)
-        return owned[id] && program.lastUse[id] == index ? current : try current.copy()
+        if owned[id] && program.lastUse[id] == index { return current }
+        let copy = try program.buffers.buffer(.step(index), fits: { $0.hasSameLayout(as: current) }) {
+            try current.makeSimilar()
+        }
+        copy.copyContents(of: current)
+        return copy
     }
 
     private func value(_ id: Int) throws -> DNNLTensor {

@@ -36,6 +36,17 @@ public final class DNNLTensor {
         return duplicate
     }
 
+    /// A zero-filled tensor with the same dims and physical layout.
+    public func makeSimilar() throws(KernelError) -> DNNLTensor {
+        try DNNLTensor(shape: shape, descriptor: memory.descriptor, context: context)
+    }
+
+    /// Overwrites the storage with `other`'s, which must have the same dims and layout.
+    public func copyContents(of other: DNNLTensor) {
+        precondition(hasSameLayout(as: other), "copyContents: layouts differ")
+        memory.buffer.copyMemory(from: other.memory.buffer, byteCount: memory.byteCount)
+    }
+
     /// Whether the layout is plain row-major (NCHW for rank 4), so the storage is `Tensor.data`.
     public var isPlain: Bool {
         (try? sameLayout(memory.descriptor, plainDescriptor(shape))) ?? false

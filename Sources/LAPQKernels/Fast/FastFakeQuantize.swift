@@ -16,8 +16,6 @@ private let roundingShift: Float = 12_582_912
 /// ``UniformQuantizer/fakeQuantize(_:)-(UnsafeMutableBufferPointer<Float>)`` on finite inputs,
 /// including the sign of zeros. `out` may alias `x`; the identity copy when bits == 32.
 ///
-/// Clamping before rounding equals rounding before clamping because qmin and qmax are
-/// integers and rounding is monotone; it keeps |c| ≤ 255, inside the shift trick's range.
 public func fakeQuantizeFast(_ out: UnsafeMutableBufferPointer<Float>, _ x: UnsafeBufferPointer<Float>,
                              _ quantizer: UniformQuantizer) {
     precondition(x.count == out.count, "length mismatch")
@@ -28,7 +26,9 @@ public func fakeQuantizeFast(_ out: UnsafeMutableBufferPointer<Float>, _ x: Unsa
     }
     let step = Vector(repeating: quantizer.stepSize)
     let lower = Vector(repeating: Float(quantizer.quantMin)), upper = Vector(repeating: Float(quantizer.quantMax))
-    let lanes = Vector.scalarCount, whole = out.count / lanes * lanes
+    // The reference runs its tail (count mod 16) through the scalar form, which differs from
+    // its vector form only in the sign of some zeros; match that too.
+    let lanes = Vector.scalarCount, whole = out.count - out.count % 16
     var index = 0
     while index < whole {
         let values = UnsafeRawPointer(xBase + index).loadUnaligned(as: Vector.self)
@@ -37,23 +37,25 @@ public func fakeQuantizeFast(_ out: UnsafeMutableBufferPointer<Float>, _ x: Unsa
         index += lanes
     }
     while index < out.count {
-        var tail = Vector(repeating: 0)
-        tail[0] = xBase[index]
-        outBase[index] = quantizeLanes(tail, step: step, lower: lower, upper: upper)[0]
+        outBase[index] = quantizer.fakeQuantize(xBase[index])
         index += 1
     }
 }
 
-/// One vector of ``fakeQuantizeFast(_:_:_:)``: divide, clamp, round by the shift, restore the
-/// sign a zero code had before rounding, scale back.
+/// One vector of ``fakeQuantizeFast(_:_:_:)``, in the reference's order: divide, round, clamp,
+/// scale back. Rounding uses the shift on a value first limited to [qmin − 1, qmax + 1] (which
+/// changes no result and keeps it in the shift's range), then takes the sign of its argument
+/// as rint does (rint(−0.3) = −0; the shift yields +0), so zeros carry the reference's sign.
 @inline(__always)
 private func quantizeLanes(_ values: Vector, step: Vector, lower: Vector, upper: Vector) -> Vector {
     let scaled = values / step
-    let clamped = scaled.replacing(with: lower, where: scaled .< lower).replacing(with: upper, where: scaled .> upper)
+    let one = Vector(repeating: 1)
+    let limited = scaled.replacing(with: lower - one, where: scaled .< lower - one)
+        .replacing(with: upper + one, where: scaled .> upper + one)
     let shift = Vector(repeating: roundingShift)
-    let rounded = (clamped + shift) - shift
-    // rint keeps the sign of its argument (rint(−0.3) = −0); the shift yields +0 there.
     let signBit = Bits(repeating: 0x8000_0000)
-    let signed = (unsafeBitCast(rounded, to: Bits.self) & ~signBit) | (unsafeBitCast(clamped, to: Bits.self) & signBit)
-    return unsafeBitCast(signed, to: Vector.self) * step
+    let magnitude = unsafeBitCast((limited + shift) - shift, to: Bits.self) & ~signBit
+    let rounded = unsafeBitCast(magnitude | (unsafeBitCast(limited, to: Bits.self) & signBit), to: Vector.self)
+    let codes = rounded.replacing(with: lower, where: rounded .< lower).replacing(with: upper, where: rounded .> upper)
+    return codes * step
 }

@@ -1,0 +1,119 @@
+import Foundation
+import LAPQEngine
+import LAPQMath
+
+/// `lapq-coord calibrate` as a library call: load the model and data, run the driver on local
+/// executors, evaluate on the validation set, write steps.json, report.md, model.qdq.onnx and
+/// the checkpoint into the output directory.
+public struct CalibrationJob {
+    public struct Configuration: Sendable {
+        public var model: URL
+        public var calibrationManifest: URL
+        public var validationManifest: URL?
+        public var weightBits: Int
+        public var activationBits: Int
+        public var planOptions = QuantizationPlan.Options()
+        public var settings = CalibrationSettings()
+        public var localWorkers = 1
+        /// oneDNN threads per local worker; nil divides the cores among the workers.
+        public var threadsPerWorker: Int?
+        /// Prefix-reuse memory per worker.
+        public var prefixCacheBytes = 1 << 30
+        /// Decoded shards kept in memory (all workers together).
+        public var shardCacheBytes = 4 << 30
+        public var outputDirectory: URL
+        /// Continue from `outputDirectory/checkpoint.json` instead of starting over.
+        public var resume = false
+
+        public init(model: URL, calibrationManifest: URL, weightBits: Int, activationBits: Int, outputDirectory: URL) {
+            self.model = model
+            self.calibrationManifest = calibrationManifest
+            self.weightBits = weightBits
+            self.activationBits = activationBits
+            self.outputDirectory = outputDirectory
+        }
+    }
+
+    public struct Outcome: Sendable {
+        public var steps: StepsFile
+        public var validationFloat: BatchScore?
+        public var validationQuantized: BatchScore?
+        public var files: [URL]
+    }
+
+    public let configuration: Configuration
+
+    public init(configuration: Configuration) { self.configuration = configuration }
+
+    public func run(progress: @escaping (CalibrationProgress) -> Void = { _ in }) throws -> Outcome {
+        let started = Date()
+        let c = configuration
+        let graph = try ONNXImporter.load(contentsOf: c.model)
+        let plan = QuantizationPlan(graph: graph, weightBits: c.weightBits, activationBits: c.activationBits, options: c.planOptions)
+        let oracle = try makeOracle(graph: graph, plan: plan, manifest: c.calibrationManifest)
+        try FileManager.default.createDirectory(at: c.outputDirectory, withIntermediateDirectories: true)
+        let checkpointURL = c.outputDirectory.appendingPathComponent("checkpoint.json")
+        let saved = c.resume ? try CheckpointFile.read(from: checkpointURL) : nil
+        let driver = try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: c.settings,
+                                           resumeFrom: saved, progress: progress,
+                                           checkpoint: { try CheckpointFile.write($0, to: checkpointURL) })
+        let record = try driver.run()
+        let calibrated = Date()
+        let finalSteps = record.finalSteps ?? []
+        var validation: [BatchScore]?
+        if let manifest = c.validationManifest {
+            validation = try makeOracle(graph: graph, plan: plan, manifest: manifest).evaluate([nil, finalSteps])
+        }
+        let timings = ["calibration": calibrated.timeIntervalSince(started),
+                       "validation": Date().timeIntervalSince(calibrated)]
+        var steps = StepsFile(record: record, plan: plan, options: c.planOptions, model: c.model.path,
+                              calibrationData: c.calibrationManifest.path, timings: timings)
+        if let validation {
+            steps.validationScores = ["float": .init(validation[0]), "quantized": .init(validation[1])]
+        }
+        let report = CalibrationReport(steps: steps, powellTrace: record.powellTrace,
+                                       validationFloat: validation?[0], validationQuantized: validation?[1])
+        let files = try write(steps: steps, report: report, graph: graph, plan: plan)
+        return Outcome(steps: steps, validationFloat: validation?[0], validationQuantized: validation?[1],
+                       files: files + [checkpointURL])
+    }
+
+    /// A local oracle over the shards of `manifest`, after checking they fit the model's input.
+    private func makeOracle(graph: Graph, plan: QuantizationPlan, manifest: URL) throws -> LocalLossOracle {
+        let store = try ShardStore(manifestAt: manifest)
+        guard store.sampleShape == graph.input.sampleShape else {
+            throw JobError.inputShapeMismatch(model: configuration.model.path, modelShape: graph.input.sampleShape,
+                                              data: manifest.path, dataShape: store.sampleShape)
+        }
+        let workers = configuration.localWorkers
+        let threads = configuration.threadsPerWorker
+            ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
+        return try LocalLossOracle(graph: graph, plan: plan,
+                                   shards: CachedShards(store, budgetBytes: configuration.shardCacheBytes),
+                                   workers: workers, threadsPerWorker: threads,
+                                   prefixCacheBytes: configuration.prefixCacheBytes)
+    }
+
+    private func write(steps: StepsFile, report: CalibrationReport, graph: Graph, plan: QuantizationPlan) throws -> [URL] {
+        let directory = configuration.outputDirectory
+        let stepsURL = directory.appendingPathComponent("steps.json")
+        let reportURL = directory.appendingPathComponent("report.md")
+        let modelURL = directory.appendingPathComponent("model.qdq.onnx")
+        try steps.write(to: stepsURL)
+        try Data(report.markdown().utf8).write(to: reportURL, options: .atomic)
+        try QDQExporter.write(graph: graph, plan: plan, stepSizes: steps.stepSizes, to: modelURL)
+        return [stepsURL, reportURL, modelURL]
+    }
+}
+
+/// Mistakes in a job's inputs that only show once model and data meet.
+public enum JobError: Error, Equatable, CustomStringConvertible {
+    case inputShapeMismatch(model: String, modelShape: [Int], data: String, dataShape: [Int])
+
+    public var description: String {
+        switch self {
+        case let .inputShapeMismatch(model, modelShape, data, dataShape):
+            return "\(model) expects samples of shape \(modelShape), but \(data) holds samples of shape \(dataShape)"
+        }
+    }
+}

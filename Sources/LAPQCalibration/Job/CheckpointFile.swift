@@ -1,0 +1,30 @@
+import Foundation
+
+/// Reads and writes a `CalibrationRecord` as JSON, atomically (a crash mid-write leaves the
+/// previous checkpoint intact).
+public enum CheckpointFile {
+    public static func write(_ record: CalibrationRecord, to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(record).write(to: url, options: .atomic)
+    }
+
+    public static func read(from url: URL) throws -> CalibrationRecord {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw OutputError.unreadable(file: url.path, reason: "no checkpoint to resume from")
+        }
+        do {
+            return try jsonDecoder().decode(CalibrationRecord.self, from: Data(contentsOf: url))
+        } catch {
+            throw OutputError.unreadable(file: url.path, reason: "not a lapq checkpoint (\(error))")
+        }
+    }
+}
+
+/// Decodes what lapq's encoders write, including the non-finite numbers JSON lacks.
+func jsonDecoder() -> JSONDecoder {
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return decoder
+}

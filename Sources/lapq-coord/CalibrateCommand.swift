@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import LAPQCalibration
+import LAPQEngine
+
+/// `lapq-coord calibrate`: runs LAPQ (or a baseline) on local workers and writes steps.json,
+/// report.md and model.qdq.onnx.
+struct CalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Calibrate step sizes on a calibration set and export a quantized model.")
+
+    @Option(help: "The trained model (ONNX).")
+    var model: String
+
+    @Option(help: "The calibration manifest (lapq-coord manifest).")
+    var calib: String
+
+    @Option(help: "A validation manifest, for accuracy before and after.")
+    var val: String?
+
+    @Option(help: ArgumentHelp("Weight/activation bits, each 2…8 or 32 (float).", valueName: "W/A"))
+    var bits = BitWidths(argument: "4/4") ?? BitWidths(argument: "32/32")!
+
+    @Option(help: "lapq, lp-init, mmse or maxabs.")
+    var method: CalibrationMethod = .lapq
+
+    @Option(help: "Cap on Powell's loss evaluations.")
+    var maxEvals: Int?
+
+    @Option(help: "Powell iterations (sweeps over all step sizes).")
+    var maxIterations = 2
+
+    @Flag(help: "Quantize the first weighted layer too (default: float).")
+    var quantizeFirstLayer = false
+
+    @Flag(help: "Quantize the last weighted layer too (default: float).")
+    var quantizeLastLayer = false
+
+    @Option(help: "Executors run in parallel on this machine.")
+    var localWorkers = 1
+
+    @Option(help: "oneDNN threads per local worker (default: cores / workers).")
+    var threads: Int?
+
+    @Option(help: "Output directory.")
+    var out = "lapq-out"
+
+    @Option(help: "Continue the run whose output directory (and checkpoint) is DIR.")
+    var resume: String?
+
+    @Flag(help: "Print the result as JSON on standard output.")
+    var json = false
+
+    func validate() throws {
+        for (flag, path) in [("--model", model), ("--calib", calib), ("--val", val)] {
+            if let path, !FileManager.default.fileExists(atPath: path) { throw ValidationError("\(flag) \(path): no such file") }
+        }
+        guard localWorkers >= 1 else { throw ValidationError("--local-workers \(localWorkers): need at least one") }
+        if let threads, threads < 1 { throw ValidationError("--threads \(threads): need at least one") }
+        if let maxEvals, maxEvals < 1 { throw ValidationError("--max-evals \(maxEvals): need at least one") }
+        guard maxIterations >= 1 else { throw ValidationError("--max-iterations \(maxIterations): need at least one") }
+    }
+
+    func run() throws {
+        var configuration = CalibrationJob.Configuration(
+            model: URL(fileURLWithPath: model), calibrationManifest: URL(fileURLWithPath: calib),
+            weightBits: bits.weights, activationBits: bits.activations,
+            outputDirectory: URL(fileURLWithPath: resume ?? out))
+        configuration.validationManifest = val.map { URL(fileURLWithPath: $0) }
+        configuration.planOptions = .init(quantizeFirstLayer: quantizeFirstLayer, quantizeLastLayer: quantizeLastLayer)
+        configuration.settings.method = method
+        configuration.settings.powell.maxEvaluations = maxEvals
+        configuration.settings.powell.maxIterations = maxIterations
+        configuration.localWorkers = localWorkers
+        configuration.threadsPerWorker = threads
+        configuration.resume = resume != nil
+        let printer = ProgressPrinter()
+        let outcome = try reportingErrors { try CalibrationJob(configuration: configuration).run(progress: printer.report) }
+        if json {
+            print(try outcomeJSON(outcome))
+        } else {
+            print(ResultTable.render(outcome))
+            print("wrote " + outcome.files.map(\.path).joined(separator: ", "))
+        }
+    }
+
+    private func outcomeJSON(_ outcome: CalibrationJob.Outcome) throws -> String {
+        struct Summary: Encodable {
+            let steps: StepsFile
+            let validation: [String: StepsFile.Score]
+        }
+        var validation: [String: StepsFile.Score] = [:]
+        if let float = outcome.validationFloat { validation["float"] = StepsFile.Score(float) }
+        if let quantized = outcome.validationQuantized { validation["quantized"] = StepsFile.Score(quantized) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try encoder.encode(Summary(steps: outcome.steps, validation: validation)), as: UTF8.self)
+    }
+}
+
+extension CalibrationMethod: ExpressibleByArgument {}
+
+/// Turns any library error into a one-line message and a non-zero exit.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as CustomStringConvertible where !(error is ExitCode) {
+        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        throw ExitCode.failure
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import XCTest
+import LAPQMath
+@testable import LAPQEngine
+
+/// A fixture network quantized for export tests: its graph, the plan at the given bit widths,
+/// a seeded input batch and step sizes Δ = 0.8 · max|x| / qmax per point (max over the weight,
+/// or over the activation's float values on that batch), so every grid clips a little.
+struct QDQExportCase {
+    let name: String
+    let graph: Graph
+    let plan: QuantizationPlan
+    let input: Tensor
+    let stepSizes: [Double]
+
+    /// The fraction of each tensor's range the grid covers.
+    static let rangeFraction = 0.8
+
+    init(fixture: String, weightBits: Int, activationBits: Int, batchSize: Int = 32, seed: UInt64 = 7) throws {
+        let graph = try FixtureIndex.graph(fixture)
+        let plan = QuantizationPlan(graph: graph, weightBits: weightBits, activationBits: activationBits)
+        var random = LAPQMath.SplitMix64(seed: seed)
+        let shape = graph.input.shape(batchSize: batchSize)
+        let input = Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(random.gaussian()) })
+        self.name = "\(fixture) W\(weightBits)A\(activationBits)"
+        self.graph = graph
+        self.plan = plan
+        self.input = input
+        self.stepSizes = try Self.maxAbsStepSizes(graph: graph, plan: plan, input: input)
+    }
+
+    /// lapq's fake-quant output for `input` with `stepSizes` (the fast executor).
+    func lapqOutput() throws -> Tensor {
+        let executor = try Executor(graph: graph, plan: plan, options: .init(threads: 1))
+        try executor.setStepSizes(stepSizes)
+        return try executor.run(input)
+    }
+
+    /// Δ = `rangeFraction` · max|x| / qmax per point of `plan`; activation ranges are taken on
+    /// `input` in float.
+    static func maxAbsStepSizes(graph: Graph, plan: QuantizationPlan, input: Tensor) throws -> [Double] {
+        var activationMax: [Int: Float] = [:]
+        let executor = try Executor(graph: graph, plan: plan, options: .init(threads: 1))
+        _ = try executor.run(input) { point, values in
+            activationMax[point] = values.data.map(abs).max() ?? 0
+        }
+        return try plan.points.enumerated().map { index, point in
+            let observed = point.kind == .weight ? graph.initializers[point.tensor]?.data.map(abs).max() : activationMax[index]
+            let maximum = try XCTUnwrap(observed.flatMap { $0 > 0 ? $0 : nil }, "no range for \(point.name)")
+            let levels = UniformQuantizer.quantMax(bits: point.bits, isSigned: point.isSigned)
+            return rangeFraction * Double(maximum) / Double(levels)
+        }
+    }
+}
+
+extension Tensor {
+    /// The raw little-endian float32 bytes (the layout of the fixture files).
+    var littleEndianBytes: Data {
+        var bytes = Data(capacity: count * 4)
+        for value in data {
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+}

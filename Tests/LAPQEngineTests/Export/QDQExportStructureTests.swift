@@ -1,0 +1,137 @@
+import XCTest
+import LAPQMath
+@testable import LAPQEngine
+
+/// The exported protobuf itself: nodes, Q/DQ chains, int8 codes, names, errors. Pure Swift.
+final class QDQExportStructureTests: XCTestCase {
+    private let cases = [("resnet", 4, 4), ("resnet", 2, 4), ("mobilenet_v2", 4, 4), ("mobilenet_v2", 2, 4)]
+
+    func testFixturesExportEveryPointAsAQDQChain() throws {
+        for (fixture, weightBits, activationBits) in cases {
+            let exportCase = try QDQExportCase(fixture: fixture, weightBits: weightBits, activationBits: activationBits)
+            let model = try exportedModel(exportCase)
+            let plan = exportCase.plan
+            XCTAssertEqual(model.opsetImport.map(\.version), [13], exportCase.name)
+            XCTAssertEqual(model.opsetImport.map(\.domain), [""], exportCase.name)
+            let activations = plan.points.filter { $0.kind == .activation }.count
+            let graphClips = exportCase.graph.nodes.filter { $0.op.name == "Clip" }.count
+            XCTAssertGreaterThan(activations, 0, exportCase.name)
+            XCTAssertEqual(count("QuantizeLinear", model), activations, exportCase.name)
+            XCTAssertEqual(count("Clip", model), activations + graphClips, exportCase.name)
+            XCTAssertEqual(count("DequantizeLinear", model), plan.points.count, exportCase.name)
+            let weights = plan.points.count - activations
+            XCTAssertEqual(model.graph.node.count, exportCase.graph.nodes.count + 3 * activations + weights, exportCase.name)
+            for node in exportCase.graph.nodes {
+                let written = model.graph.node.first { $0.name == node.name }
+                XCTAssertEqual(written?.opType, ONNXGraphAssembler.opType(of: node.op), "\(exportCase.name): \(node.name)")
+                XCTAssertEqual(written?.output, node.outputs, "\(exportCase.name): \(node.name)")
+            }
+            for (index, point) in plan.points.enumerated() {
+                let step = Float(exportCase.stepSizes[index])
+                if point.kind == .weight {
+                    try checkWeight(point, step: step, model: model, graph: exportCase.graph)
+                } else {
+                    try checkActivation(point, step: step, model: model, graph: exportCase.graph)
+                }
+            }
+        }
+    }
+
+    func testExportIsDeterministic() throws {
+        let exportCase = try QDQExportCase(fixture: "mobilenet_v2", weightBits: 4, activationBits: 4)
+        let first = try QDQExporter.export(graph: exportCase.graph, plan: exportCase.plan, stepSizes: exportCase.stepSizes)
+        let second = try QDQExporter.export(graph: exportCase.graph, plan: exportCase.plan, stepSizes: exportCase.stepSizes)
+        XCTAssertEqual(first, second)
+    }
+
+    func testInputAndOutputsHaveASymbolicBatch() throws {
+        let model = try exportedModel(QDQExportCase(fixture: "resnet", weightBits: 4, activationBits: 4))
+        let input = try XCTUnwrap(model.graph.input.first)
+        XCTAssertEqual(model.graph.input.count, 1)
+        XCTAssertEqual(input.type.tensorType.shape.dim.map(\.dimParam), ["batch", "", "", ""])
+        XCTAssertEqual(input.type.tensorType.shape.dim.map(\.dimValue), [0, 3, 16, 16])
+        let output = try XCTUnwrap(model.graph.output.first)
+        XCTAssertEqual(output.type.tensorType.shape.dim.map(\.dimParam), ["batch", ""])
+        XCTAssertEqual(output.type.tensorType.shape.dim.map(\.dimValue), [0, 10])
+    }
+
+    // MARK: - Helpers
+
+    private func exportedModel(_ exportCase: QDQExportCase) throws -> Onnx_ModelProto {
+        let bytes = try QDQExporter.export(graph: exportCase.graph, plan: exportCase.plan, stepSizes: exportCase.stepSizes)
+        return try Onnx_ModelProto(serializedBytes: bytes)
+    }
+
+    private func count(_ opType: String, _ model: Onnx_ModelProto) -> Int {
+        model.graph.node.filter { $0.opType == opType }.count
+    }
+
+    /// The weight is an int8 initializer of lapq's codes behind a DequantizeLinear(Δ, 0) that
+    /// the consumer reads; the float weight is gone when nothing else reads it.
+    private func checkWeight(_ point: QuantizationPoint, step: Float, model: Onnx_ModelProto, graph: Graph) throws {
+        let consumer = try XCTUnwrap(model.graph.node.first { $0.name == point.consumers[0] })
+        let dequantize = try XCTUnwrap(producer(of: consumer.input[1], model), point.name)
+        XCTAssertEqual(dequantize.opType, "DequantizeLinear", point.name)
+        let codes = try XCTUnwrap(initializer(dequantize.input[0], model), point.name)
+        XCTAssertEqual(codes.dataType, Int32(Onnx_TensorProto.DataType.int8.rawValue), point.name)
+        let weight = try XCTUnwrap(graph.initializers[point.tensor])
+        XCTAssertEqual(codes.dims.map { Int($0) }, weight.shape, point.name)
+        let quantizer = point.quantizer(stepSize: step)
+        let expected = weight.data.map { Int8(quantizer.code($0)) }
+        let stored = codes.rawData.map { Int8(bitPattern: $0) }
+        XCTAssertEqual(stored, expected, point.name)
+        XCTAssertTrue(stored.allSatisfy { abs(Int($0)) <= quantizer.quantMax }, point.name)
+        XCTAssertGreaterThan(Set(stored).count, 1, "\(point.name): a constant grid would hide errors")
+        try checkScaleAndZeroPoint(dequantize, step: step, isSigned: true, model: model, label: point.name)
+        if graph.consumers(of: point.tensor).count == 1 {
+            XCTAssertNil(initializer(point.tensor, model), "\(point.name): the float weight is unused")
+        }
+    }
+
+    /// Quantized consumers read DQ(Clip(Q(x))) with lapq's grid; every other reader reads x.
+    private func checkActivation(_ point: QuantizationPoint, step: Float, model: Onnx_ModelProto, graph: Graph) throws {
+        for reader in graph.consumers(of: point.tensor) {
+            let written = try XCTUnwrap(model.graph.node.first { $0.name == reader.name })
+            guard point.consumers.contains(reader.name) else {
+                XCTAssertEqual(written.input.prefix(reader.inputs.count), ArraySlice(reader.inputs), "\(point.name): \(reader.name) reads float")
+                continue
+            }
+            let dequantize = try XCTUnwrap(producer(of: written.input[0], model), point.name)
+            let clip = try XCTUnwrap(producer(of: dequantize.input[0], model), point.name)
+            let quantize = try XCTUnwrap(producer(of: clip.input[0], model), point.name)
+            XCTAssertEqual([quantize.opType, clip.opType, dequantize.opType], ["QuantizeLinear", "Clip", "DequantizeLinear"])
+            XCTAssertEqual(quantize.input[0], point.tensor, point.name)
+            XCTAssertEqual(quantize.input[1...], dequantize.input[1...], "\(point.name): one Δ and zero point")
+            let quantizer = point.quantizer(stepSize: step)
+            XCTAssertEqual(try code(clip.input[1], model), quantizer.quantMin, point.name)
+            XCTAssertEqual(try code(clip.input[2], model), quantizer.quantMax, point.name)
+            try checkScaleAndZeroPoint(dequantize, step: step, isSigned: point.isSigned, model: model, label: point.name)
+        }
+    }
+
+    private func checkScaleAndZeroPoint(_ node: Onnx_NodeProto, step: Float, isSigned: Bool,
+                                        model: Onnx_ModelProto, label: String) throws {
+        let scale = try XCTUnwrap(initializer(node.input[1], model), label)
+        XCTAssertEqual(scale.dims, [], label)
+        XCTAssertEqual(scale.rawData.withUnsafeBytes { Float(bitPattern: UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }, step, label)
+        let zeroPoint = try XCTUnwrap(initializer(node.input[2], model), label)
+        let type: Onnx_TensorProto.DataType = isSigned ? .int8 : .uint8
+        XCTAssertEqual(zeroPoint.dataType, Int32(type.rawValue), label)
+        XCTAssertEqual(zeroPoint.rawData, Data([0]), label)
+    }
+
+    /// The value of a scalar 8-bit initializer, read with its signedness.
+    private func code(_ name: String, _ model: Onnx_ModelProto) throws -> Int {
+        let tensor = try XCTUnwrap(initializer(name, model), name)
+        let byte = try XCTUnwrap(tensor.rawData.first, name)
+        return tensor.dataType == Int32(Onnx_TensorProto.DataType.int8.rawValue) ? Int(Int8(bitPattern: byte)) : Int(byte)
+    }
+
+    private func producer(of tensor: String, _ model: Onnx_ModelProto) -> Onnx_NodeProto? {
+        model.graph.node.first { $0.output.contains(tensor) }
+    }
+
+    private func initializer(_ name: String, _ model: Onnx_ModelProto) -> Onnx_TensorProto? {
+        model.graph.initializer.first { $0.name == name }
+    }
+}

@@ -1,0 +1,85 @@
+import XCTest
+@testable import LAPQEngine
+
+/// The exported models run in onnxruntime and reproduce lapq's fake-quant logits: each case is
+/// handed to Scripts/check-qdq.py (see its doc string for the criterion). Skipped, saying why,
+/// when python3 with onnx and onnxruntime is not installed (a failure under Scripts/test,
+/// which sets LAPQ_REQUIRE_PYTHON_TOOLS=1).
+final class QDQOnnxRuntimeTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        let probe = try PythonCheck.run(["-c", "import onnx, onnxruntime"])
+        if probe.status != 0 {
+            // Scripts/test provides the tools and sets this, so CI can never skip the check.
+            if ProcessInfo.processInfo.environment["LAPQ_REQUIRE_PYTHON_TOOLS"] == "1" {
+                XCTFail("python3 with onnx and onnxruntime is required here: \(probe.output)")
+            }
+            throw XCTSkip("python3 with onnx and onnxruntime is not available: \(probe.output)")
+        }
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("lapq-qdq-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        if let directory { try FileManager.default.removeItem(at: directory) }
+    }
+
+    func testOnnxRuntimeReproducesLapqOnResNetAndMobileNet() throws {
+        for (fixture, weightBits) in [("resnet", 4), ("resnet", 2), ("mobilenet_v2", 4), ("mobilenet_v2", 2)] {
+            let exportCase = try QDQExportCase(fixture: fixture, weightBits: weightBits, activationBits: 4)
+            let result = try check(exportCase, stepSizes: exportCase.stepSizes, lapqOutput: exportCase.lapqOutput())
+            print(result.output, terminator: "")
+            XCTAssertEqual(result.status, 0, "\(exportCase.name): \(result.output)")
+        }
+    }
+
+    /// The check can fail: a model exported with one activation's Δ changed no longer matches.
+    func testCheckRejectsAModelWithAnotherGrid() throws {
+        let exportCase = try QDQExportCase(fixture: "resnet", weightBits: 4, activationBits: 4)
+        var altered = exportCase.stepSizes
+        let activation = try XCTUnwrap(exportCase.plan.points.firstIndex { $0.kind == .activation })
+        altered[activation] *= 1.5
+        let result = try check(exportCase, stepSizes: altered, lapqOutput: exportCase.lapqOutput())
+        XCTAssertEqual(result.status, 1, result.output)
+        XCTAssertTrue(result.output.contains("FAIL"), result.output)
+    }
+
+    private func check(_ exportCase: QDQExportCase, stepSizes: [Double], lapqOutput: Tensor) throws -> PythonCheck.Result {
+        let stem = exportCase.name.replacingOccurrences(of: " ", with: "-")
+        let model = directory.appendingPathComponent("\(stem).qdq.onnx")
+        let input = directory.appendingPathComponent("\(stem).input.f32")
+        let output = directory.appendingPathComponent("\(stem).lapq.f32")
+        try QDQExporter.write(graph: exportCase.graph, plan: exportCase.plan, stepSizes: stepSizes, to: model)
+        try exportCase.input.littleEndianBytes.write(to: input)
+        try lapqOutput.littleEndianBytes.write(to: output)
+        return try PythonCheck.run([PythonCheck.script.path, model.path, input.path, output.path])
+    }
+}
+
+/// Runs python3 (from PATH) and collects its exit status and combined output.
+enum PythonCheck {
+    struct Result {
+        let status: Int32
+        let output: String
+    }
+
+    /// Scripts/check-qdq.py of this checkout.
+    static let script = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Scripts/check-qdq.py")
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        // Read before waiting, so a chatty child cannot block on a full pipe.
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+}
