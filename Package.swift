@@ -57,5 +57,7 @@ let package = Package(
         .testTarget(name: "LAPQKernelsTests", dependencies: ["LAPQKernels"]),
         .testTarget(name: "LAPQEngineTests", dependencies: ["LAPQEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LAPQCalibrationTests", dependencies: ["LAPQCalibration"], resources: [.copy("DataFixtures")]),
+        // Runs the built executables as a user would; `swift build --build-tests` builds them.
+        .testTarget(name: "EndToEndTests"),
     ]
 )

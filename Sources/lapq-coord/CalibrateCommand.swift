@@ -20,7 +20,7 @@ struct CalibrateCommand: ParsableCommand {
     var val: String?
 
     @Option(help: ArgumentHelp("Weight/activation bits, each 2…8 or 32 (float).", valueName: "W/A"))
-    var bits = BitWidths(argument: "4/4") ?? BitWidths(argument: "32/32")!
+    var bits = "4/4"
 
     @Option(help: "lapq, lp-init, mmse or maxabs.")
     var method: CalibrationMethod = .lapq
@@ -53,6 +53,9 @@ struct CalibrateCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        guard BitWidths(bits) != nil else {
+            throw ValidationError("--bits \(bits): give W/A with each of W and A in 2…8, or 32 for float (e.g. 4/4, 8/32)")
+        }
         for (flag, path) in [("--model", model), ("--calib", calib), ("--val", val)] {
             if let path, !FileManager.default.fileExists(atPath: path) { throw ValidationError("\(flag) \(path): no such file") }
         }
@@ -63,6 +66,7 @@ struct CalibrateCommand: ParsableCommand {
     }
 
     func run() throws {
+        guard let bits = BitWidths(bits) else { throw ValidationError("--bits \(self.bits): not W/A") }
         var configuration = CalibrationJob.Configuration(
             model: URL(fileURLWithPath: model), calibrationManifest: URL(fileURLWithPath: calib),
             weightBits: bits.weights, activationBits: bits.activations,
@@ -101,13 +105,3 @@ struct CalibrateCommand: ParsableCommand {
 }
 
 extension CalibrationMethod: ExpressibleByArgument {}
-
-/// Turns any library error into a one-line message and a non-zero exit.
-func reportingErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as CustomStringConvertible where !(error is ExitCode) {
-        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-        throw ExitCode.failure
-    }
-}

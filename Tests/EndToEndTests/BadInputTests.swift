@@ -1,0 +1,65 @@
+import Foundation
+import XCTest
+
+/// Each mistake a user can make gets a one-line error that names the culprit, and exit ≠ 0.
+final class BadInputTests: XCTestCase {
+    private let example = CommandRunner.repository.appendingPathComponent("examples/digits")
+
+    private func calibrate(_ extra: [String], calib: String? = nil, model: String? = nil) throws -> CommandRunner.Outcome {
+        try CommandRunner.lapqCoord(["calibrate",
+                                     "--model", model ?? example.appendingPathComponent("digits.onnx").path,
+                                     "--calib", calib ?? example.appendingPathComponent("calib.json").path,
+                                     "--method", "maxabs", "--out", try CommandRunner.temporaryDirectory(self).path] + extra)
+    }
+
+    private func assertOneLineError(_ outcome: CommandRunner.Outcome, mentions needle: String,
+                                    file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertNotEqual(outcome.status, 0, file: file, line: line)
+        // Progress lines may precede it; the error itself is one line, and no crash report.
+        let errors = outcome.standardError.split(separator: "\n").filter { $0.lowercased().hasPrefix("error:") }
+        XCTAssertEqual(errors.count, 1, "expected one error line, got:\n\(outcome.standardError)", file: file, line: line)
+        XCTAssertTrue(errors.first?.contains(needle) ?? false, "'\(needle)' not in: \(outcome.standardError)", file: file, line: line)
+        XCTAssertFalse(outcome.standardError.contains("Fatal error"), outcome.standardError, file: file, line: line)
+    }
+
+    func testMissingModelFile() throws {
+        assertOneLineError(try calibrate([], model: "/nonexistent/model.onnx"), mentions: "/nonexistent/model.onnx")
+    }
+
+    func testUnsupportedBitWidth() throws {
+        assertOneLineError(try calibrate(["--bits", "9/4"]), mentions: "9/4")
+    }
+
+    /// A copy of the example data with one byte of the image array changed.
+    func testShardHashMismatch() throws {
+        let directory = try copyOfExampleData()
+        let images = directory.appendingPathComponent("calib_images.npy")
+        var bytes = try Data(contentsOf: images)
+        bytes[bytes.count - 5] ^= 0xFF
+        try bytes.write(to: images)
+        let outcome = try calibrate([], calib: directory.appendingPathComponent("calib.json").path)
+        assertOneLineError(outcome, mentions: "calib_images.npy")
+        XCTAssertTrue(outcome.standardError.contains("shard 6"), outcome.standardError)
+    }
+
+    func testCorruptNpy() throws {
+        let directory = try copyOfExampleData()
+        try Data("not a numpy file".utf8).write(to: directory.appendingPathComponent("calib_labels.npy"))
+        assertOneLineError(try calibrate([], calib: directory.appendingPathComponent("calib.json").path),
+                           mentions: "calib_labels.npy")
+    }
+
+    func testModelInputDoesNotMatchData() throws {
+        let model = CommandRunner.repository.appendingPathComponent("Tests/LAPQEngineTests/Fixtures/resnet.onnx")
+        assertOneLineError(try calibrate([], model: model.path), mentions: "resnet.onnx")
+    }
+
+    private func copyOfExampleData() throws -> URL {
+        let directory = try CommandRunner.temporaryDirectory(self)
+        for name in ["calib.json", "calib_images.npy", "calib_labels.npy"] {
+            try FileManager.default.copyItem(at: example.appendingPathComponent(name),
+                                             to: directory.appendingPathComponent(name))
+        }
+        return directory
+    }
+}

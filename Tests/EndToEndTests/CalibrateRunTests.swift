@@ -1,0 +1,94 @@
+import Foundation
+import XCTest
+
+/// The whole pipeline through the real binary on the bundled example: calibrate, evaluate the
+/// result, run the exported QDQ model in onnxruntime, and resume a killed run.
+final class CalibrateRunTests: XCTestCase {
+    private let example = CommandRunner.repository.appendingPathComponent("examples/digits")
+
+    private func calibrateArguments(method: String, out: URL, extra: [String] = []) -> [String] {
+        ["calibrate", "--model", example.appendingPathComponent("digits.onnx").path,
+         "--calib", example.appendingPathComponent("calib.json").path,
+         "--val", example.appendingPathComponent("val.json").path,
+         "--bits", "3/3", "--method", method, "--threads", "1", "--out", out.path] + extra
+    }
+
+    private func steps(_ directory: URL) throws -> [String: Any] {
+        let data = try Data(contentsOf: directory.appendingPathComponent("steps.json"))
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    private func validationTop1(_ steps: [String: Any]) throws -> Double {
+        let scores = try XCTUnwrap(steps["validationScores"] as? [String: [String: Any]])
+        return try XCTUnwrap(scores["quantized"]?["top1"] as? Double)
+    }
+
+    func testCalibrateEvaluateAndRunTheExportInOnnxRuntime() throws {
+        let out = try CommandRunner.temporaryDirectory(self)
+        let run = try CommandRunner.lapqCoord(calibrateArguments(method: "mmse", out: out))
+        XCTAssertEqual(run.status, 0, run.standardError)
+        for file in ["steps.json", "report.md", "model.qdq.onnx", "checkpoint.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), file)
+        }
+        let top1 = try validationTop1(try steps(out))
+
+        let evaluation = try CommandRunner.lapqCoord(["evaluate", "--model", example.appendingPathComponent("digits.onnx").path,
+                                                      "--data", example.appendingPathComponent("val.json").path,
+                                                      "--steps", out.appendingPathComponent("steps.json").path, "--json"])
+        XCTAssertEqual(evaluation.status, 0, evaluation.standardError)
+        let evaluated = try JSONSerialization.jsonObject(with: Data(evaluation.standardOutput.utf8)) as? [String: Any]
+        XCTAssertEqual(evaluated?["top1"] as? Double, top1)
+
+        let check = try PythonTools.run(self, [CommandRunner.repository.appendingPathComponent("Scripts/check-qdq-accuracy.py").path,
+                                                   out.appendingPathComponent("model.qdq.onnx").path,
+                                                   example.appendingPathComponent("val.json").path])
+        XCTAssertEqual(check.status, 0, check.standardError)
+        let onnxruntime = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(check.standardOutput.utf8)) as? [String: Any])
+        let hits = try XCTUnwrap(onnxruntime["top1"] as? Int), samples = try XCTUnwrap(onnxruntime["samples"] as? Int)
+        XCTAssertLessThanOrEqual(abs(hits - Int((top1 * Double(samples)).rounded())), 1,
+                                 "onnxruntime top-1 \(hits)/\(samples) vs lapq \(top1)")
+    }
+
+    /// `kill -9` during Powell's phase, then `--resume`: the same steps.json as a run that was
+    /// never interrupted (all but the wall-clock timings).
+    func testResumeAfterKillGivesTheSameSteps() throws {
+        let limit = ["--max-evals", "30"]
+        let reference = try CommandRunner.temporaryDirectory(self)
+        XCTAssertEqual(try CommandRunner.lapqCoord(calibrateArguments(method: "lapq", out: reference, extra: limit)).status, 0)
+
+        let interrupted = try CommandRunner.temporaryDirectory(self)
+        let process = try CommandRunner.start(CommandRunner.buildDirectory.appendingPathComponent("lapq-coord"),
+                                              calibrateArguments(method: "lapq", out: interrupted, extra: limit))
+        let checkpoint = interrupted.appendingPathComponent("checkpoint.json")
+        let deadline = Date().addingTimeInterval(300)
+        while Date() < deadline, process.isRunning,
+              !((try? String(contentsOf: checkpoint, encoding: .utf8))?.contains("\"powell\"") ?? false) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTAssertTrue(process.isRunning, "the run finished before it could be killed; lower the wait or raise --max-evals")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+
+        let resumed = try CommandRunner.lapqCoord(calibrateArguments(method: "lapq", out: interrupted, extra: limit + ["--resume", interrupted.path]))
+        XCTAssertEqual(resumed.status, 0, resumed.standardError)
+        var expected = try steps(reference), actual = try steps(interrupted)
+        expected["timings"] = nil
+        actual["timings"] = nil
+        XCTAssertEqual(NSDictionary(dictionary: actual), NSDictionary(dictionary: expected))
+    }
+}
+
+/// The Python with onnxruntime that Scripts/test provides; a skip elsewhere, a failure there.
+enum PythonTools {
+    static func run(_ testCase: XCTestCase, _ arguments: [String]) throws -> CommandRunner.Outcome {
+        let env = URL(fileURLWithPath: "/usr/bin/env")
+        let probe = try CommandRunner.run(env, ["python3", "-c", "import onnx, onnxruntime, numpy"])
+        guard probe.status == 0 else {
+            if ProcessInfo.processInfo.environment["LAPQ_REQUIRE_PYTHON_TOOLS"] == "1" {
+                XCTFail("python3 with onnx and onnxruntime is required here: \(probe.standardError)")
+            }
+            throw XCTSkip("python3 with onnx and onnxruntime is not available")
+        }
+        return try CommandRunner.run(env, ["python3"] + arguments)
+    }
+}
