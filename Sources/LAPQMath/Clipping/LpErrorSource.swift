@@ -10,7 +10,7 @@ public protocol LpErrorSource {
 }
 
 /// The exact values of a tensor (weights): the error is summed element by element in Double.
-public struct ExactLpErrorSource: LpErrorSource {
+public struct ExactLpErrorSource: LpErrorSource, Sendable {
     public let values: [Float]
     public let maxMagnitude: Double
 
