@@ -37,6 +37,9 @@ let package = Package(
             name: "LAPQCalibration",
             dependencies: ["LAPQMath", "LAPQEngine", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // libzmq's pkg-config file adds -isystem flags SwiftPM refuses; its header and library are on the default paths.
+        .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .target(name: "LAPQCluster", dependencies: ["LAPQMath", "LAPQEngine", "LAPQCalibration", "CZeroMQ"]),
         .executableTarget(
             name: "lapq-coord",
             dependencies: [
@@ -57,6 +60,7 @@ let package = Package(
         .testTarget(name: "LAPQKernelsTests", dependencies: ["LAPQKernels"]),
         .testTarget(name: "LAPQEngineTests", dependencies: ["LAPQEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LAPQCalibrationTests", dependencies: ["LAPQCalibration"], resources: [.copy("DataFixtures")]),
+        .testTarget(name: "LAPQClusterTests", dependencies: ["LAPQCluster"]),
         // Runs the built executables as a user would; `swift build --build-tests` builds them.
         .testTarget(name: "EndToEndTests"),
     ]
