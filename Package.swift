@@ -58,7 +58,7 @@ let package = Package(
             resources: [.copy("Goldens")]
         ),
         .testTarget(name: "LAPQKernelsTests", dependencies: ["LAPQKernels"]),
-        .testTarget(name: "LAPQEngineTests", dependencies: ["LAPQEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LAPQEngineTests", dependencies: ["LAPQMath", "LAPQEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LAPQCalibrationTests", dependencies: ["LAPQCalibration"], resources: [.copy("DataFixtures")]),
         .testTarget(name: "LAPQClusterTests", dependencies: ["LAPQCluster"]),
         // Runs the built executables as a user would; `swift build --build-tests` builds them.

@@ -1,3 +1,4 @@
+import LAPQMath
 import XCTest
 @testable import LAPQEngine
 

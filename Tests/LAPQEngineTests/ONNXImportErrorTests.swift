@@ -1,3 +1,4 @@
+import LAPQMath
 import Foundation
 import XCTest
 @testable import LAPQEngine
