@@ -63,4 +63,29 @@ final class UniformQuantizerTests: XCTestCase {
             }
         }
     }
+
+    /// The vector form at the hard places: exact ties (k + ½)·Δ and their neighbours for every
+    /// code and beyond the clip, ±0, tiny and huge values, out-of-place and in place.
+    func testVectorizedEqualsScalarOnTiesAndExtremes() {
+        var generator = SplitMix64(seed: 8)
+        for bits in [2, 4, 8] {
+            for isSigned in [true, false] {
+                for stepSize: Float in [0.1, 0.037, 1.0 / 3, 2.5, 1e-4] {
+                    let quantizer = UniformQuantizer(bits: bits, isSigned: isSigned, stepSize: stepSize)
+                    var input: [Float] = [0, -0, 1e-30, -1e-30, 1e9, -1e9, .leastNonzeroMagnitude]
+                    for code in -300...300 {
+                        let tie = (Float(code) + 0.5) * stepSize
+                        input += [tie, tie.nextUp, tie.nextDown, Float(code) * stepSize]
+                    }
+                    input += (0..<999).map { _ in Float.random(in: -300..<300, using: &generator) * stepSize }
+                    var output = [Float](repeating: .nan, count: input.count)
+                    output.withUnsafeMutableBufferPointer { out in
+                        input.withUnsafeBufferPointer { quantizer.fakeQuantize($0, into: out) }
+                    }
+                    XCTAssertEqual(output, input.map(quantizer.fakeQuantize), "bits \(bits) signed \(isSigned) Δ \(stepSize)")
+                    XCTAssertEqual(quantizer.fakeQuantized(input), output)
+                }
+            }
+        }
+    }
 }

@@ -62,7 +62,7 @@ public final class NPYFile: Sendable {
     }
 
     /// Decodes little-endian elements; `bytes.count` must be a multiple of the element size.
-    static func decode<Element: NPYElement>(_ bytes: [UInt8], as type: Element.Type) -> [Element] {
+    public static func decode<Element: NPYElement>(_ bytes: [UInt8], as type: Element.Type) -> [Element] {
         let size = Element.npyDType.byteCount
         precondition(bytes.count % size == 0, "\(bytes.count) bytes is not a whole number of \(Element.self)")
         return bytes.withUnsafeBytes { buffer in

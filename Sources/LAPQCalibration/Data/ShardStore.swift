@@ -75,13 +75,21 @@ public final class ShardStore: Sendable {
         let bytes = try verifiedBytes(shard: id)
         let samples = manifest.shards[id].samples
         let labels = try arrays.classIndices(stored: bytes.labels, samples: samples)
-        let input: [Float]
-        switch manifest.images.layout {
-        case .nhwcUInt8:
-            input = manifest.preprocessing.input(fromNHWC: bytes.images, sampleShape: sampleShape)
-        case .nchwFloat32:
-            input = manifest.preprocessing.input(fromNCHW: NPYFile.decode(bytes.images, as: Float.self), sampleShape: sampleShape)
-        }
+        let input = Self.networkInput(storedImages: bytes.images, layout: manifest.images.layout,
+                                      preprocessing: manifest.preprocessing, sampleShape: sampleShape)
         return CalibrationShard(id: id, samples: samples, input: Tensor(shape: [samples.count] + sampleShape, data: input), labels: labels)
+    }
+
+    /// The network input (NCHW float32) of a shard's stored image bytes, exactly as
+    /// `load(shard:)` computes it; a remote worker decoding shipped bytes calls this too, so its
+    /// inputs are bit-identical to a local run's.
+    public static func networkInput(storedImages bytes: [UInt8], layout: ImageLayout, preprocessing: Preprocessing,
+                                    sampleShape: [Int]) -> [Float] {
+        switch layout {
+        case .nhwcUInt8:
+            return preprocessing.input(fromNHWC: bytes, sampleShape: sampleShape)
+        case .nchwFloat32:
+            return preprocessing.input(fromNCHW: NPYFile.decode(bytes, as: Float.self), sampleShape: sampleShape)
+        }
     }
 }

@@ -4,4 +4,9 @@ public enum ProtocolConstants {
     public static let magic: UInt32 = 0x5150_414C
     /// Bumped on any incompatible change; a message with another version is dropped and counted.
     public static let version: UInt16 = 1
+    /// Bytes of the fixed header that starts every message (the table in docs/protocol.md).
+    public static let headerSize = 44
+    /// The largest payload a decoder accepts; a LOAD chunk is far smaller (see `LoadChunker`),
+    /// so anything larger is a foreign or corrupt frame, refused before any allocation.
+    public static let maxPayloadSize = 64 << 20
 }

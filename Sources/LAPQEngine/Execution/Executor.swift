@@ -153,8 +153,12 @@ public final class Executor {
     }
 }
 
-/// `tensor` fake-quantized by `quantizer`, or unchanged when there is none (float).
+/// `tensor` fake-quantized by `quantizer`, or unchanged when there is none (float). Uses the
+/// vectorizing kernel (bit-identical to `UniformQuantizer`): a Powell step along a weight's Δ
+/// re-quantizes that weight, up to millions of values.
 func fakeQuantized(_ tensor: Tensor, _ quantizer: UniformQuantizer?) -> Tensor {
     guard let quantizer else { return tensor }
-    return Tensor(shape: tensor.shape, data: quantizer.fakeQuantized(tensor.data))
+    var result = tensor
+    result.data.withUnsafeMutableBufferPointer { quantizer.fakeQuantize($0) }
+    return result
 }

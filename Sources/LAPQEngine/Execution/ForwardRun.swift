@@ -160,8 +160,8 @@ struct ForwardRun {
         source.withUnsafeMutableStorage { input in
             target.withUnsafeMutableStorage { output in
                 inParallelChunks(output.count, threads: executor.threadCount) { range in
-                    fakeQuantizeFast(UnsafeMutableBufferPointer(rebasing: output[range]),
-                                     UnsafeBufferPointer(rebasing: input[range]), quantizer)
+                    quantizer.fakeQuantize(UnsafeBufferPointer(rebasing: input[range]),
+                                           into: UnsafeMutableBufferPointer(rebasing: output[range]))
                 }
             }
         }

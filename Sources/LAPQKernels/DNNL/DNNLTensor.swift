@@ -29,13 +29,6 @@ public final class DNNLTensor {
         try assign(tensor)
     }
 
-    /// An independent copy with the same layout and contents.
-    public func copy() throws(KernelError) -> DNNLTensor {
-        let duplicate = try DNNLTensor(shape: shape, descriptor: memory.descriptor, context: context)
-        duplicate.memory.buffer.copyMemory(from: memory.buffer, byteCount: memory.byteCount)
-        return duplicate
-    }
-
     /// A zero-filled tensor with the same dims and physical layout.
     public func makeSimilar() throws(KernelError) -> DNNLTensor {
         try DNNLTensor(shape: shape, descriptor: memory.descriptor, context: context)

@@ -1,0 +1,174 @@
+import LAPQEngine
+
+/// A shard named in a job: its id in this run's manifest and its SHA-256, by which the worker
+/// finds it in its cache (the id alone would not survive a coordinator restart).
+public struct JobShard: Hashable, Sendable {
+    public var id: Int
+    public var sha256: SHA256Digest
+
+    public init(id: Int, sha256: SHA256Digest) {
+        self.id = id
+        self.sha256 = sha256
+    }
+}
+
+/// JOB (coordinator → worker): score every step vector on every listed shard. A nil vector is
+/// the float network. All non-nil vectors have the same length (one Δ per plan point).
+public struct Job: Equatable, Sendable {
+    public var shards: [JobShard]
+    public var stepVectors: [[Double]?]
+
+    public init(shards: [JobShard], stepVectors: [[Double]?]) {
+        self.shards = shards
+        self.stepVectors = stepVectors
+    }
+}
+
+/// What a worker answers for a job's shards: a value for every shard, or a failure naming them.
+public enum ShardOutcomes<Value: Equatable & Sendable>: Equatable, Sendable {
+    case completed([Int: Value])
+    case failed(shardIDs: [Int], reason: String)
+
+    /// The shards the answer covers, ascending.
+    public var shardIDs: [Int] {
+        switch self {
+        case let .completed(values): return values.keys.sorted()
+        case let .failed(ids, _): return ids
+        }
+    }
+}
+
+/// RESULT (worker → coordinator): per shard, one `BatchScore` per step vector of the job, in
+/// the job's order. The header's evaluation id, attempt and step hash are the job's.
+public struct JobResult: Equatable, Sendable {
+    public var outcome: ShardOutcomes<[BatchScore]>
+
+    public init(outcome: ShardOutcomes<[BatchScore]>) { self.outcome = outcome }
+}
+
+extension WireWriter {
+    mutating func jobShards(_ shards: [JobShard]) {
+        array(shards) { writer, shard in
+            writer.i32(Int32(clamping: shard.id))
+            writer.digest(shard.sha256)
+        }
+    }
+
+    /// Values are written in ascending shard order, so an answer has one encoding.
+    mutating func outcomes<Value>(_ outcomes: ShardOutcomes<Value>, _ value: (inout WireWriter, Value) -> Void) {
+        switch outcomes {
+        case let .completed(values):
+            u8(0)
+            array(values.sorted { $0.key < $1.key }) { writer, entry in
+                writer.i32(Int32(clamping: entry.key))
+                value(&writer, entry.value)
+            }
+        case let .failed(ids, reason):
+            u8(1)
+            array(ids) { $0.i32(Int32(clamping: $1)) }
+            string(reason)
+        }
+    }
+}
+
+extension WireReader {
+    mutating func shardID(_ message: String) throws(ProtocolError) -> Int {
+        let id = try i32("shard id")
+        guard id >= 0 else { throw .inconsistent(message: message, reason: "shard id \(id)") }
+        return Int(id)
+    }
+
+    mutating func jobShards(_ message: String) throws(ProtocolError) -> [JobShard] {
+        let shards = try array("shards", minimumElementSize: 4 + SHA256Digest.byteCount) { (reader) throws(ProtocolError) in
+            JobShard(id: try reader.shardID(message), sha256: try reader.digest("shard sha256"))
+        }
+        guard Set(shards.map(\.id)).count == shards.count else { throw .inconsistent(message: message, reason: "a shard is listed twice") }
+        return shards
+    }
+
+    mutating func outcomes<Value>(_ message: String, minimumValueSize: Int,
+                                  _ value: (inout WireReader) throws(ProtocolError) -> Value) throws(ProtocolError) -> ShardOutcomes<Value> {
+        switch try u8("outcome") {
+        case 0:
+            let pairs = try array("shards", minimumElementSize: 4 + minimumValueSize) { (reader) throws(ProtocolError) in
+                (try reader.shardID(message), try value(&reader))
+            }
+            let values = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
+            guard values.count == pairs.count else { throw .inconsistent(message: message, reason: "a shard is answered twice") }
+            return .completed(values)
+        case 1:
+            let ids = try array("failed shards", minimumElementSize: 4) { (reader) throws(ProtocolError) in try reader.shardID(message) }
+            return .failed(shardIDs: ids, reason: try string("reason", in: message))
+        case let other:
+            throw .inconsistent(message: message, reason: "outcome code \(other)")
+        }
+    }
+}
+
+extension Job {
+    /// K, N, a K-byte mask (1: quantized vector present), then the present vectors' N values each.
+    func encode(into writer: inout WireWriter) {
+        let present = stepVectors.compactMap { $0 }
+        let length = present.first?.count ?? 0
+        precondition(present.allSatisfy { $0.count == length }, "step vectors of different lengths")
+        writer.jobShards(shards)
+        writer.count(stepVectors.count)
+        writer.count(length)
+        for vector in stepVectors { writer.bool(vector != nil) }
+        for vector in present { for value in vector { writer.f64(value) } }
+    }
+
+    static func decode(from reader: inout WireReader) throws(ProtocolError) -> Job {
+        let shards = try reader.jobShards("JOB")
+        let vectorCount = try reader.count("vector count", elementSize: 1)
+        let length = Int(try reader.u32("vector length"))
+        var mask: [Bool] = []
+        for _ in 0..<vectorCount { mask.append(try reader.bool("float mask", in: "JOB")) }
+        let presentCount = mask.filter { $0 }.count
+        guard presentCount == 0 || length <= reader.remaining / 8 / presentCount else {
+            throw .truncated(field: "step vectors", offset: reader.offset, needed: presentCount * length * 8, available: reader.remaining)
+        }
+        var vectors: [[Double]?] = []
+        for isPresent in mask {
+            guard isPresent else { vectors.append(nil); continue }
+            var vector: [Double] = []
+            vector.reserveCapacity(length)
+            for _ in 0..<length { vector.append(try reader.f64("step size")) }
+            vectors.append(vector)
+        }
+        guard !vectors.isEmpty else { throw .inconsistent(message: "JOB", reason: "no step vectors") }
+        return Job(shards: shards, stepVectors: vectors)
+    }
+}
+
+extension JobResult {
+    func encode(into writer: inout WireWriter) {
+        let vectorCount: Int
+        if case let .completed(values) = outcome { vectorCount = values.values.first?.count ?? 0 } else { vectorCount = 0 }
+        writer.count(vectorCount)
+        writer.outcomes(outcome) { writer, scores in
+            precondition(scores.count == vectorCount, "every shard answers every vector")
+            for score in scores {
+                writer.f64(score.lossSum)
+                writer.i64(Int64(score.top1))
+                writer.i64(Int64(score.count))
+            }
+        }
+    }
+
+    static func decode(from reader: inout WireReader) throws(ProtocolError) -> JobResult {
+        let vectorCount = try reader.count("vector count", elementSize: 1)
+        let outcome = try reader.outcomes("RESULT", minimumValueSize: 24 * vectorCount) { (reader) throws(ProtocolError) in
+            var scores: [BatchScore] = []
+            for _ in 0..<vectorCount {
+                let loss = try reader.f64("loss sum"), top1 = try reader.i64("top-1"), count = try reader.i64("count")
+                guard count >= 0, top1 >= 0, top1 <= count else {
+                    throw .inconsistent(message: "RESULT", reason: "top-1 \(top1) of count \(count)")
+                }
+                scores.append(BatchScore(lossSum: loss, top1: Int(top1), count: Int(count)))
+            }
+            return scores
+        }
+        return JobResult(outcome: outcome)
+    }
+}

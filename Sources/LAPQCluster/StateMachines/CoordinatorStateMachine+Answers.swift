@@ -1,0 +1,106 @@
+import LAPQEngine
+
+/// RESULT and STATS-RESULT: first valid answer per shard wins; completion, retries, speculation.
+extension CoordinatorStateMachine {
+    mutating func handleAnswer<Value>(_ message: Message, from peer: PeerID, at now: Milliseconds, values outcome: ShardOutcomes<Value>,
+                                      isScores: Bool, answer: (Value) -> ShardAnswer) -> [Action] {
+        guard let evaluation = open, message.evaluationID == evaluation.request.id else {
+            counters.closedEvaluation += 1
+            return []
+        }
+        guard message.stepHash == evaluation.request.stepHash else {
+            counters.wrongHash += 1
+            return []
+        }
+        guard evaluation.request.work.isEvaluation == isScores else {
+            counters.unexpected += 1
+            return []
+        }
+        return accept(outcome, from: peer, at: now, answer: answer)
+    }
+
+    private mutating func accept<Value>(_ outcome: ShardOutcomes<Value>, from peer: PeerID, at now: Milliseconds,
+                                        answer: (Value) -> ShardAnswer) -> [Action] {
+        workers[peer]?.lastProgressAt = now
+        var actions: [Action] = []
+        switch outcome {
+        case let .completed(values):
+            for (id, value) in values.sorted(by: { $0.key < $1.key }) { actions += record(answer(value), shard: id, from: peer) }
+        case let .failed(ids, reason):
+            for id in ids {
+                guard open?.shards[id]?.isDone == false, open?.shards[id]?.placements[peer] != nil else {
+                    counters.unexpected += 1
+                    continue
+                }
+                let name = workers[peer]?.name ?? "?"
+                actions += lose(shard: id, on: peer, reason: "worker \(name) reported: \(reason)")
+                guard open != nil else { return actions }
+                replace(shard: id, avoiding: peer)
+            }
+        }
+        guard open != nil else { return actions }
+        if let complete = completeIfDone() { return actions + complete }
+        speculate()
+        return actions + dispatch(at: now)
+    }
+
+    /// Stores one shard's answer unless it was answered already or does not fit the request;
+    /// an answer that does not fit counts as a failed attempt of that worker.
+    private mutating func record(_ answer: ShardAnswer, shard id: Int, from peer: PeerID) -> [Action] {
+        guard let progress = open?.shards[id], let request = open?.request else {
+            counters.unexpected += 1
+            return []
+        }
+        guard !progress.isDone else {
+            counters.duplicate += 1
+            return []
+        }
+        if case let .evaluate(vectors) = request.work, case let .scores(scores) = answer, scores.count != vectors.count {
+            counters.unexpected += 1
+            guard progress.placements[peer] != nil else { return [] }
+            let actions = lose(shard: id, on: peer, reason: "answered \(scores.count) scores for \(vectors.count) vectors")
+            if open != nil { replace(shard: id, avoiding: peer) }
+            return actions
+        }
+        open?.shards[id]?.answer = answer
+        open?.shards[id]?.placements[peer] = nil   // other copies stay listed, so `close` can cancel them
+        return []
+    }
+
+    /// When every shard has its answer: CANCEL leftover copies and hand out the answers.
+    private mutating func completeIfDone() -> [Action]? {
+        guard let evaluation = open, evaluation.shards.values.allSatisfy(\.isDone) else { return nil }
+        var scores: [Int: [BatchScore]] = [:]
+        var statistics: [Int: ShardStatistics] = [:]
+        for (id, progress) in evaluation.shards {
+            switch progress.answer {
+            case let .scores(values): scores[id] = values
+            case let .statistics(values): statistics[id] = values
+            case nil: break
+            }
+        }
+        let values: EvaluationResult.Values
+        if case .evaluate = evaluation.request.work { values = .scores(scores) } else { values = .statistics(statistics) }
+        return close() + [.evaluationComplete(EvaluationResult(evaluationID: evaluation.request.id, values: values))]
+    }
+
+    /// Once `speculationFraction` of the shards are answered, also sends each open shard (once)
+    /// to an idle live worker; whichever answers first wins, the other copy is a duplicate.
+    private mutating func speculate() {
+        guard let evaluation = open else { return }
+        let total = Double(evaluation.shards.count)
+        guard Double(evaluation.doneCount) >= configuration.speculationFraction * total else { return }
+        let idle = alivePeers.filter { peer in
+            workers[peer]?.hasModel == true && !evaluation.shards.values.contains { !$0.isDone && $0.placements[peer] != nil }
+        }
+        guard !idle.isEmpty else { return }
+        let open = evaluation.shards.filter { !$0.value.isDone && !$0.value.speculated }.keys.sorted()
+        for (index, id) in open.enumerated() {
+            let peer = idle[index % idle.count]
+            guard self.open?.shards[id]?.placements[peer] == nil else { continue }
+            self.open?.shards[id]?.placements[peer] = .awaitingLoad
+            self.open?.shards[id]?.speculated = true
+            counters.speculativeSends += 1
+        }
+    }
+}

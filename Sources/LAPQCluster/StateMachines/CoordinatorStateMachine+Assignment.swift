@@ -1,0 +1,106 @@
+/// Shard ownership and job dispatch.
+extension CoordinatorStateMachine {
+    /// Each live worker's share of the shards, in proportion to its threads (largest remainder,
+    /// ties to the older worker), so the shares add up to the shard count exactly.
+    func targets(for peers: [PeerID]) -> [PeerID: Int] {
+        let threads = peers.map { workers[$0]?.threads ?? 1 }
+        let total = threads.reduce(0, +), shardCount = configuration.shards.count
+        var shares = threads.map { shardCount * $0 / total }
+        let byRemainder = peers.indices.sorted { (shardCount * threads[$0]) % total > (shardCount * threads[$1]) % total }
+        for index in byRemainder.prefix(shardCount - shares.reduce(0, +)) { shares[index] += 1 }
+        return Dictionary(uniqueKeysWithValues: zip(peers, shares))
+    }
+
+    /// Gives every shard without a live owner to a live worker below its share, preferring one
+    /// that already holds the shard's bytes. With `releasingExcess` (at an evaluation's start,
+    /// so late joiners get work) workers above their share first give up their highest shards.
+    /// Assignments are otherwise sticky, so caches stay useful.
+    mutating func rebalance(releasingExcess: Bool) {
+        let peers = alivePeers
+        guard !peers.isEmpty else { return }
+        let targets = targets(for: peers)
+        var owned = Dictionary(grouping: assignment.keys.sorted(), by: { assignment[$0] ?? [] })
+        if releasingExcess {
+            for peer in peers {
+                let shards = owned[peer] ?? []
+                for id in shards.suffix(max(0, shards.count - (targets[peer] ?? 0))) { assignment[id] = nil }
+                owned[peer] = Array(shards.prefix(targets[peer] ?? 0))
+            }
+        }
+        let orphans = configuration.shards.map(\.id).filter { id in assignment[id].map { workers[$0]?.alive != true } ?? true }
+        for id in orphans {
+            let digest = shardsByID[id]?.sha256
+            func rank(_ index: Int) -> (Int, Int, Int) {
+                let peer = peers[index], deficit = (targets[peer] ?? 0) - (owned[peer]?.count ?? 0)
+                let holds = digest.map { workers[peer]?.heldShards.contains($0) == true } ?? false
+                return (deficit > 0 && holds ? 1 : 0, deficit, -index)
+            }
+            guard let chosen = peers.indices.max(by: { rank($0) < rank($1) }).map({ peers[$0] }) else { continue }
+            assignment[id] = chosen
+            owned[chosen, default: []].append(id)
+        }
+    }
+
+    /// Places every unanswered, unplaced shard on its owner, starts loads a placement waits
+    /// for, and sends one JOB (or STATS) per worker with the shards it can compute now.
+    mutating func dispatch(at now: Milliseconds) -> [Action] {
+        guard var evaluation = open else { return [] }
+        var ready: [PeerID: [Int]] = [:]
+        var actions: [Action] = []
+        for id in evaluation.shards.keys.sorted() {
+            guard var progress = evaluation.shards[id], !progress.isDone else { continue }
+            if progress.placements.isEmpty, let owner = assignment[id] { progress.placements[owner] = .awaitingLoad }
+            for (peer, placement) in progress.placements where placement == .awaitingLoad {
+                if holdsEverything(peer, shard: id) {
+                    progress.placements[peer] = .running
+                    ready[peer, default: []].append(id)
+                } else {
+                    actions += startLoads(peer, shard: id)
+                }
+            }
+            evaluation.shards[id] = progress
+        }
+        open = evaluation
+        for peer in alivePeers {
+            guard let ids = ready[peer] else { continue }
+            actions.append(.send(jobMessage(evaluation, shards: ids), to: peer))
+        }
+        for peer in ready.keys where ready[peer]?.count == runningCount(peer) {
+            workers[peer]?.lastProgressAt = now   // the stall clock starts when an idle worker gets work
+        }
+        return actions
+    }
+
+    func holdsEverything(_ peer: PeerID, shard id: Int) -> Bool {
+        guard let record = workers[peer], record.alive, let shard = shardsByID[id] else { return false }
+        return record.hasModel && record.heldShards.contains(shard.sha256)
+    }
+
+    /// LOADs of the model and the shard, unless held or already on their way.
+    mutating func startLoads(_ peer: PeerID, shard id: Int) -> [Action] {
+        guard var record = workers[peer], record.alive, let shard = shardsByID[id] else { return [] }
+        var actions: [Action] = []
+        if !record.hasModel, record.loading.insert(.model).inserted { actions.append(.load(.model, to: peer)) }
+        if !record.heldShards.contains(shard.sha256), record.loading.insert(.shard(id)).inserted {
+            actions.append(.load(.shard(id), to: peer))
+        }
+        workers[peer] = record
+        return actions
+    }
+
+    func runningCount(_ peer: PeerID) -> Int {
+        open?.shards.values.filter { !$0.isDone && $0.placements[peer] == .running }.count ?? 0
+    }
+
+    func jobMessage(_ evaluation: OpenEvaluation, shards ids: [Int]) -> Message {
+        let shards = ids.compactMap { shardsByID[$0] }
+        let attempt = UInt16(clamping: ids.compactMap { evaluation.shards[$0]?.attempt }.max() ?? 1)
+        let request = evaluation.request
+        let body: Message.Body
+        switch request.work {
+        case let .evaluate(vectors): body = .job(Job(shards: shards, stepVectors: vectors))
+        case let .statistics(kind): body = .stats(StatsRequest(shards: shards, kind: kind))
+        }
+        return Message(runID: configuration.runID, evaluationID: request.id, attempt: attempt, stepHash: request.stepHash, body: body)
+    }
+}

@@ -1,0 +1,168 @@
+/// The coordinator's side of the protocol as a value-type state machine: the workers table,
+/// sticky shard assignment by capacity, the open evaluation's per-shard answers, liveness,
+/// retries and speculation. The socket loop feeds it events (with the time) and carries out
+/// its actions; docs/protocol.md has its state table and failure rules.
+///
+/// Exactness: an evaluation completes only when every shard has one accepted answer, and the
+/// answers are handed out per shard, so the caller's `reduceInShardOrder` gives the same loss
+/// whatever the worker count, arrival order, retries or reassignments.
+public struct CoordinatorStateMachine: Sendable {
+    public struct Configuration: Sendable {
+        /// New on every coordinator (re)start; messages of other runs are dropped.
+        public var runID: UInt64
+        public var model: SHA256Digest
+        public var modelSize: UInt64
+        /// Every shard of the calibration set, in reduction order.
+        public var shards: [JobShard]
+        public var heartbeatIntervalMilliseconds: Milliseconds = 1000
+        /// Silent (or busy without progress) this many intervals → dead.
+        public var missedIntervals: UInt64 = 5
+        /// Failed attempts on one shard that fail the evaluation.
+        public var maxAttempts = 3
+        /// Fraction of shards done after which open shards are also sent to idle workers.
+        public var speculationFraction = 0.9
+        /// Evaluations wait until this many workers are registered.
+        public var minWorkers = 1
+
+        public init(runID: UInt64, model: SHA256Digest, modelSize: UInt64, shards: [JobShard]) {
+            precondition(!shards.isEmpty && Set(shards.map(\.id)).count == shards.count, "shard ids are distinct, at least one")
+            self.runID = runID
+            self.model = model
+            self.modelSize = modelSize
+            self.shards = shards
+        }
+    }
+
+    public enum Event: Sendable {
+        case received([UInt8], from: PeerID, at: Milliseconds)
+        /// Time passes; call at least a few times per heartbeat interval.
+        case tick(at: Milliseconds)
+        /// Start an evaluation (waits for `minWorkers`); at most one is open at a time.
+        case evaluate(EvaluationRequest, at: Milliseconds)
+    }
+
+    public enum Action: Equatable, Sendable {
+        case send(Message, to: PeerID)
+        /// Stream the item to the peer: `LoadChunker.messages(item:bytes:sha256:shardFacts:runID:)`.
+        case load(LoadItem, to: PeerID)
+        case evaluationComplete(EvaluationResult)
+        case evaluationFailed(EvaluationFailure)
+        case workerJoined(WorkerRecord)
+        case workerDied(WorkerRecord, reason: String)
+    }
+
+    public let configuration: Configuration
+    public internal(set) var counters = CoordinatorCounters()
+    /// Every worker that registered in this run, by identity (dead ones stay, `alive == false`).
+    public internal(set) var workers: [PeerID: WorkerRecord] = [:]
+    /// Shard id → the worker that owns it (sticky until that worker dies or a rebalance moves it).
+    public internal(set) var assignment: [Int: PeerID] = [:]
+    var shardsByID: [Int: JobShard]
+    var nextWorkerID: UInt32 = 1
+    var lastHeartbeat: Milliseconds = 0
+    var pending: EvaluationRequest?
+    var open: OpenEvaluation?
+    var lastEvaluationID: UInt64 = 0
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        self.shardsByID = Dictionary(uniqueKeysWithValues: configuration.shards.map { ($0.id, $0) })
+    }
+
+    var interval: Milliseconds { configuration.heartbeatIntervalMilliseconds }
+    var alivePeers: [PeerID] { workers.values.filter(\.alive).sorted { $0.workerID < $1.workerID }.map(\.peer) }
+    /// The evaluation waiting for workers or running, if any.
+    public var activeEvaluationID: UInt64? { open?.request.id ?? pending?.id }
+
+    public mutating func on(_ event: Event) -> [Action] {
+        switch event {
+        case let .received(frame, peer, now):
+            return receive(frame, from: peer, at: now)
+        case let .tick(now):
+            return tick(at: now)
+        case let .evaluate(request, now):
+            precondition(activeEvaluationID == nil, "one evaluation at a time")
+            precondition(request.id > lastEvaluationID, "evaluation ids increase within a run")
+            lastEvaluationID = request.id
+            pending = request
+            return startPendingIfReady(at: now)
+        }
+    }
+
+    mutating func startPendingIfReady(at now: Milliseconds) -> [Action] {
+        guard let request = pending, alivePeers.count >= max(configuration.minWorkers, 1) else { return [] }
+        pending = nil
+        open = OpenEvaluation(request: request, shards: Dictionary(uniqueKeysWithValues: configuration.shards.map { ($0.id, ShardProgress()) }))
+        rebalance(releasingExcess: true)
+        return dispatch(at: now)
+    }
+
+    private mutating func tick(at now: Milliseconds) -> [Action] {
+        var actions: [Action] = []
+        let limit = configuration.missedIntervals * interval
+        for peer in alivePeers {
+            guard let record = workers[peer] else { continue }
+            if now >= record.lastHeard + limit {
+                actions += declareDead(peer, reason: "no message for \(now - record.lastHeard) ms", at: now)
+            } else if isBusy(peer), now >= record.lastProgressAt + limit {
+                actions += declareDead(peer, reason: "busy without progress for \(now - record.lastProgressAt) ms", at: now)
+            }
+        }
+        if now >= lastHeartbeat + interval {
+            lastHeartbeat = now
+            let heartbeat = Message(runID: configuration.runID, body: .heartbeat(Heartbeat(progress: lastEvaluationID, busy: open != nil)))
+            actions += alivePeers.map { .send(heartbeat, to: $0) }
+        }
+        return actions
+    }
+
+    /// Whether `peer` has shards of the open evaluation to compute.
+    func isBusy(_ peer: PeerID) -> Bool {
+        open?.shards.values.contains { !$0.isDone && $0.placements[peer] == .running } ?? false
+    }
+
+    /// Marks the worker dead and (`notify`) tells it so — a stalled process that recovers says
+    /// HELLO again —, releases its shards and counts a failed attempt on each open shard it had;
+    /// the next dispatch re-sends them to the new owners with attempt + 1.
+    mutating func declareDead(_ peer: PeerID, reason: String, notify: Bool = true, at now: Milliseconds) -> [Action] {
+        guard var record = workers[peer], record.alive else { return [] }
+        record.alive = false
+        workers[peer] = record
+        counters.workersDeclaredDead += 1
+        for (shard, owner) in assignment where owner == peer { assignment[shard] = nil }
+        var actions: [Action] = [.workerDied(record, reason: reason)]
+        if notify { actions.insert(.send(Message(runID: configuration.runID, body: .bye(Bye(reason: reason))), to: peer), at: 0) }
+        let lost = open?.shards.filter { !$0.value.isDone && $0.value.placements[peer] != nil }.keys.sorted() ?? []
+        for id in lost {
+            actions += lose(shard: id, on: peer, reason: "worker \(record.name) (\(record.workerID)): \(reason)")
+            if open == nil { return actions }
+        }
+        rebalance(releasingExcess: false)
+        return actions + dispatch(at: now)
+    }
+
+    /// Removes the shard's placement on `peer` and counts a failed attempt; when that was the
+    /// last allowed attempt, closes the evaluation (CANCEL to the others, evaluation failed).
+    mutating func lose(shard id: Int, on peer: PeerID, reason: String) -> [Action] {
+        guard var evaluation = open, var progress = evaluation.shards[id] else { return [] }
+        counters.failedShardAttempts += 1
+        progress.placements[peer] = nil
+        progress.failureReasons.append(reason)
+        progress.attempt += 1
+        evaluation.shards[id] = progress
+        open = evaluation
+        guard progress.failureReasons.count >= configuration.maxAttempts else { return [] }
+        let failure = EvaluationFailure(evaluationID: evaluation.request.id, shardID: id,
+                                        attempts: progress.failureReasons.count, reasons: progress.failureReasons)
+        return close() + [.evaluationFailed(failure)]
+    }
+
+    /// Ends the open evaluation: CANCEL to every live worker still computing part of it.
+    mutating func close() -> [Action] {
+        guard let evaluation = open else { return [] }
+        open = nil
+        let cancel = Message(runID: configuration.runID, evaluationID: evaluation.request.id, body: .cancel)
+        let computing = Set(evaluation.shards.values.flatMap(\.placements.keys))
+        return alivePeers.filter(computing.contains).map { .send(cancel, to: $0) }
+    }
+}

@@ -1,0 +1,128 @@
+import LAPQCalibration
+import LAPQEngine
+
+/// A worker's ROUTER identity (the frame ZeroMQ puts before each message on the coordinator's side).
+public typealias PeerID = [UInt8]
+
+/// One loss or statistics evaluation the coordinator runs over every shard.
+public struct EvaluationRequest: Equatable, Sendable {
+    /// Increasing within a run; results carrying another id are dropped.
+    public var id: UInt64
+    public var work: WorkerJob.Work
+
+    public init(id: UInt64, work: WorkerJob.Work) {
+        self.id = id
+        self.work = work
+    }
+
+    /// JOB/RESULT header hash: the vectors' `StepVectorHash`, 0 for statistics.
+    public var stepHash: UInt64 {
+        if case let .evaluate(vectors) = work { return StepVectorHash.of(vectors) }
+        return 0
+    }
+}
+
+/// Every shard's answer to a complete evaluation; the caller reduces them in shard order.
+public struct EvaluationResult: Equatable, Sendable {
+    public enum Values: Equatable, Sendable {
+        /// Per shard, one score per step vector.
+        case scores([Int: [BatchScore]])
+        case statistics([Int: ShardStatistics])
+    }
+
+    public var evaluationID: UInt64
+    public var values: Values
+
+    /// Per step vector, the shards' scores added in shard order (`reduceInShardOrder`); nil for statistics.
+    public func reducedScores() -> [BatchScore]? {
+        guard case let .scores(perShard) = values else { return nil }
+        let vectorCount = perShard.values.first?.count ?? 0
+        return (0..<vectorCount).map { vector in reduceInShardOrder(perShard.mapValues { $0[vector] }) }
+    }
+}
+
+/// An evaluation abandoned because one shard failed `attempts` times: never a partial loss.
+public struct EvaluationFailure: Error, Equatable, Sendable, CustomStringConvertible {
+    public var evaluationID: UInt64
+    public var shardID: Int
+    public var attempts: Int
+    /// Why each attempt failed, in order.
+    public var reasons: [String]
+
+    public var description: String {
+        "evaluation \(evaluationID) failed: shard \(shardID) failed \(attempts) times (\(reasons.joined(separator: "; ")))"
+    }
+}
+
+/// One row of the coordinator's workers table.
+public struct WorkerRecord: Equatable, Sendable {
+    public let peer: PeerID
+    public let workerID: UInt32
+    public let name: String
+    public let threads: Int
+    /// SHA-256 of the shards the worker holds (from HELLO and LOADED).
+    public internal(set) var heldShards: Set<SHA256Digest>
+    public internal(set) var hasModel: Bool
+    public internal(set) var lastHeard: Milliseconds
+    public internal(set) var progress: UInt64
+    /// When `progress` last changed, or a job was sent to the idle worker.
+    public internal(set) var lastProgressAt: Milliseconds
+    public internal(set) var alive: Bool
+    var loading: Set<LoadItem> = []
+    var modelLoadFailures = 0
+}
+
+/// Messages the coordinator dropped, and other events worth a metric (docs/protocol.md).
+public struct CoordinatorCounters: Equatable, Sendable {
+    public var malformed = 0
+    /// Messages carrying another run id (e.g. from before a restart).
+    public var foreignRun = 0
+    /// Messages from a peer that is not a live registered worker (answered with BYE).
+    public var unknownPeer = 0
+    /// Answers for an evaluation that is already complete, failed, or never existed.
+    public var closedEvaluation = 0
+    /// Answers whose step hash is not the evaluation's.
+    public var wrongHash = 0
+    /// Answers for a shard that was already answered (a speculative or re-sent copy).
+    public var duplicate = 0
+    /// Well-formed messages that make no sense here (wrong kind, shard not in the evaluation, wrong vector count).
+    public var unexpected = 0
+    public var failedLoads = 0
+    public var failedShardAttempts = 0
+    public var rejectedHellos = 0
+    public var workersDeclaredDead = 0
+    public var speculativeSends = 0
+
+    public init() {}
+}
+
+/// Where one shard of the open evaluation is being computed.
+enum Placement: Equatable, Sendable {
+    /// Waiting for the worker to hold the shard (and the model).
+    case awaitingLoad
+    case running
+}
+
+/// The open evaluation's per-shard bookkeeping.
+struct ShardProgress: Sendable {
+    var attempt = 1
+    var failureReasons: [String] = []
+    var placements: [PeerID: Placement] = [:]
+    var speculated = false
+    var answer: ShardAnswer?
+
+    var isDone: Bool { answer != nil }
+}
+
+/// The first valid answer for one shard.
+enum ShardAnswer: Equatable, Sendable {
+    case scores([BatchScore])
+    case statistics(ShardStatistics)
+}
+
+struct OpenEvaluation: Sendable {
+    let request: EvaluationRequest
+    var shards: [Int: ShardProgress]
+
+    var doneCount: Int { shards.values.filter(\.isDone).count }
+}

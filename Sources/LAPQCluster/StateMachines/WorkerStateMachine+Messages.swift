@@ -1,0 +1,157 @@
+/// What the worker does with each message from the coordinator.
+extension WorkerStateMachine {
+    mutating func receive(_ frame: [UInt8], at now: Milliseconds) -> [Action] {
+        let message: Message
+        do {
+            message = try Message(decoding: frame)
+        } catch {
+            counters.malformed += 1
+            return []
+        }
+        switch (connection, message.body) {
+        case let (.awaitingWelcome, .welcome(welcome)):
+            return register(welcome, runID: message.runID, at: now)
+        case (.disconnected, _):
+            counters.unexpected += 1
+            return []
+        case let (_, .bye(bye)):
+            return disconnect(reason: "coordinator said BYE: \(bye.reason)")
+        case (.awaitingWelcome, _):
+            counters.unexpected += 1
+            return []
+        case let (.registered(runID, _), _) where message.runID != runID:
+            counters.foreignRun += 1
+            return []
+        case (.registered, _):
+            lastHeard = now
+            return handle(message)
+        }
+    }
+
+    private mutating func register(_ welcome: Welcome, runID: UInt64, at now: Milliseconds) -> [Action] {
+        connection = .registered(runID: runID, workerID: welcome.workerID)
+        interval = Milliseconds(welcome.heartbeatIntervalMilliseconds)
+        lastHeard = now
+        lastHeartbeat = now
+        reconnectFailures = 0
+        cancelled.removeAll()
+        return []
+    }
+
+    private mutating func handle(_ message: Message) -> [Action] {
+        switch message.body {
+        case let .load(chunk):
+            return assemble(chunk)
+        case let .job(job):
+            return accept(WorkerJob(runID: message.runID, evaluationID: message.evaluationID, attempt: message.attempt, stepHash: message.stepHash,
+                                    shards: job.shards, work: .evaluate(job.stepVectors)))
+        case let .stats(request):
+            return accept(WorkerJob(runID: message.runID, evaluationID: message.evaluationID, attempt: message.attempt, stepHash: 0,
+                                    shards: request.shards, work: .statistics(request.kind)))
+        case .cancel:
+            return cancel(message.evaluationID)
+        case .heartbeat:
+            return []
+        case .hello, .welcome, .loaded, .result, .statsResult, .bye:
+            counters.unexpected += 1
+            return []
+        }
+    }
+
+    private mutating func assemble(_ chunk: LoadChunk) -> [Action] {
+        if chunk.offset == 0 {
+            guard chunk.totalSize <= configuration.maxItemSize else {
+                return failLoad(chunk.item, chunk.sha256, "\(chunk.totalSize) bytes exceed this worker's limit of \(configuration.maxItemSize)")
+            }
+            assemblies[chunk.item] = ItemAssembly(sha256: chunk.sha256, totalSize: chunk.totalSize, shardFacts: chunk.shardFacts, bytes: [])
+        }
+        guard var assembly = assemblies[chunk.item], assembly.accepts(chunk) else {
+            assemblies[chunk.item] = nil
+            return failLoad(chunk.item, chunk.sha256, "chunk at offset \(chunk.offset) does not continue the item")
+        }
+        assembly.bytes.append(contentsOf: chunk.bytes)
+        guard UInt64(assembly.bytes.count) == assembly.totalSize else {
+            assemblies[chunk.item] = assembly
+            return []
+        }
+        assemblies[chunk.item] = nil
+        let actual = SHA256Digest(of: assembly.bytes)
+        guard actual == assembly.sha256 else {
+            return failLoad(chunk.item, assembly.sha256, "received bytes hash to \(actual.hex)")
+        }
+        return [.store(StoredItem(item: chunk.item, sha256: actual, bytes: assembly.bytes, shardFacts: assembly.shardFacts))]
+    }
+
+    private mutating func failLoad(_ item: LoadItem, _ digest: SHA256Digest, _ reason: String) -> [Action] {
+        counters.failedLoads += 1
+        return reply(.loaded(Loaded(item: item, sha256: digest, failure: reason)))
+    }
+
+    /// Queues a job, first answering as failed the shards (or model) this worker does not hold.
+    private mutating func accept(_ job: WorkerJob) -> [Action] {
+        guard !cancelled.contains(job.evaluationID) else {
+            counters.cancelledEvaluation += 1
+            return []
+        }
+        let missing = heldModel == nil ? job.shards : job.shards.filter { !heldShards.contains($0.sha256) }
+        var actions: [Action] = []
+        if !missing.isEmpty {
+            let reason = heldModel == nil ? "model not loaded" : "shard not loaded"
+            actions += answer(job, failedShards: missing.map(\.id), reason: reason)
+        }
+        var runnable = job
+        runnable.shards = job.shards.filter { shard in !missing.contains(shard) }
+        guard !runnable.shards.isEmpty else { return actions }
+        queue.append(runnable)
+        return actions + startNext()
+    }
+
+    private mutating func cancel(_ evaluationID: UInt64) -> [Action] {
+        remember(cancelled: evaluationID)
+        queue.removeAll { $0.evaluationID == evaluationID }
+        guard running?.evaluationID == evaluationID else { return [] }
+        return [.cancelJob(evaluationID: evaluationID)]
+    }
+
+    mutating func startNext() -> [Action] {
+        guard running == nil, !queue.isEmpty else { return [] }
+        let job = queue.removeFirst()
+        running = job
+        return [.runJob(job)]
+    }
+
+    /// Answers the running job (unless its evaluation was cancelled) and starts the next one.
+    mutating func finish(_ output: WorkerJobOutput) -> [Action] {
+        guard let job = running else {
+            counters.unexpected += 1
+            return []
+        }
+        running = nil
+        progress &+= 1
+        var actions: [Action] = []
+        if job.runID != runID {
+            counters.foreignRun += 1
+        } else if cancelled.contains(job.evaluationID) {
+            counters.cancelledEvaluation += 1
+        } else {
+            actions = answer(job, output: output)
+        }
+        return actions + startNext()
+    }
+
+    private func answer(_ job: WorkerJob, failedShards ids: [Int], reason: String) -> [Action] {
+        switch job.work {
+        case .evaluate: return answer(job, output: .scores(.failed(shardIDs: ids, reason: reason)))
+        case .statistics: return answer(job, output: .statistics(.failed(shardIDs: ids, reason: reason)))
+        }
+    }
+
+    private func answer(_ job: WorkerJob, output: WorkerJobOutput) -> [Action] {
+        let body: Message.Body
+        switch output {
+        case let .scores(outcome): body = .result(JobResult(outcome: outcome))
+        case let .statistics(outcome): body = .statsResult(StatsResult(outcome: outcome))
+        }
+        return reply(body, evaluationID: job.evaluationID, attempt: job.attempt, stepHash: job.stepHash)
+    }
+}

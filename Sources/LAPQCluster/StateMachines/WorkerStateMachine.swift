@@ -1,0 +1,162 @@
+/// The worker's side of the protocol as a value-type state machine (in the style of
+/// SwiftNIO's): the socket loop feeds it events — with the time, since it reads no clock — and
+/// carries out the actions it returns. docs/protocol.md has its state table.
+///
+///     disconnected ─connected→ awaitingWelcome ─WELCOME→ registered
+///          ↑                        │ silent 5 intervals      │ silent 5 intervals / BYE
+///          └──────── reconnect(after: backoff) ←──────────────┘
+public struct WorkerStateMachine: Sendable {
+    public struct Configuration: Sendable {
+        public var name: String
+        public var threads: Int
+        /// Used until WELCOME names the coordinator's interval.
+        public var heartbeatIntervalMilliseconds: Milliseconds = 1000
+        /// Coordinator silent this many intervals → reconnect.
+        public var missedIntervals: UInt64 = 5
+        /// Reconnect delays double from one interval up to this.
+        public var maxBackoffMilliseconds: Milliseconds = 30_000
+        /// Items announced larger than this are refused (LOADED failed).
+        public var maxItemSize: UInt64 = 16 << 30
+
+        public init(name: String, threads: Int) {
+            precondition(threads > 0, "a worker has at least one thread")
+            self.name = name
+            self.threads = threads
+        }
+    }
+
+    public enum Event: Sendable {
+        /// The socket is connected (first time or after `.reconnect`).
+        case connected(at: Milliseconds)
+        /// A frame from the coordinator.
+        case received([UInt8], at: Milliseconds)
+        /// Time passes; call at least a few times per heartbeat interval.
+        case tick(at: Milliseconds)
+        /// The loop kept an item `.store` handed it.
+        case stored(LoadItem, SHA256Digest)
+        case storeFailed(LoadItem, SHA256Digest, reason: String)
+        /// The running job finished one unit of work (a batch); heartbeats carry the count.
+        case progressed
+        /// The running job (`.runJob`) ended.
+        case jobFinished(WorkerJobOutput)
+    }
+
+    public enum Action: Equatable, Sendable {
+        case send(Message)
+        case store(StoredItem)
+        /// Start this job; one runs at a time, the next comes after `.jobFinished`.
+        case runJob(WorkerJob)
+        /// Stop the running job early if possible; `.jobFinished` is still expected (and dropped).
+        case cancelJob(evaluationID: UInt64)
+        /// Close the socket, wait, connect again, then send `.connected`.
+        case reconnect(afterMilliseconds: Milliseconds)
+    }
+
+    enum Connection: Equatable, Sendable {
+        case disconnected
+        case awaitingWelcome
+        case registered(runID: UInt64, workerID: UInt32)
+    }
+
+    public let configuration: Configuration
+    public internal(set) var counters = WorkerCounters()
+    /// Units of work done since the process started; never reset.
+    public internal(set) var progress: UInt64 = 0
+    /// SHA-256 of the shards and the model the worker holds.
+    public internal(set) var heldShards: Set<SHA256Digest>
+    public internal(set) var heldModel: SHA256Digest?
+    var connection = Connection.disconnected
+    var interval: Milliseconds
+    var lastHeard: Milliseconds = 0
+    var lastHeartbeat: Milliseconds = 0
+    var reconnectFailures: UInt64 = 0
+    var assemblies: [LoadItem: ItemAssembly] = [:]
+    var running: WorkerJob?
+    var queue: [WorkerJob] = []
+    /// Recently cancelled evaluations (bounded: ids only grow within a run).
+    var cancelled: [UInt64] = []
+
+    /// - Parameters: cachedShards, cachedModel: what the worker's disk cache already holds.
+    public init(configuration: Configuration, cachedShards: Set<SHA256Digest> = [], cachedModel: SHA256Digest? = nil) {
+        self.configuration = configuration
+        self.heldShards = cachedShards
+        self.heldModel = cachedModel
+        self.interval = configuration.heartbeatIntervalMilliseconds
+    }
+
+    /// The run the worker is registered with, if any.
+    public var runID: UInt64? {
+        if case let .registered(runID, _) = connection { return runID }
+        return nil
+    }
+
+    /// Whether a job is running or queued.
+    public var isBusy: Bool { running != nil || !queue.isEmpty }
+
+    public mutating func on(_ event: Event) -> [Action] {
+        switch event {
+        case let .connected(now):
+            return connect(at: now)
+        case let .received(frame, now):
+            return receive(frame, at: now)
+        case let .tick(now):
+            return tick(at: now)
+        case let .stored(item, digest):
+            if item == .model { heldModel = digest } else { heldShards.insert(digest) }
+            return reply(.loaded(Loaded(item: item, sha256: digest)))
+        case let .storeFailed(item, digest, reason):
+            counters.failedLoads += 1
+            return reply(.loaded(Loaded(item: item, sha256: digest, failure: reason)))
+        case .progressed:
+            progress &+= 1
+            return []
+        case let .jobFinished(output):
+            return finish(output)
+        }
+    }
+
+    private mutating func connect(at now: Milliseconds) -> [Action] {
+        connection = .awaitingWelcome
+        lastHeard = now
+        let hello = Hello(workerName: configuration.name, threads: configuration.threads,
+                          cachedShards: heldShards.sorted { $0.hex < $1.hex }, model: heldModel)
+        return [.send(Message(runID: 0, body: .hello(hello)))]
+    }
+
+    private mutating func tick(at now: Milliseconds) -> [Action] {
+        guard connection != .disconnected else { return [] }
+        if now >= lastHeard + configuration.missedIntervals * interval {
+            return disconnect(reason: "coordinator silent")
+        }
+        guard case let .registered(runID, _) = connection, now >= lastHeartbeat + interval else { return [] }
+        lastHeartbeat = now
+        return [.send(Message(runID: runID, body: .heartbeat(Heartbeat(progress: progress, busy: isBusy))))]
+    }
+
+    /// Drops the session: queued jobs and partial loads are abandoned (the coordinator re-sends
+    /// them after the next HELLO), the running job is asked to stop (its answer, addressed to
+    /// the old session's run, is sent only if the worker registers with that run again), and the
+    /// loop is told to reconnect after the backoff.
+    mutating func disconnect(reason: String) -> [Action] {
+        var actions: [Action] = running.map { [.cancelJob(evaluationID: $0.evaluationID)] } ?? []
+        if let running { remember(cancelled: running.evaluationID) }
+        queue.removeAll()
+        assemblies.removeAll()
+        connection = .disconnected
+        let delay = min(configuration.maxBackoffMilliseconds, interval << min(reconnectFailures, 16))
+        reconnectFailures += 1
+        actions.append(.reconnect(afterMilliseconds: delay))
+        return actions
+    }
+
+    /// A message to the coordinator of the current run; nothing when not registered.
+    func reply(_ body: Message.Body, evaluationID: UInt64 = 0, attempt: UInt16 = 0, stepHash: UInt64 = 0) -> [Action] {
+        guard let runID else { return [] }
+        return [.send(Message(runID: runID, evaluationID: evaluationID, attempt: attempt, stepHash: stepHash, body: body))]
+    }
+
+    mutating func remember(cancelled evaluationID: UInt64) {
+        cancelled.append(evaluationID)
+        if cancelled.count > 64 { cancelled.removeFirst() }
+    }
+}

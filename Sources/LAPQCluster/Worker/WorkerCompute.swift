@@ -1,0 +1,88 @@
+import Foundation
+import LAPQCalibration
+import LAPQEngine
+import LAPQMath
+
+/// The computing half of `lapq-worker`: the model's executor and the shards it was sent,
+/// decoded exactly as a local `ShardStore` decodes them, so its partial sums are bit-identical
+/// to the local oracle's for the same shard (docs/protocol.md). No sockets here.
+public final class WorkerCompute {
+    public let graph: Graph
+    public let plan: QuantizationPlan
+    private let executor: Executor
+    private var shards: [Int: (input: Tensor, labels: [Int])] = [:]
+
+    /// - Parameters:
+    ///   - modelBytes: the ONNX model as the coordinator sent it.
+    ///   - weightBits, activationBits, options: the coordinator's plan settings; the worker
+    ///     builds the same `QuantizationPlan`, whose point order the step vectors follow.
+    public init(modelBytes: [UInt8], weightBits: Int, activationBits: Int, options: QuantizationPlan.Options,
+                threads: Int?, prefixCacheBytes: Int) throws {
+        graph = try ONNXImporter.load(serialized: Data(modelBytes), file: "model from the coordinator", baseDirectory: nil)
+        plan = QuantizationPlan(graph: graph, weightBits: weightBits, activationBits: activationBits, options: options)
+        executor = try Executor(graph: graph, plan: plan, options: .init(threads: threads, prefixCacheBytes: prefixCacheBytes))
+    }
+
+    public var shardIDs: [Int] { shards.keys.sorted() }
+
+    /// Decodes a shard's stored bytes (images then labels, as hashed in the manifest).
+    public func storeShard(id: Int, bytes: [UInt8], facts: ShardFacts) throws {
+        guard bytes.count == facts.totalByteCount else {
+            throw WorkerError.shardSize(id: id, expected: facts.totalByteCount, got: bytes.count)
+        }
+        let images = Array(bytes[..<facts.imageByteCount])
+        let labelBytes = Array(bytes[facts.imageByteCount...])
+        let labels: [Int] = facts.labelDType == .int32
+            ? NPYFile.decode(labelBytes, as: Int32.self).map(Int.init)
+            : NPYFile.decode(labelBytes, as: Int64.self).map(Int.init)
+        let input = ShardStore.networkInput(storedImages: images, layout: facts.layout,
+                                            preprocessing: facts.preprocessing, sampleShape: facts.sampleShape)
+        shards[id] = (Tensor(shape: [facts.samples.count] + facts.sampleShape, data: input), labels)
+        executor.clearPrefixCache()
+    }
+
+    /// Scores every vector on every shard: result[shard][vector].
+    public func evaluate(shardIDs: [Int], stepVectors: [[Double]?]) throws -> [Int: [BatchScore]] {
+        var scores: [Int: [BatchScore]] = [:]
+        for steps in stepVectors {
+            try executor.setStepSizes(steps)
+            for id in shardIDs {
+                let shard = try shard(id)
+                scores[id, default: []].append(try executor.evaluate(shard.input, labels: shard.labels, cacheKey: id))
+            }
+        }
+        return scores
+    }
+
+    /// Per shard: max |x| of every plan point's activation (float network).
+    public func maxima(shardIDs: [Int]) throws -> [Int: [Double]] {
+        try Dictionary(uniqueKeysWithValues: shardIDs.map { id in
+            (id, try ActivationStatistics.maxima(of: try shard(id).input, executor: executor))
+        })
+    }
+
+    /// Per shard: the histograms of every activation point with the given ranges.
+    public func histograms(shardIDs: [Int], maxima: [Double], binCount: Int) throws -> [Int: [Histogram?]] {
+        try Dictionary(uniqueKeysWithValues: shardIDs.map { id in
+            (id, try ActivationStatistics.histograms(of: try shard(id).input, maxima: maxima, binCount: binCount,
+                                                     executor: executor))
+        })
+    }
+
+    private func shard(_ id: Int) throws -> (input: Tensor, labels: [Int]) {
+        guard let shard = shards[id] else { throw WorkerError.missingShard(id: id) }
+        return shard
+    }
+}
+
+public enum WorkerError: Error, Equatable, CustomStringConvertible {
+    case missingShard(id: Int)
+    case shardSize(id: Int, expected: Int, got: Int)
+
+    public var description: String {
+        switch self {
+        case let .missingShard(id): return "shard \(id) was never loaded on this worker"
+        case let .shardSize(id, expected, got): return "shard \(id): expected \(expected) bytes, got \(got)"
+        }
+    }
+}

@@ -1,0 +1,195 @@
+import LAPQCalibration
+import LAPQEngine
+import LAPQMath
+@testable import LAPQCluster
+
+/// A coordinator and its workers wired together without sockets: every frame goes through the
+/// real codec, delivery order is chosen by a seeded generator (FIFO per peer, as ZeroMQ keeps
+/// it), and the workers' compute is a deterministic fake. Workers can be killed (silent) or
+/// stalled (heartbeats continue, progress does not).
+final class ClusterSimulation {
+    struct SimulatedWorker {
+        var machine: WorkerStateMachine
+        var inbox: [[UInt8]] = []
+        var job: WorkerJob?
+        var killed = false
+        var stalled = false
+        var reconnectAt: Milliseconds?
+    }
+
+    static let samplesPerShard = 2
+    static let facts = ShardFacts(layout: .nhwcUInt8, storedSampleShape: [1, 1, 1], samples: 0..<samplesPerShard,
+                                  labelDType: .int64, preprocessing: .identity)
+    static let modelBytes = Array("model bytes".utf8)
+
+    var coordinator: CoordinatorStateMachine
+    var workers: [PeerID: SimulatedWorker] = [:]
+    var coordinatorInbox: [(PeerID, [UInt8])] = []
+    var now: Milliseconds = 0
+    var random: SplitMix64
+    var completed: [EvaluationResult] = []
+    var failed: [EvaluationFailure] = []
+    var loads: [(PeerID, LoadItem)] = []
+    var shardsToFail: Set<Int> = []
+    /// Jobs the workers were told to stop (CANCEL, or a reconnect).
+    var cancelledJobs = 0
+
+    init(shardCount: Int, seed: UInt64, runID: UInt64 = 1, configure: (inout CoordinatorStateMachine.Configuration) -> Void = { _ in }) {
+        var configuration = CoordinatorStateMachine.Configuration(
+            runID: runID, model: SHA256Digest(of: Self.modelBytes), modelSize: UInt64(Self.modelBytes.count),
+            shards: (0..<shardCount).map { JobShard(id: $0, sha256: SHA256Digest(of: Self.shardBytes($0))) })
+        configure(&configuration)
+        coordinator = CoordinatorStateMachine(configuration: configuration)
+        random = SplitMix64(seed: seed)
+    }
+
+    /// A new coordinator process with a new run id: the old one's state and queued frames are gone.
+    func restartCoordinator(runID: UInt64) {
+        var configuration = coordinator.configuration
+        configuration.runID = runID
+        coordinator = CoordinatorStateMachine(configuration: configuration)
+        coordinatorInbox.removeAll()
+        loads.removeAll()
+    }
+
+    static func shardBytes(_ id: Int) -> [UInt8] {
+        (0..<facts.totalByteCount).map { UInt8(truncatingIfNeeded: id &* 31 &+ $0) }
+    }
+
+    /// The fake compute: a per-shard score that depends on the shard and the vector.
+    static func score(shard id: Int, vector: [Double]?) -> BatchScore {
+        let vectorTerm = vector.map { $0.reduce(0, +) } ?? -1
+        return BatchScore(lossSum: Double(id) * 1.25 + vectorTerm / 3, top1: id % 2, count: samplesPerShard)
+    }
+
+    @discardableResult
+    func addWorker(_ name: String, threads: Int = 1, cachedShards: Set<Int> = [], cachedModel: Bool = false) -> PeerID {
+        let peer = Array(name.utf8)
+        var configuration = WorkerStateMachine.Configuration(name: name, threads: threads)
+        configuration.heartbeatIntervalMilliseconds = coordinator.configuration.heartbeatIntervalMilliseconds
+        let machine = WorkerStateMachine(configuration: configuration,
+                                         cachedShards: Set(cachedShards.map { SHA256Digest(of: Self.shardBytes($0)) }),
+                                         cachedModel: cachedModel ? SHA256Digest(of: Self.modelBytes) : nil)
+        workers[peer] = SimulatedWorker(machine: machine)
+        workerEvent(peer, .connected(at: now))
+        return peer
+    }
+
+    func evaluate(_ request: EvaluationRequest) {
+        perform(coordinator.on(.evaluate(request, at: now)))
+    }
+
+    func coordinatorEvent(_ event: CoordinatorStateMachine.Event) {
+        perform(coordinator.on(event))
+    }
+
+    /// Runs random steps until `done` or `maxSteps`; returns whether `done` held.
+    @discardableResult
+    func run(maxSteps: Int = 50_000, until done: () -> Bool) -> Bool {
+        for _ in 0..<maxSteps {
+            if done() { return true }
+            step()
+        }
+        return done()
+    }
+
+    /// One random step: deliver a frame, finish or advance a job, or let 100 ms pass.
+    func step() {
+        var choices: [() -> Void] = []
+        if !coordinatorInbox.isEmpty {
+            choices.append {
+                let (peer, frame) = self.coordinatorInbox.removeFirst()
+                self.perform(self.coordinator.on(.received(frame, from: peer, at: self.now)))
+            }
+        }
+        for (peer, worker) in workers.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) where !worker.killed {
+            if !worker.inbox.isEmpty {
+                choices.append {
+                    let frame = self.workers[peer]?.inbox.removeFirst() ?? []
+                    self.workerEvent(peer, .received(frame, at: self.now))
+                }
+            }
+            if let job = worker.job, !worker.stalled {
+                choices.append { self.workerEvent(peer, .progressed) }
+                choices.append { self.finish(job, on: peer) }
+            }
+        }
+        choices.append { self.advance(by: 100) }
+        choices[Int(random.next() % UInt64(choices.count))]()
+    }
+
+    func advance(by milliseconds: Milliseconds) {
+        now += milliseconds
+        perform(coordinator.on(.tick(at: now)))
+        for peer in workers.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) where workers[peer]?.killed == false {
+            if let at = workers[peer]?.reconnectAt, at <= now {
+                workers[peer]?.reconnectAt = nil
+                workerEvent(peer, .connected(at: now))
+            }
+            workerEvent(peer, .tick(at: now))
+        }
+    }
+
+    private func finish(_ job: WorkerJob, on peer: PeerID) {
+        workers[peer]?.job = nil
+        let ids = job.shards.map(\.id)
+        let output: WorkerJobOutput
+        switch job.work {
+        case let .evaluate(vectors):
+            let failing = ids.filter(shardsToFail.contains)
+            output = failing.isEmpty
+                ? .scores(.completed(Dictionary(uniqueKeysWithValues: ids.map { id in (id, vectors.map { Self.score(shard: id, vector: $0) }) })))
+                : .scores(.failed(shardIDs: failing, reason: "simulated failure"))
+        case .statistics:
+            output = .statistics(.completed(Dictionary(uniqueKeysWithValues: ids.map { ($0, ShardStatistics.maxima([Double($0)])) })))
+        }
+        workerEvent(peer, .jobFinished(output))
+    }
+
+    func workerEvent(_ peer: PeerID, _ event: WorkerStateMachine.Event) {
+        guard var worker = workers[peer] else { return }
+        let actions = worker.machine.on(event)
+        workers[peer] = worker
+        for action in actions { perform(action, worker: peer) }
+    }
+
+    private func perform(_ action: WorkerStateMachine.Action, worker peer: PeerID) {
+        switch action {
+        case let .send(message):
+            coordinatorInbox.append((peer, message.encoded()))
+        case let .store(item):
+            workerEvent(peer, .stored(item.item, item.sha256))
+        case let .runJob(job):
+            workers[peer]?.job = job
+        case .cancelJob:
+            cancelledJobs += 1
+            workers[peer]?.job = nil
+            workerEvent(peer, .jobFinished(.scores(.failed(shardIDs: [], reason: "cancelled"))))
+        case let .reconnect(delay):
+            workers[peer]?.inbox.removeAll()
+            workers[peer]?.reconnectAt = now + delay
+        }
+    }
+
+    private func perform(_ actions: [CoordinatorStateMachine.Action]) {
+        for action in actions {
+            switch action {
+            case let .send(message, peer):
+                workers[peer]?.inbox.append(message.encoded())
+            case let .load(item, peer):
+                loads.append((peer, item))
+                let bytes = item.shardID.map(Self.shardBytes) ?? Self.modelBytes
+                let messages = LoadChunker.messages(item: item, bytes: bytes, sha256: SHA256Digest(of: bytes),
+                                                    shardFacts: item == .model ? nil : Self.facts,
+                                                    runID: coordinator.configuration.runID, chunkSize: 7)
+                workers[peer]?.inbox += messages.map { $0.encoded() }
+            case let .evaluationComplete(result):
+                completed.append(result)
+            case let .evaluationFailed(failure):
+                failed.append(failure)
+            case .workerJoined, .workerDied:
+                break
+            }
+        }
+    }
+}

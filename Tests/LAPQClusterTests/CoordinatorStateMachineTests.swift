@@ -1,0 +1,93 @@
+import LAPQEngine
+import XCTest
+@testable import LAPQCluster
+
+/// Tables of events in, actions out, for the coordinator alone.
+final class CoordinatorStateMachineTests: XCTestCase {
+    let model = SHA256Digest(of: [1, 2, 3])
+    let shards = (0..<2).map { JobShard(id: $0, sha256: SHA256Digest(of: [UInt8($0)])) }
+    let worker: PeerID = Array("w".utf8)
+    let vectors: [[Double]?] = [[0.5]]
+    let score = BatchScore(lossSum: 2.5, top1: 1, count: 2)
+
+    /// A coordinator (run 7) with one registered worker holding the model and both shards, and evaluation 1 open.
+    func makeRunning() -> (CoordinatorStateMachine, [CoordinatorStateMachine.Action]) {
+        var machine = CoordinatorStateMachine(configuration: .init(runID: 7, model: model, modelSize: 3, shards: shards))
+        let hello = Hello(workerName: "w", threads: 2, cachedShards: shards.map(\.sha256), model: model)
+        _ = machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: worker, at: 0))
+        let actions = machine.on(.evaluate(EvaluationRequest(id: 1, work: .evaluate(vectors)), at: 0))
+        return (machine, actions)
+    }
+
+    func result(run: UInt64 = 7, evaluation: UInt64 = 1, hash: UInt64? = nil, _ values: [Int: [BatchScore]]) -> [UInt8] {
+        Message(runID: run, evaluationID: evaluation, stepHash: hash ?? StepVectorHash.of(vectors),
+                body: .result(JobResult(outcome: .completed(values)))).encoded()
+    }
+
+    func testHelloGetsWelcomeAndAModelLoadWhenTheModelDiffers() {
+        var machine = CoordinatorStateMachine(configuration: .init(runID: 7, model: model, modelSize: 3, shards: shards))
+        let hello = Hello(workerName: "w", threads: 2, cachedShards: [], model: SHA256Digest(of: [9]))
+        let actions = machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: worker, at: 0))
+        let welcome = Message(runID: 7, body: .welcome(Welcome(workerID: 1, heartbeatIntervalMilliseconds: 1000, modelSHA256: model, modelSize: 3)))
+        XCTAssertEqual(actions.first, .send(welcome, to: worker))
+        XCTAssertEqual(actions.last, .load(.model, to: worker))
+    }
+
+    func testEvaluationSendsOneJobToTheHolderAndCompletesOnEveryShard() {
+        var (machine, actions) = makeRunning()
+        let job = Message(runID: 7, evaluationID: 1, attempt: 1, stepHash: StepVectorHash.of(vectors),
+                          body: .job(Job(shards: shards, stepVectors: vectors)))
+        XCTAssertEqual(actions, [.send(job, to: worker)])
+        XCTAssertEqual(machine.on(.received(result([0: [score]]), from: worker, at: 10)), [])
+        let done = machine.on(.received(result([1: [score]]), from: worker, at: 20))
+        XCTAssertEqual(done, [.evaluationComplete(EvaluationResult(evaluationID: 1, values: .scores([0: [score], 1: [score]])))])
+        XCTAssertNil(machine.activeEvaluationID)
+    }
+
+    func testDuplicateAnswerIsIgnoredAndTheFirstWins() {
+        var (machine, _) = makeRunning()
+        _ = machine.on(.received(result([0: [score]]), from: worker, at: 10))
+        let other = BatchScore(lossSum: 99, top1: 0, count: 2)
+        XCTAssertEqual(machine.on(.received(result([0: [other]]), from: worker, at: 11)), [])
+        XCTAssertEqual(machine.counters.duplicate, 1)
+        let done = machine.on(.received(result([1: [score]]), from: worker, at: 12))
+        XCTAssertEqual(done, [.evaluationComplete(EvaluationResult(evaluationID: 1, values: .scores([0: [score], 1: [score]])))])
+    }
+
+    func testStaleForeignAndMalformedMessagesAreDroppedAndCounted() {
+        var (machine, _) = makeRunning()
+        let table: [([UInt8], PeerID, KeyPath<CoordinatorCounters, Int>)] = [
+            (result(run: 6, [0: [score]]), worker, \.foreignRun),
+            (result(evaluation: 0, [0: [score]]), worker, \.closedEvaluation),
+            (result(hash: 12345, [0: [score]]), worker, \.wrongHash),
+            ([0x4C, 0x41, 0x50], worker, \.malformed),
+            (result([0: [score, score]]), worker, \.unexpected),
+        ]
+        for (frame, peer, counter) in table {
+            XCTAssertEqual(machine.on(.received(frame, from: peer, at: 5)).filter { if case .evaluationComplete = $0 { return true }; return false }, [])
+            XCTAssertEqual(machine.counters[keyPath: counter], 1, "\(counter)")
+        }
+        let stranger: PeerID = [0xEE]
+        let reply = machine.on(.received(result([0: [score]]), from: stranger, at: 5))
+        XCTAssertEqual(machine.counters.unknownPeer, 1)
+        guard case let .send(message, to: peer)? = reply.first, case .bye = message.body else { return XCTFail("\(reply)") }
+        XCTAssertEqual(peer, stranger)
+    }
+
+    func testSilentWorkerIsDeclaredDeadAfterFiveIntervals() {
+        var (machine, _) = makeRunning()
+        XCTAssertFalse(machine.on(.tick(at: 4999)).contains { if case .workerDied = $0 { return true }; return false })
+        let actions = machine.on(.tick(at: 5000))
+        XCTAssertTrue(actions.contains { if case .workerDied = $0 { return true }; return false })
+        XCTAssertEqual(machine.workers[worker]?.alive, false)
+        XCTAssertTrue(machine.assignment.isEmpty, "its shards wait for another worker")
+        XCTAssertEqual(machine.counters.failedShardAttempts, 2)
+    }
+
+    func testHeartbeatsGoOutEveryInterval() {
+        var (machine, _) = makeRunning()
+        let heartbeat = Message(runID: 7, body: .heartbeat(Heartbeat(progress: 1, busy: true)))
+        XCTAssertEqual(machine.on(.tick(at: 1000)), [.send(heartbeat, to: worker)])
+        XCTAssertEqual(machine.on(.tick(at: 1500)), [])
+    }
+}

@@ -1,0 +1,99 @@
+import LAPQEngine
+import XCTest
+@testable import LAPQCluster
+
+final class MessageCodecTests: XCTestCase {
+    func testEveryMessageTypeRoundTrips() throws {
+        let samples = ProtocolSamples.all
+        XCTAssertEqual(Set(samples.map(\.type)), Set(MessageType.allCases))
+        for message in samples {
+            XCTAssertEqual(try Message(decoding: message.encoded()), message, "\(message.type)")
+        }
+    }
+
+    /// The header layout of docs/protocol.md, byte by byte.
+    func testHeaderBytesFollowTheDocumentedLayout() {
+        let message = Message(runID: 0x0102_0304_0506_0708, evaluationID: 9, attempt: 2, stepHash: 0xAABB,
+                              body: .loaded(Loaded(item: .shard(5), sha256: ProtocolSamples.digestA)))
+        let frame = message.encoded()
+        XCTAssertEqual(Array(frame[0..<4]), Array("LAPQ".utf8))
+        XCTAssertEqual(Array(frame[4..<6]), [1, 0])                       // version
+        XCTAssertEqual(frame[6], MessageType.loaded.rawValue)
+        XCTAssertEqual(frame[7], 0)                                        // flags
+        XCTAssertEqual(Array(frame[8..<16]), [8, 7, 6, 5, 4, 3, 2, 1])     // run id
+        XCTAssertEqual(Array(frame[16..<24]), [9, 0, 0, 0, 0, 0, 0, 0])    // evaluation id
+        XCTAssertEqual(Array(frame[24..<28]), [5, 0, 0, 0])                // shard id
+        XCTAssertEqual(Array(frame[28..<30]), [2, 0])                      // attempt
+        XCTAssertEqual(Array(frame[30..<32]), [0, 0])                      // reserved
+        XCTAssertEqual(Array(frame[32..<40]), [0xBB, 0xAA, 0, 0, 0, 0, 0, 0])
+        XCTAssertEqual(Array(frame[40..<44]), [33, 0, 0, 0])               // payload: digest + ok byte
+        XCTAssertEqual(frame.count, ProtocolConstants.headerSize + 33)
+        let model = Message(runID: 1, body: .loaded(Loaded(item: .model, sha256: ProtocolSamples.digestA))).encoded()
+        XCTAssertEqual(Array(model[24..<28]), [0xFF, 0xFF, 0xFF, 0xFF])
+    }
+
+    func testStepHashIsFNV1aOverTheBitPatterns() {
+        // FNV-1a 64 of the 8 bytes of 1.0 (0x3FF0000000000000, little-endian), computed independently.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in [0, 0, 0, 0, 0, 0, 0xF0, 0x3F] as [UInt64] { hash = (hash ^ byte) &* 0x100_0000_01B3 }
+        XCTAssertEqual(StepVectorHash.of([[1.0]]), hash)
+        XCTAssertNotEqual(StepVectorHash.of([[1.0], nil]), StepVectorHash.of([[1.0]]))
+        XCTAssertNotEqual(StepVectorHash.of([[1.0, 2.0]]), StepVectorHash.of([[2.0, 1.0]]))
+    }
+
+    func testMalformedFramesThrowTypedErrors() {
+        let valid = Message(runID: 1, body: .heartbeat(Heartbeat(progress: 5, busy: false))).encoded()
+        func error(_ frame: [UInt8]) -> ProtocolError? {
+            do { _ = try Message(decoding: frame); return nil } catch { return error }
+        }
+        func patched(_ offset: Int, _ bytes: [UInt8]) -> [UInt8] {
+            var frame = valid
+            frame.replaceSubrange(offset..<(offset + bytes.count), with: bytes)
+            return frame
+        }
+        guard case .truncated = error(Array(valid.prefix(10))) else { return XCTFail("short header") }
+        guard case .truncated = error(Array(valid.dropLast())) else { return XCTFail("short payload") }
+        guard case .oversized = error(valid + [0]) else { return XCTFail("trailing byte") }
+        guard case .oversized = error(patched(40, [0xFF, 0xFF, 0xFF, 0x7F])) else { return XCTFail("huge length") }
+        XCTAssertEqual(error(patched(0, [0x47, 0x45, 0x54, 0x20])), .wrongMagic(0x2054_4547))
+        XCTAssertEqual(error(patched(4, [2, 0])), .wrongVersion(2))
+        XCTAssertEqual(error(patched(6, [200])), .unknownType(200))
+        guard case .inconsistent = error(patched(7, [1])) else { return XCTFail("flags") }
+        guard case .inconsistent = error(patched(24, [3, 0, 0, 0])) else { return XCTFail("shard id on a heartbeat") }
+        guard case .inconsistent = error(patched(52, [2])) else { return XCTFail("busy byte 2") }
+        XCTAssertFalse((error(patched(52, [2])) ?? .unknownType(0)).description.isEmpty)
+    }
+
+    func testJobWhoseHashDoesNotMatchItsVectorsIsRejected() {
+        var job = ProtocolSamples.all.first { $0.type == .job } ?? Message(runID: 0, body: .cancel)
+        job.stepHash &+= 1
+        XCTAssertThrowsError(try Message(decoding: job.encoded())) { error in
+            guard case ProtocolError.inconsistent(message: "JOB header", _) = error else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testLoadChunkBeyondItsTotalIsRejected() {
+        let chunk = LoadChunk(item: .model, totalSize: 4, offset: 3, bytes: [1, 2], sha256: ProtocolSamples.digestA, shardFacts: nil)
+        XCTAssertThrowsError(try Message(decoding: Message(runID: 1, body: .load(chunk)).encoded()))
+    }
+
+    func testLoadChunkerCutsAnItemIntoOrderedChunks() throws {
+        let bytes = (0..<10).map { UInt8($0) }
+        let digest = SHA256Digest(of: bytes)
+        let messages = LoadChunker.messages(item: .model, bytes: bytes, sha256: digest, shardFacts: nil, runID: 7, chunkSize: 4)
+        let chunks = try messages.map { message -> LoadChunk in
+            guard case let .load(chunk) = try Message(decoding: message.encoded()).body else { throw ProtocolError.unknownType(0) }
+            return chunk
+        }
+        XCTAssertEqual(chunks.map(\.offset), [0, 4, 8])
+        XCTAssertEqual(chunks.flatMap(\.bytes), bytes)
+        XCTAssertTrue(chunks.allSatisfy { $0.totalSize == 10 && $0.sha256 == digest })
+    }
+
+    func testDigestHexMatchesTheManifestsFormat() {
+        let digest = SHA256Digest(of: Array("abc".utf8))
+        XCTAssertEqual(digest.hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256Digest(hex: digest.hex.uppercased()), digest)
+        XCTAssertNil(SHA256Digest(hex: "xyz"))
+    }
+}

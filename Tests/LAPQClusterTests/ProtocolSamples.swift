@@ -1,0 +1,40 @@
+import LAPQCalibration
+import LAPQEngine
+@testable import LAPQCluster
+
+/// One valid message of every type, for round-trip and fuzz tests.
+enum ProtocolSamples {
+    static let digestA = SHA256Digest(of: Array("shard a".utf8))
+    static let digestB = SHA256Digest(of: Array("shard b".utf8))
+    static let facts = ShardFacts(layout: .nhwcUInt8, storedSampleShape: [4, 4, 3], samples: 8..<10, labelDType: .int64,
+                                  preprocessing: Preprocessing(scale: 1.0 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]))
+    static let vectors: [[Double]?] = [[0.5, 0.25, 1e-3], nil, [1, 2, 3]]
+
+    static var all: [Message] {
+        let shards = [JobShard(id: 3, sha256: digestA), JobShard(id: 7, sha256: digestB)]
+        let scores = [BatchScore(lossSum: 1.5, top1: 1, count: 2), BatchScore(lossSum: 0.25, top1: 2, count: 2),
+                      BatchScore(lossSum: .pi, top1: 0, count: 2)]
+        return [
+            Message(runID: 0, body: .hello(Hello(workerName: "node-ü1", threads: 8, cachedShards: [digestA, digestB], model: digestB))),
+            Message(runID: 0, body: .hello(Hello(workerName: "", threads: 1, cachedShards: [], model: nil))),
+            Message(runID: 42, body: .welcome(Welcome(workerID: 3, heartbeatIntervalMilliseconds: 1000, modelSHA256: digestA, modelSize: 1 << 33))),
+            Message(runID: 42, body: .load(LoadChunk(item: .model, totalSize: 10, offset: 4, bytes: [1, 2, 3], sha256: digestA, shardFacts: nil))),
+            Message(runID: 42, body: .load(LoadChunk(item: .shard(5), totalSize: UInt64(facts.totalByteCount), offset: 0,
+                                                     bytes: [9, 9], sha256: digestB, shardFacts: facts))),
+            Message(runID: 42, body: .loaded(Loaded(item: .shard(5), sha256: digestB))),
+            Message(runID: 42, body: .loaded(Loaded(item: .model, sha256: digestA, failure: "disk full"))),
+            Message(runID: 42, evaluationID: 9, attempt: 2, stepHash: StepVectorHash.of(vectors), body: .job(Job(shards: shards, stepVectors: vectors))),
+            Message(runID: 42, evaluationID: 9, attempt: 1, stepHash: StepVectorHash.of([nil]), body: .job(Job(shards: shards, stepVectors: [nil]))),
+            Message(runID: 42, evaluationID: 9, attempt: 2, stepHash: 77, body: .result(JobResult(outcome: .completed([3: scores, 7: scores])))),
+            Message(runID: 42, evaluationID: 9, stepHash: 77, body: .result(JobResult(outcome: .failed(shardIDs: [3], reason: "out of memory")))),
+            Message(runID: 42, evaluationID: 10, body: .stats(StatsRequest(shards: shards, kind: .maxima))),
+            Message(runID: 42, evaluationID: 11, body: .stats(StatsRequest(shards: shards, kind: .histograms(binCount: 2048, maxima: [0, 6.5])))),
+            Message(runID: 42, evaluationID: 10, body: .statsResult(StatsResult(outcome: .completed([3: .maxima([1, 0, 2.5])])))),
+            Message(runID: 42, evaluationID: 11, body: .statsResult(StatsResult(outcome: .completed([7: .histograms([nil, [1, 0, 5]])])))),
+            Message(runID: 42, evaluationID: 11, body: .statsResult(StatsResult(outcome: .failed(shardIDs: [3, 7], reason: "bad")))),
+            Message(runID: 42, evaluationID: 9, body: .cancel),
+            Message(runID: 42, body: .heartbeat(Heartbeat(progress: 123_456, busy: true))),
+            Message(runID: 42, body: .bye(Bye(reason: "shutting down"))),
+        ]
+    }
+}

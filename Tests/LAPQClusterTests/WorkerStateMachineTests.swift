@@ -1,0 +1,109 @@
+import LAPQEngine
+import XCTest
+@testable import LAPQCluster
+
+/// Tables of events in, actions out, for the worker alone.
+final class WorkerStateMachineTests: XCTestCase {
+    let model = Array("the model".utf8)
+    let vectors: [[Double]?] = [[0.25, 4]]
+
+    func makeRegistered(runID: UInt64 = 7) -> WorkerStateMachine {
+        var machine = WorkerStateMachine(configuration: .init(name: "w", threads: 4))
+        _ = machine.on(.connected(at: 0))
+        let welcome = Welcome(workerID: 3, heartbeatIntervalMilliseconds: 1000, modelSHA256: SHA256Digest(of: model), modelSize: 9)
+        XCTAssertEqual(machine.on(.received(Message(runID: runID, body: .welcome(welcome)).encoded(), at: 0)), [])
+        return machine
+    }
+
+    func frames(_ messages: [Message]) -> [[UInt8]] { messages.map { $0.encoded() } }
+
+    func testConnectSaysHelloWithTheCache() {
+        let cached = SHA256Digest(of: [1])
+        var machine = WorkerStateMachine(configuration: .init(name: "w", threads: 4), cachedShards: [cached])
+        let hello = Hello(workerName: "w", threads: 4, cachedShards: [cached], model: nil)
+        XCTAssertEqual(machine.on(.connected(at: 0)), [.send(Message(runID: 0, body: .hello(hello)))])
+    }
+
+    func testLoadChunksAreAssembledVerifiedStoredAndConfirmed() {
+        var machine = makeRegistered()
+        let digest = SHA256Digest(of: model)
+        let chunks = LoadChunker.messages(item: .model, bytes: model, sha256: digest, shardFacts: nil, runID: 7, chunkSize: 4)
+        var actions: [WorkerStateMachine.Action] = []
+        for frame in frames(chunks) { actions += machine.on(.received(frame, at: 1)) }
+        XCTAssertEqual(actions, [.store(StoredItem(item: .model, sha256: digest, bytes: model, shardFacts: nil))])
+        XCTAssertEqual(machine.on(.stored(.model, digest)), [.send(Message(runID: 7, body: .loaded(Loaded(item: .model, sha256: digest))))])
+        XCTAssertEqual(machine.heldModel, digest)
+    }
+
+    func testCorruptedItemIsRefusedWithAReason() {
+        var machine = makeRegistered()
+        let wrong = SHA256Digest(of: [0])
+        let chunks = LoadChunker.messages(item: .model, bytes: model, sha256: wrong, shardFacts: nil, runID: 7)
+        let actions = frames(chunks).flatMap { machine.on(.received($0, at: 1)) }
+        guard case let .send(message)? = actions.first, case let .loaded(loaded) = message.body else { return XCTFail("\(actions)") }
+        XCTAssertEqual(loaded.sha256, wrong)
+        XCTAssertTrue(loaded.failure?.contains("hash") == true)
+        XCTAssertEqual(machine.counters.failedLoads, 1)
+    }
+
+    func testJobRunsAndItsResultCarriesTheJobsHeader() {
+        var machine = makeRegistered()
+        let shard = JobShard(id: 4, sha256: SHA256Digest(of: [4]))
+        _ = machine.on(.stored(.model, SHA256Digest(of: model)))
+        _ = machine.on(.stored(.shard(4), shard.sha256))
+        let hash = StepVectorHash.of(vectors)
+        let job = Message(runID: 7, evaluationID: 5, attempt: 2, stepHash: hash, body: .job(Job(shards: [shard], stepVectors: vectors)))
+        let expectedJob = WorkerJob(runID: 7, evaluationID: 5, attempt: 2, stepHash: hash, shards: [shard], work: .evaluate(vectors))
+        XCTAssertEqual(machine.on(.received(job.encoded(), at: 1)), [.runJob(expectedJob)])
+        let scores: ShardOutcomes<[BatchScore]> = .completed([4: [BatchScore(lossSum: 1, top1: 1, count: 1)]])
+        let answer = Message(runID: 7, evaluationID: 5, attempt: 2, stepHash: hash, body: .result(JobResult(outcome: scores)))
+        XCTAssertEqual(machine.on(.jobFinished(.scores(scores))), [.send(answer)])
+        XCTAssertFalse(machine.isBusy)
+    }
+
+    func testJobForAShardNotHeldIsAnsweredAsFailed() {
+        var machine = makeRegistered()
+        _ = machine.on(.stored(.model, SHA256Digest(of: model)))
+        let shard = JobShard(id: 1, sha256: SHA256Digest(of: [1]))
+        let job = Message(runID: 7, evaluationID: 5, stepHash: StepVectorHash.of(vectors), body: .job(Job(shards: [shard], stepVectors: vectors)))
+        let actions = machine.on(.received(job.encoded(), at: 1))
+        guard case let .send(message)? = actions.first, case let .result(result) = message.body else { return XCTFail("\(actions)") }
+        XCTAssertEqual(result.outcome, .failed(shardIDs: [1], reason: "shard not loaded"))
+    }
+
+    func testForeignRunAndCancelledEvaluationAreDroppedAndCounted() {
+        var machine = makeRegistered()
+        _ = machine.on(.stored(.model, SHA256Digest(of: model)))
+        let shard = JobShard(id: 1, sha256: SHA256Digest(of: [1]))
+        _ = machine.on(.stored(.shard(1), shard.sha256))
+        let hash = StepVectorHash.of(vectors)
+        let foreign = Message(runID: 6, evaluationID: 5, stepHash: hash, body: .job(Job(shards: [shard], stepVectors: vectors)))
+        XCTAssertEqual(machine.on(.received(foreign.encoded(), at: 1)), [])
+        XCTAssertEqual(machine.counters.foreignRun, 1)
+        XCTAssertEqual(machine.on(.received(Message(runID: 7, evaluationID: 5, body: .cancel).encoded(), at: 1)), [])
+        var job = foreign
+        job.runID = 7
+        XCTAssertEqual(machine.on(.received(job.encoded(), at: 1)), [])
+        XCTAssertEqual(machine.counters.cancelledEvaluation, 1)
+        XCTAssertEqual(machine.on(.received([1, 2, 3], at: 1)), [])
+        XCTAssertEqual(machine.counters.malformed, 1)
+    }
+
+    func testHeartbeatsCarryProgressAndSilenceTriggersReconnectWithBackoff() {
+        var machine = makeRegistered()
+        _ = machine.on(.progressed)
+        XCTAssertEqual(machine.on(.tick(at: 999)), [])
+        XCTAssertEqual(machine.on(.tick(at: 1000)), [.send(Message(runID: 7, body: .heartbeat(Heartbeat(progress: 1, busy: false))))])
+        XCTAssertEqual(machine.on(.tick(at: 5000)), [.reconnect(afterMilliseconds: 1000)])
+        XCTAssertNil(machine.runID)
+        _ = machine.on(.connected(at: 6000))
+        XCTAssertEqual(machine.on(.tick(at: 11_000)), [.reconnect(afterMilliseconds: 2000)], "backoff doubles")
+    }
+
+    func testByeMakesTheWorkerSayHelloAgain() {
+        var machine = makeRegistered()
+        XCTAssertEqual(machine.on(.received(Message(runID: 8, body: .bye(Bye(reason: "restart"))).encoded(), at: 1)),
+                       [.reconnect(afterMilliseconds: 1000)])
+        guard case let .send(message)? = machine.on(.connected(at: 2000)).first, case .hello = message.body else { return XCTFail() }
+    }
+}
