@@ -45,6 +45,7 @@ let package = Package(
             dependencies: [
                 "LAPQMath",
                 "LAPQCalibration",
+                "LAPQCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

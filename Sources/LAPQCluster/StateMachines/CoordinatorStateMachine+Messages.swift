@@ -110,7 +110,8 @@ extension CoordinatorStateMachine {
 }
 
 extension LoadItem {
-    var shardID: Int? {
+    /// The shard's id, nil for the model.
+    public var shardID: Int? {
         if case let .shard(id) = self { return id }
         return nil
     }

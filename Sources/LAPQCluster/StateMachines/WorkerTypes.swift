@@ -26,6 +26,15 @@ public struct WorkerJob: Equatable, Sendable {
     public var stepHash: UInt64
     public var shards: [JobShard]
     public var work: Work
+
+    public init(runID: UInt64, evaluationID: UInt64, attempt: UInt16, stepHash: UInt64, shards: [JobShard], work: Work) {
+        self.runID = runID
+        self.evaluationID = evaluationID
+        self.attempt = attempt
+        self.stepHash = stepHash
+        self.shards = shards
+        self.work = work
+    }
 }
 
 /// What the compute side reports when a job ends: its values per shard, or why it failed.
@@ -42,6 +51,13 @@ public struct StoredItem: Equatable, Sendable {
     public var bytes: [UInt8]
     /// For a shard: how to turn `bytes` into network input (keep it with the bytes).
     public var shardFacts: ShardFacts?
+
+    public init(item: LoadItem, sha256: SHA256Digest, bytes: [UInt8], shardFacts: ShardFacts?) {
+        self.item = item
+        self.sha256 = sha256
+        self.bytes = bytes
+        self.shardFacts = shardFacts
+    }
 }
 
 /// Frames the worker dropped, by reason (docs/protocol.md, "Counters").
