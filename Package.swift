@@ -7,6 +7,7 @@ let package = Package(
     name: "lapq",
     products: [
         .executable(name: "lapq-coord", targets: ["lapq-coord"]),
+        .executable(name: "lapq-worker", targets: ["lapq-worker"]),
         .executable(name: "lapq-bench", targets: ["lapq-bench"]),
         .library(name: "LAPQMath", targets: ["LAPQMath"]),
         .library(name: "LAPQEngine", targets: ["LAPQEngine"]),
@@ -39,7 +40,11 @@ let package = Package(
         ),
         // libzmq's pkg-config file adds -isystem flags SwiftPM refuses; its header and library are on the default paths.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
-        .target(name: "LAPQCluster", dependencies: ["LAPQMath", "LAPQEngine", "LAPQCalibration", "CZeroMQ"]),
+        .target(
+            name: "LAPQCluster",
+            dependencies: ["LAPQMath", "LAPQEngine", "LAPQCalibration", "CZeroMQ",
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "lapq-coord",
             dependencies: [
@@ -48,6 +53,10 @@ let package = Package(
                 "LAPQCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "lapq-worker",
+            dependencies: ["LAPQCluster", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "lapq-bench",

@@ -52,6 +52,9 @@ struct CalibrateCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON on standard output.")
     var json = false
 
+    @OptionGroup(title: "Distributed evaluation")
+    var cluster: ClusterOptions
+
     func validate() throws {
         guard BitWidths(bits) != nil else {
             throw ValidationError("--bits \(bits): give W/A with each of W and A in 2…8, or 32 for float (e.g. 4/4, 8/32)")
@@ -80,6 +83,10 @@ struct CalibrateCommand: ParsableCommand {
         configuration.threadsPerWorker = threads
         configuration.resume = resume != nil
         let printer = ProgressPrinter()
+        configuration.makeCalibrationOracle = try reportingErrors {
+            try cluster.oracleFactory(model: configuration.model, planOptions: configuration.planOptions,
+                                      log: { printer.log($0) })
+        }
         let outcome = try reportingErrors { try CalibrationJob(configuration: configuration).run(progress: printer.report) }
         if json {
             print(try outcomeJSON(outcome))

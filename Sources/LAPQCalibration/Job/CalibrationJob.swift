@@ -24,6 +24,9 @@ public struct CalibrationJob {
         public var outputDirectory: URL
         /// Continue from `outputDirectory/checkpoint.json` instead of starting over.
         public var resume = false
+        /// Builds the calibration set's oracle in place of local workers (e.g. the cluster
+        /// oracle of LAPQCluster, which this module cannot name); nil runs local workers.
+        public var makeCalibrationOracle: (@Sendable (Graph, QuantizationPlan, ShardStore) throws -> LossOracle)?
 
         public init(model: URL, calibrationManifest: URL, weightBits: Int, activationBits: Int, outputDirectory: URL) {
             self.model = model
@@ -50,7 +53,8 @@ public struct CalibrationJob {
         let c = configuration
         let graph = try ONNXImporter.load(contentsOf: c.model)
         let plan = QuantizationPlan(graph: graph, weightBits: c.weightBits, activationBits: c.activationBits, options: c.planOptions)
-        let oracle = try makeOracle(graph: graph, plan: plan, manifest: c.calibrationManifest)
+        let oracle = try makeOracle(graph: graph, plan: plan, manifest: c.calibrationManifest,
+                                    factory: c.makeCalibrationOracle)
         try FileManager.default.createDirectory(at: c.outputDirectory, withIntermediateDirectories: true)
         let checkpointURL = c.outputDirectory.appendingPathComponent("checkpoint.json")
         let saved = c.resume ? try CheckpointFile.read(from: checkpointURL) : nil
@@ -78,13 +82,16 @@ public struct CalibrationJob {
                        files: files + [checkpointURL])
     }
 
-    /// A local oracle over the shards of `manifest`, after checking they fit the model's input.
-    private func makeOracle(graph: Graph, plan: QuantizationPlan, manifest: URL) throws -> LocalLossOracle {
+    /// An oracle over the shards of `manifest` (local workers unless `factory` makes another),
+    /// after checking they fit the model's input.
+    private func makeOracle(graph: Graph, plan: QuantizationPlan, manifest: URL,
+                            factory: (@Sendable (Graph, QuantizationPlan, ShardStore) throws -> LossOracle)? = nil) throws -> LossOracle {
         let store = try ShardStore(manifestAt: manifest)
         guard store.sampleShape == graph.input.sampleShape else {
             throw JobError.inputShapeMismatch(model: configuration.model.path, modelShape: graph.input.sampleShape,
                                               data: manifest.path, dataShape: store.sampleShape)
         }
+        if let factory { return try factory(graph, plan, store) }
         let workers = configuration.localWorkers
         let threads = configuration.threadsPerWorker
             ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)

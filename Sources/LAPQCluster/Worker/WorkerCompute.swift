@@ -41,14 +41,16 @@ public final class WorkerCompute {
         executor.clearPrefixCache()
     }
 
-    /// Scores every vector on every shard: result[shard][vector].
-    public func evaluate(shardIDs: [Int], stepVectors: [[Double]?]) throws -> [Int: [BatchScore]] {
+    /// Scores every vector on every shard: result[shard][vector]. `progress` runs after each
+    /// shard, so heartbeats show a long job is alive.
+    public func evaluate(shardIDs: [Int], stepVectors: [[Double]?], progress: () -> Void = {}) throws -> [Int: [BatchScore]] {
         var scores: [Int: [BatchScore]] = [:]
         for steps in stepVectors {
             try executor.setStepSizes(steps)
             for id in shardIDs {
                 let shard = try shard(id)
                 scores[id, default: []].append(try executor.evaluate(shard.input, labels: shard.labels, cacheKey: id))
+                progress()
             }
         }
         return scores

@@ -23,6 +23,13 @@ public struct Histogram: Sendable, Codable, Equatable {
         self.counts = [Int](repeating: 0, count: binCount)
     }
 
+    /// A histogram with the given counts over [lowerBound, upperBound] (e.g. one received from
+    /// a worker); `counts.count` is the number of bins.
+    public init(lowerBound: Double, upperBound: Double, counts: [Int]) {
+        self.init(lowerBound: lowerBound, upperBound: upperBound, binCount: counts.count)
+        self.counts = counts
+    }
+
     /// The histogram over [−m, m] (signed) or [0, m] (unsigned) for a tensor whose max |x| is m.
     public init(maxMagnitude: Double, isSigned: Bool, binCount: Int) {
         self.init(lowerBound: isSigned ? -maxMagnitude : 0, upperBound: maxMagnitude, binCount: binCount)

@@ -1,0 +1,133 @@
+import Foundation
+import LAPQCalibration
+import LAPQEngine
+import LAPQMath
+
+/// The `LossOracle` of a distributed run: binds a ROUTER, lets `lapq-worker`s connect, ships
+/// them the model and their shards, and turns every evaluation into JOBs whose per-shard
+/// answers the coordinator state machine collects; the scores are added in shard order, so
+/// the result is bit-identical to `LocalLossOracle`'s (docs/protocol.md).
+public final class ClusterLossOracle: LossOracle {
+    public struct Options: Sendable {
+        /// Where to bind, e.g. "tcp://*:5555" or "tcp://127.0.0.1:*".
+        public var bind: String
+        public var minWorkers = 1
+        public var heartbeatIntervalMilliseconds: UInt64 = 1000
+        /// No complete answer within this time is an error (no live workers, say).
+        public var evaluationTimeout: Duration = .seconds(3600)
+        /// The coordinator's CURVE secret key and the workers' allowed public keys (Z85);
+        /// nil runs without encryption.
+        public var curve: (secretKey: String, allowedClientKeys: Set<String>)?
+        public var runID = UInt64.random(in: 1...UInt64.max)
+
+        public init(bind: String) { self.bind = bind }
+    }
+
+    public let plan: QuantizationPlan
+    /// The endpoint actually bound (a "*" port resolved).
+    public let endpoint: String
+    private let link: CoordinatorLink
+    private let context: ZMQContext
+    private let zap: ZAPHandler?
+    private var loop: ZMQLoop?
+    private var nextEvaluationID: UInt64 = 1
+    private let timeout: Duration
+
+    public init(modelBytes: [UInt8], plan: QuantizationPlan, planOptions: QuantizationPlan.Options,
+                store: ShardStore, options: Options, log: @escaping @Sendable (String) -> Void) throws {
+        let package = try ModelPackage(plan: plan, options: planOptions, onnx: modelBytes).encoded()
+        let items = LoadItems(model: package, store: store)
+        var configuration = CoordinatorStateMachine.Configuration(
+            runID: options.runID, model: items.modelDigest, modelSize: UInt64(package.count), shards: try items.jobShards())
+        configuration.minWorkers = options.minWorkers
+        configuration.heartbeatIntervalMilliseconds = options.heartbeatIntervalMilliseconds
+        self.plan = plan
+        self.timeout = options.evaluationTimeout
+        self.link = CoordinatorLink(machine: CoordinatorStateMachine(configuration: configuration), items: items, log: log)
+        let context = try ZMQContext()
+        self.context = context
+        // The ZAP handler must listen before the CURVE server binds (see ZAPHandler).
+        self.zap = try options.curve.map { try ZAPHandler(context: context, allowedClientKeys: $0.allowedClientKeys) }
+        let bound = BoundEndpoint()
+        let (bind, curve, link) = (options.bind, options.curve, self.link)
+        self.loop = try ZMQLoop(context: context, name: "lapq.coordinator", tickInterval: .milliseconds(50), makeSockets: {
+            do {
+                let router = try ZMQSocket(context: context, kind: .router)
+                try router.setRouterMandatory(true)
+                if let curve { try router.setCurveServer(secretKey: curve.secretKey) }
+                try router.bind(bind)
+                bound.set(.success(try router.lastEndpoint()))
+                return [router]
+            } catch {
+                bound.set(.failure(ClusterError.transport("cannot bind \(bind): \(error)")))
+                throw error
+            }
+        }, handler: { event in link.handle(event) })
+        self.endpoint = try bound.wait()
+    }
+
+    deinit {
+        loop?.stop()
+        zap?.stop()
+    }
+
+    public func evaluate(_ stepVectors: [[Double]?]) throws -> [BatchScore] {
+        let result = try submit(.evaluate(stepVectors))
+        guard let scores = result.reducedScores(), scores.count == stepVectors.count else {
+            throw ClusterError.evaluationFailed("evaluation \(result.evaluationID) returned no scores")
+        }
+        return scores
+    }
+
+    public func activationMaxima() throws -> [Double] {
+        let initial = [Double](repeating: 0, count: plan.points.count)
+        return try statistics(.maxima).reduce(initial) { total, entry in
+            guard case let .maxima(values) = entry else { return total }
+            return ActivationStatistics.merge(maxima: total, values)
+        }
+    }
+
+    public func activationHistograms(maxima: [Double], binCount: Int) throws -> [Histogram?] {
+        let empty = ActivationStatistics.emptyHistograms(plan: plan, maxima: maxima, binCount: binCount)
+        return try statistics(.histograms(binCount: binCount, maxima: maxima)).reduce(empty) { total, entry in
+            guard case let .histograms(counts) = entry else { return total }
+            let shard = zip(empty, counts).map { template, counts -> Histogram? in
+                guard let template, let counts else { return nil }
+                return Histogram(lowerBound: template.lowerBound, upperBound: template.upperBound, counts: counts)
+            }
+            return ActivationStatistics.merge(histograms: total, shard)
+        }
+    }
+
+    /// Per-shard statistics in shard order.
+    private func statistics(_ kind: StatsKind) throws -> [ShardStatistics] {
+        let result = try submit(.statistics(kind))
+        guard case let .statistics(perShard) = result.values else {
+            throw ClusterError.evaluationFailed("statistics request \(result.evaluationID) returned scores")
+        }
+        return perShard.keys.sorted().compactMap { perShard[$0] }
+    }
+
+    private func submit(_ work: WorkerJob.Work) throws -> EvaluationResult {
+        defer { nextEvaluationID += 1 }
+        return try link.submit(EvaluationRequest(id: nextEvaluationID, work: work), timeout: timeout)
+    }
+}
+
+/// Hands the bound endpoint (or the bind error) from the socket thread to the constructor.
+private final class BoundEndpoint: @unchecked Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private var outcome: Result<String, Error>?
+
+    func set(_ value: Result<String, Error>) {
+        outcome = value
+        semaphore.signal()
+    }
+
+    func wait() throws -> String {
+        guard semaphore.wait(timeout: .now() + 10) == .success, let outcome else {
+            throw ClusterError.transport("the coordinator socket did not bind within 10 s")
+        }
+        return try outcome.get()
+    }
+}

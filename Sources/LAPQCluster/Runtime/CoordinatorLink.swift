@@ -1,0 +1,109 @@
+import Foundation
+import LAPQCalibration
+
+/// The coordinator's state machine and everything the socket thread and the optimizer thread
+/// share, behind one lock: requests go in from the optimizer's thread, frames and ticks from
+/// the socket thread; completions wake the waiting optimizer.
+final class CoordinatorLink: @unchecked Sendable {
+    private let lock = NSLock()
+    private var machine: CoordinatorStateMachine
+    private var pending: [EvaluationRequest] = []
+    private var outcomes: [UInt64: Result<EvaluationResult, Error>] = [:]
+    private var waiters: [UInt64: DispatchSemaphore] = [:]
+    private let items: LoadItems
+    private let log: @Sendable (String) -> Void
+    private let tracing = ProcessInfo.processInfo.environment["LAPQ_TRACE"] == "1"
+
+    init(machine: CoordinatorStateMachine, items: LoadItems, log: @escaping @Sendable (String) -> Void) {
+        self.machine = machine
+        self.items = items
+        self.log = log
+    }
+
+    var runID: UInt64 { machine.configuration.runID }
+
+    /// Queues a request and blocks until its evaluation completes or fails, or `timeout` passes.
+    func submit(_ request: EvaluationRequest, timeout: Duration) throws -> EvaluationResult {
+        let semaphore = DispatchSemaphore(value: 0)
+        lock.withLock {
+            waiters[request.id] = semaphore
+            pending.append(request)
+        }
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18
+        guard semaphore.wait(timeout: .now() + seconds) == .success else {
+            throw ClusterError.timedOut("evaluation \(request.id) got no complete answer in \(timeout)")
+        }
+        return try lock.withLock { outcomes.removeValue(forKey: request.id) ?? .failure(ClusterError.evaluationFailed("no outcome")) }.get()
+    }
+
+    /// Runs one socket-loop event through the state machine and returns the frames to send.
+    func handle(_ event: ZMQLoop.Event) -> [ZMQLoop.Outgoing] {
+        let now = monotonicMilliseconds()
+        return lock.withLock {
+            var actions: [CoordinatorStateMachine.Action] = []
+            for request in pending { actions += machine.on(.evaluate(request, at: now)) }
+            pending.removeAll()
+            switch event {
+            case let .received(_, frames) where frames.count == 2:
+                trace("in", frames[1])
+                actions += machine.on(.received(frames[1], from: frames[0], at: now))
+                if tracing { log("trace counters: \(machine.counters)") }
+            case .received:
+                break   // a ROUTER frame is always [peer, message]; anything else is not ours
+            case .tick:
+                actions += machine.on(.tick(at: now))
+            case let .sendFailed(outgoing, error):
+                log("could not send to a worker (\(error)); \(outgoing.frames.count) frames dropped")
+            case let .failed(error):
+                failAll(ClusterError.transport("\(error)"))
+            }
+            return actions.flatMap(carryOut)
+        }
+    }
+
+    /// Frames for send/load actions; completions and membership changes handled here.
+    private func carryOut(_ action: CoordinatorStateMachine.Action) -> [ZMQLoop.Outgoing] {
+        switch action {
+        case let .send(message, peer):
+            trace("out", message.encoded())
+            return [ZMQLoop.Outgoing(frames: [peer, message.encoded()])]
+        case let .load(item, peer):
+            do {
+                let payload = try items.payload(item)
+                return LoadChunker.messages(item: item, bytes: payload.bytes, sha256: payload.sha256,
+                                            shardFacts: payload.facts, runID: runID)
+                    .map { ZMQLoop.Outgoing(frames: [peer, $0.encoded()]) }
+            } catch {
+                log("cannot read \(item) to send it: \(error)")
+                return []
+            }
+        case let .evaluationComplete(result):
+            finish(result.evaluationID, .success(result))
+        case let .evaluationFailed(failure):
+            finish(failure.evaluationID, .failure(ClusterError.evaluationFailed(failure.description)))
+        case let .workerJoined(worker):
+            log("worker '\(worker.name)' joined (\(worker.threads) threads)")
+        case let .workerDied(worker, reason):
+            log("worker '\(worker.name)' lost: \(reason); its shards go to the others")
+        }
+        return []
+    }
+
+    /// With LAPQ_TRACE=1 in the environment, one log line per message: direction and type.
+    private func trace(_ direction: String, _ frame: [UInt8]) {
+        guard tracing else { return }
+        let description = (try? Message(decoding: frame)).map { "\($0.type) eval \($0.evaluationID)" } ?? "malformed"
+        log("trace \(direction): \(description)")
+    }
+
+    private func finish(_ id: UInt64, _ outcome: Result<EvaluationResult, Error>) {
+        outcomes[id] = outcome
+        waiters.removeValue(forKey: id)?.signal()
+    }
+
+    private func failAll(_ error: Error) {
+        for id in waiters.keys { outcomes[id] = .failure(error) }
+        for semaphore in waiters.values { semaphore.signal() }
+        waiters.removeAll()
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import LAPQEngine
+
+/// What the coordinator ships as the LOAD "model" item: the ONNX bytes and the plan settings,
+/// so a worker builds the same `QuantizationPlan` whose point order the step vectors follow.
+///
+/// Layout: "LQMP", u32 little-endian length of a JSON object {weightBits, activationBits,
+/// quantizeFirstLayer, quantizeLastLayer}, the JSON, then the ONNX model bytes.
+public struct ModelPackage: Equatable, Sendable {
+    public struct Settings: Codable, Equatable, Sendable {
+        public var weightBits: Int
+        public var activationBits: Int
+        public var quantizeFirstLayer: Bool
+        public var quantizeLastLayer: Bool
+    }
+
+    public var settings: Settings
+    public var onnx: [UInt8]
+
+    public init(plan: QuantizationPlan, options: QuantizationPlan.Options, onnx: [UInt8]) {
+        settings = Settings(weightBits: plan.weightBits, activationBits: plan.activationBits,
+                            quantizeFirstLayer: options.quantizeFirstLayer, quantizeLastLayer: options.quantizeLastLayer)
+        self.onnx = onnx
+    }
+
+    private static let magic = Array("LQMP".utf8)
+
+    public func encoded() throws -> [UInt8] {
+        let json = Array(try JSONEncoder().encode(settings))
+        let length = withUnsafeBytes(of: UInt32(json.count).littleEndian) { Array($0) }
+        return Self.magic + length + json + onnx
+    }
+
+    public init(decoding bytes: [UInt8]) throws {
+        guard bytes.count >= 8, Array(bytes[0..<4]) == Self.magic else { throw ClusterError.malformedModelPackage("bad magic") }
+        let length = Int(bytes[4]) | Int(bytes[5]) << 8 | Int(bytes[6]) << 16 | Int(bytes[7]) << 24
+        guard bytes.count >= 8 + length else { throw ClusterError.malformedModelPackage("truncated settings") }
+        settings = try JSONDecoder().decode(Settings.self, from: Data(bytes[8..<(8 + length)]))
+        onnx = Array(bytes[(8 + length)...])
+    }
+
+    public var planOptions: QuantizationPlan.Options {
+        .init(quantizeFirstLayer: settings.quantizeFirstLayer, quantizeLastLayer: settings.quantizeLastLayer)
+    }
+}
+
+/// Failures of the distributed runtime that a user sees.
+public enum ClusterError: Error, Equatable, CustomStringConvertible {
+    case malformedModelPackage(String)
+    case evaluationFailed(String)
+    case transport(String)
+    case timedOut(String)
+
+    public var description: String {
+        switch self {
+        case let .malformedModelPackage(reason): return "the model package from the coordinator is malformed: \(reason)"
+        case let .evaluationFailed(reason): return "distributed evaluation failed: \(reason)"
+        case let .transport(reason): return "transport: \(reason)"
+        case let .timedOut(reason): return "timed out: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Dispatch
+import Foundation
+
+/// `lapq-worker` as a library: connects a DEALER to the coordinator, answers its LOADs and jobs
+/// with a `WorkerCompute` on a compute thread, heartbeats, and says HELLO again whenever the
+/// coordinator goes silent or restarts (docs/protocol.md). Runs until `stop()`.
+public final class WorkerRuntime: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var connect: String
+        public var name: String
+        /// oneDNN threads; nil uses all cores.
+        public var threads: Int?
+        public var prefixCacheBytes = 1 << 30
+        /// The coordinator's public key and this worker's key pair (Z85); nil: no encryption.
+        public var curve: (serverPublicKey: String, keyPair: CurveKeyPair)?
+
+        public init(connect: String, name: String, threads: Int?) {
+            self.connect = connect
+            self.name = name
+            self.threads = threads
+        }
+    }
+
+    private let context: ZMQContext
+    private let loop: ZMQLoop
+    private let stopped = DispatchSemaphore(value: 0)
+
+    public init(options: Options, log: @escaping @Sendable (String) -> Void) throws {
+        let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let compute = WorkerComputeQueue(threads: threads, prefixCacheBytes: options.prefixCacheBytes)
+        let machine = WorkerStateMachine(configuration: .init(name: options.name, threads: threads))
+        let link = WorkerLink(machine: machine, compute: compute, log: log)
+        let context = try ZMQContext()
+        self.context = context
+        let (endpoint, curve) = (options.connect, options.curve)
+        loop = try ZMQLoop(context: context, name: "lapq.worker", tickInterval: .milliseconds(10), makeSockets: {
+            let dealer = try ZMQSocket(context: context, kind: .dealer)
+            if let curve { try dealer.setCurveClient(serverPublicKey: curve.serverPublicKey, keyPair: curve.keyPair) }
+            try dealer.setReconnectInterval(.milliseconds(100), maximum: .seconds(5))
+            try dealer.connect(endpoint)
+            return [dealer]
+        }, handler: { event in link.handle(event) })
+    }
+
+    /// Blocks until `stop()` is called (e.g. from a signal handler).
+    public func wait() {
+        stopped.wait()
+    }
+
+    public func stop() {
+        loop.stop()
+        stopped.signal()
+    }
+}

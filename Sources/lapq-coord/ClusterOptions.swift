@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import LAPQCalibration
+import LAPQCluster
+import LAPQEngine
+
+/// `calibrate`'s flags for distributed evaluation (docs/deployment.md).
+struct ClusterOptions: ParsableArguments {
+    @Option(help: "Bind a ZeroMQ ROUTER here and evaluate on lapq-workers, e.g. tcp://*:5555.")
+    var bind: String?
+
+    @Option(help: "Wait for this many workers before the first evaluation.")
+    var minWorkers = 1
+
+    @Option(help: "The coordinator's CURVE secret key file (lapq-coord keygen).")
+    var curveSecretKey: String?
+
+    @Option(help: "A file of allowed worker public keys, one per line.")
+    var curveAllowedKeys: String?
+
+    @Flag(help: "Allow binding a non-loopback address without CURVE encryption.")
+    var insecureBind = false
+
+    func validate() throws {
+        guard minWorkers >= 1 else { throw ValidationError("--min-workers \(minWorkers): need at least one") }
+        guard (curveSecretKey == nil) == (curveAllowedKeys == nil) else {
+            throw ValidationError("CURVE needs both --curve-secret-key and --curve-allowed-keys")
+        }
+        if let bind, curveSecretKey == nil, !insecureBind, !Self.isLoopback(bind) {
+            throw ValidationError("--bind \(bind): without CURVE keys lapq binds to loopback only "
+                                  + "(tcp://127.0.0.1:PORT); give --curve-secret-key and --curve-allowed-keys, or --insecure-bind")
+        }
+    }
+
+    static func isLoopback(_ endpoint: String) -> Bool {
+        endpoint.hasPrefix("tcp://127.") || endpoint.hasPrefix("tcp://localhost:") || endpoint.hasPrefix("tcp://[::1]:")
+            || endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://")
+    }
+
+    /// The cluster oracle factory for `CalibrationJob`, or nil to run local workers.
+    func oracleFactory(model: URL, planOptions: QuantizationPlan.Options,
+                       log: @escaping @Sendable (String) -> Void) throws -> (@Sendable (Graph, QuantizationPlan, ShardStore) throws -> LossOracle)? {
+        guard let bind else { return nil }
+        var options = ClusterLossOracle.Options(bind: bind)
+        options.minWorkers = minWorkers
+        if let secretFile = curveSecretKey, let allowedFile = curveAllowedKeys {
+            let allowed = try Self.lines(allowedFile)
+            options.curve = (try Self.lines(secretFile).first ?? "", Set(allowed))
+        } else {
+            log("binding \(bind) WITHOUT encryption (no CURVE keys)")
+        }
+        let modelBytes = Array(try Data(contentsOf: model))
+        let settings = options
+        return { graph, plan, store in
+            let oracle = try ClusterLossOracle(modelBytes: modelBytes, plan: plan, planOptions: planOptions,
+                                               store: store, options: settings, log: log)
+            log("coordinator listening on \(oracle.endpoint); waiting for \(settings.minWorkers) worker(s)")
+            return oracle
+        }
+    }
+
+    private static func lines(_ path: String) throws -> [String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("\(path): cannot read the key file")
+        }
+        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
