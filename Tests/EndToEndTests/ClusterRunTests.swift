@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// Distributed runs through the real binaries on 127.0.0.1: the same steps.json as a local
-/// run, whatever the number of workers.
+/// run, whatever the number of workers, and when a worker is killed or stalls mid-run.
 final class ClusterRunTests: XCTestCase {
     private let example = CommandRunner.repository.appendingPathComponent("examples/digits")
 
@@ -37,5 +37,29 @@ final class ClusterRunTests: XCTestCase {
             XCTAssertEqual(harness.finish(coordinator), 0, harness.log("coordinator"))
             XCTAssertEqual(try steps(out), expected, "\(workers) workers")
         }
+    }
+
+    /// `kill -9` of one of two workers once Powell is under way: the run finishes, same result.
+    func testKilledWorkerIsReplaced() throws {
+        try assertSurvives { worker in kill(worker.processIdentifier, SIGKILL) }
+    }
+
+    /// SIGSTOP of one of two workers: declared dead after the liveness timeout, same result.
+    func testStoppedWorkerIsReplaced() throws {
+        try assertSurvives { worker in kill(worker.processIdentifier, SIGSTOP) }
+    }
+
+    private func assertSurvives(_ disrupt: (Process) -> Void) throws {
+        let expected = try localReference()
+        let harness = try ClusterHarness(self)
+        let out = harness.directory.appendingPathComponent("out")
+        let (coordinator, endpoint) = try harness.startCoordinator(arguments(out: out) + ["--min-workers", "2"])
+        let victim = try harness.startWorker(endpoint, name: "victim")
+        _ = try harness.startWorker(endpoint, name: "survivor")
+        _ = try harness.waitFor(in: "coordinator", timeout: 120) { $0.contains("[powell]") ? true : nil }
+        disrupt(victim)
+        XCTAssertEqual(harness.finish(coordinator), 0, harness.log("coordinator"))
+        XCTAssertTrue(harness.log("coordinator").contains("worker 'victim' lost"), harness.log("coordinator"))
+        XCTAssertEqual(try steps(out), expected)
     }
 }

@@ -47,7 +47,10 @@ final class CoordinatorLink: @unchecked Sendable {
             case let .received(_, frames) where frames.count == 2:
                 trace("in", frames[1])
                 actions += machine.on(.received(frames[1], from: frames[0], at: now))
-                if tracing { log("trace counters: \(machine.counters)") }
+                if tracing {
+                    let undone = machine.open?.shards.filter { !$0.value.isDone }.keys.sorted() ?? []
+                    log("trace open \(machine.open?.request.id ?? 0) pending \(machine.pending?.id ?? 0) undone \(undone)")
+                }
             case .received:
                 break   // a ROUTER frame is always [peer, message]; anything else is not ours
             case .tick:

@@ -37,7 +37,7 @@ public struct CoordinatorStateMachine: Sendable {
         case received([UInt8], from: PeerID, at: Milliseconds)
         /// Time passes; call at least a few times per heartbeat interval.
         case tick(at: Milliseconds)
-        /// Start an evaluation (waits for `minWorkers`); at most one is open at a time.
+        /// Start an evaluation (the first waits for `minWorkers`); at most one is open at a time.
         case evaluate(EvaluationRequest, at: Milliseconds)
     }
 
@@ -63,6 +63,8 @@ public struct CoordinatorStateMachine: Sendable {
     var pending: EvaluationRequest?
     var open: OpenEvaluation?
     var lastEvaluationID: UInt64 = 0
+    /// Whether an evaluation has been opened in this run (see `startPendingIfReady`).
+    var hasStarted = false
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -90,8 +92,12 @@ public struct CoordinatorStateMachine: Sendable {
     }
 
     mutating func startPendingIfReady(at now: Milliseconds) -> [Action] {
-        guard let request = pending, alivePeers.count >= max(configuration.minWorkers, 1) else { return [] }
+        // `minWorkers` gates only the run's first evaluation; afterwards any live worker will do,
+        // or a run that lost a worker would wait forever for a replacement.
+        let needed = hasStarted ? 1 : max(configuration.minWorkers, 1)
+        guard let request = pending, alivePeers.count >= needed else { return [] }
         pending = nil
+        hasStarted = true
         open = OpenEvaluation(request: request, shards: Dictionary(uniqueKeysWithValues: configuration.shards.map { ($0.id, ShardProgress()) }))
         rebalance(releasingExcess: true)
         return dispatch(at: now)
