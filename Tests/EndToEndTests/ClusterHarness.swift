@@ -15,9 +15,10 @@ final class ClusterHarness {
         testCase.addTeardownBlock { self.stopAll() }
     }
 
-    /// Starts the coordinator on an ephemeral loopback port and returns (process, endpoint).
-    func startCoordinator(_ arguments: [String], log name: String = "coordinator") throws -> (Process, String) {
-        let process = try start("lapq-coord", ["calibrate"] + arguments + ["--bind", "tcp://127.0.0.1:*"], log: name)
+    /// Starts the coordinator on a loopback port (ephemeral unless given) and returns (process, endpoint).
+    func startCoordinator(_ arguments: [String], bind: String = "tcp://127.0.0.1:*",
+                          log name: String = "coordinator") throws -> (Process, String) {
+        let process = try start("lapq-coord", ["calibrate"] + arguments + ["--bind", bind], log: name)
         let endpoint = try waitFor(in: name, timeout: 60) { text in
             text.range(of: #"listening on (tcp://[0-9.:]+)"#, options: .regularExpression).map {
                 String(text[$0].dropFirst("listening on ".count))
