@@ -66,6 +66,9 @@ public final class ClusterLossOracle: LossOracle {
         self.endpoint = try bound.wait()
     }
 
+    /// Messages dropped and counted so far, and other events of the run (docs/protocol.md).
+    public var counters: CoordinatorCounters { link.counters }
+
     deinit {
         loop?.stop()
         zap?.stop()

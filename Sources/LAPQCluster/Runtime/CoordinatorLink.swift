@@ -22,6 +22,9 @@ final class CoordinatorLink: @unchecked Sendable {
 
     var runID: UInt64 { machine.configuration.runID }
 
+    /// What the state machine dropped or noticed so far (malformed, foreign, stale messages…).
+    var counters: CoordinatorCounters { lock.withLock { machine.counters } }
+
     /// Queues a request and blocks until its evaluation completes or fails, or `timeout` passes.
     func submit(_ request: EvaluationRequest, timeout: Duration) throws -> EvaluationResult {
         let semaphore = DispatchSemaphore(value: 0)

@@ -1,0 +1,36 @@
+import Foundation
+import XCTest
+import LAPQCalibration
+import LAPQEngine
+@testable import LAPQCluster
+
+/// The cluster oracle over real sockets on 127.0.0.1, with an in-process worker: equal to the
+/// local oracle, and unharmed by garbage, foreign-version and malformed frames (dropped, counted).
+final class ClusterOracleInProcessTests: XCTestCase {
+    private let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("examples/digits")
+
+    func testGarbageFramesAreDroppedAndCountedAndTheLossIsExact() throws {
+        let modelURL = example.appendingPathComponent("digits.onnx")
+        let store = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
+        let graph = try ONNXImporter.load(contentsOf: modelURL)
+        let plan = QuantizationPlan(graph: graph, weightBits: 4, activationBits: 4)
+        let oracle = try ClusterLossOracle(modelBytes: Array(try Data(contentsOf: modelURL)), plan: plan, planOptions: .init(),
+                                           store: store, options: .init(bind: "tcp://127.0.0.1:*"), log: { _ in })
+
+        let context = try ZMQContext()
+        let intruder = try ZMQSocket(context: context, kind: .dealer)
+        try intruder.connect(oracle.endpoint)
+        var valid = Message(runID: 42, body: .heartbeat(Heartbeat(progress: 1, busy: false))).encoded()
+        valid[4] = 99   // protocol version 99
+        for frame in [[UInt8](repeating: 0xAB, count: 100), [], Array("LAPQ".utf8), valid] { try intruder.send([frame]) }
+        try intruder.send([[1, 2], [3]])   // two frames: not a lapq message at all
+
+        let worker = try WorkerRuntime(options: .init(connect: oracle.endpoint, name: "in-process", threads: 1), log: { _ in })
+        defer { worker.stop() }
+        let vectors: [[Double]?] = [nil, plan.points.indices.map { 0.04 + 0.01 * Double($0) }]
+        let local = try LocalLossOracle(graph: graph, plan: plan, shards: store, threadsPerWorker: 1)
+        XCTAssertEqual(try oracle.evaluate(vectors), try local.evaluate(vectors))
+        XCTAssertGreaterThanOrEqual(oracle.counters.malformed, 4, "\(oracle.counters)")
+    }
+}
