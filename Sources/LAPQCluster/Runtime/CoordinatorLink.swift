@@ -10,6 +10,7 @@ final class CoordinatorLink: @unchecked Sendable {
     private var pending: [EvaluationRequest] = []
     private var outcomes: [UInt64: Result<EvaluationResult, Error>] = [:]
     private var waiters: [UInt64: DispatchSemaphore] = [:]
+    private var status = WorkerStatusReport()
     private let items: LoadItems
     private let log: @Sendable (String) -> Void
     private let tracing = ProcessInfo.processInfo.environment["LAPQ_TRACE"] == "1"
@@ -58,6 +59,7 @@ final class CoordinatorLink: @unchecked Sendable {
                 break   // a ROUTER frame is always [peer, message]; anything else is not ours
             case .tick:
                 actions += machine.on(.tick(at: now))
+                if let line = status.line(workers: machine.workers, assignment: machine.assignment, at: now) { log(line) }
             case let .sendFailed(outgoing, error):
                 log("could not send to a worker (\(error)); \(outgoing.frames.count) frames dropped")
             case let .failed(error):
