@@ -20,6 +20,9 @@ struct LAPQWorker: ParsableCommand {
     @Option(help: "Name shown in the coordinator's log (default: the host name).")
     var name: String?
 
+    @Option(help: "A directory of lapq manifests whose shards this worker reads locally when their SHA-256 matches.")
+    var dataRoot: String?
+
     @Option(help: "The coordinator's CURVE public key file (enables encryption).")
     var curveServerKey: String?
 
@@ -34,6 +37,10 @@ struct LAPQWorker: ParsableCommand {
             throw ValidationError("--connect \(connect): give an address like tcp://HOST:5555")
         }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): need at least one") }
+        var isDirectory: ObjCBool = false
+        if let dataRoot, !(FileManager.default.fileExists(atPath: dataRoot, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw ValidationError("--data-root \(dataRoot): no such directory")
+        }
         let curveFiles = [curveServerKey, curvePublicKey, curveSecretKey]
         guard curveFiles.allSatisfy({ $0 == nil }) || curveFiles.allSatisfy({ $0 != nil }) else {
             throw ValidationError("CURVE needs all three of --curve-server-key, --curve-public-key, --curve-secret-key")
@@ -42,6 +49,7 @@ struct LAPQWorker: ParsableCommand {
 
     func run() throws {
         var options = WorkerRuntime.Options(connect: connect, name: name ?? ProcessInfo.processInfo.hostName, threads: threads)
+        options.dataRoot = dataRoot.map { URL(fileURLWithPath: $0, isDirectory: true) }
         if let server = curveServerKey, let publicKey = curvePublicKey, let secretKey = curveSecretKey {
             options.curve = (try keyText(server), CurveKeyPair(publicKey: try keyText(publicKey), secretKey: try keyText(secretKey)))
         }

@@ -62,4 +62,20 @@ final class ClusterRunTests: XCTestCase {
         XCTAssertTrue(harness.log("coordinator").contains("worker 'victim' lost"), harness.log("coordinator"))
         XCTAssertEqual(try steps(out), expected)
     }
+
+    /// A worker with `--data-root` reads the shards it has locally (same SHA-256) instead of
+    /// receiving them: only the model travels, and the result is unchanged.
+    func testDataRootShardsAreNotSent() throws {
+        let expected = try localReference()
+        setenv("LAPQ_TRACE", "1", 1)
+        defer { unsetenv("LAPQ_TRACE") }
+        let harness = try ClusterHarness(self)
+        let out = harness.directory.appendingPathComponent("out")
+        let (coordinator, endpoint) = try harness.startCoordinator(arguments(out: out))
+        _ = try harness.startWorker(endpoint, name: "local-data", extra: ["--data-root", example.path])
+        XCTAssertEqual(harness.finish(coordinator), 0, harness.log("coordinator"))
+        XCTAssertEqual(try steps(out), expected)
+        let loads = harness.log("local-data").components(separatedBy: "\n").filter { $0.contains("trace in: LOAD") }
+        XCTAssertEqual(loads.count, 1, "only the model should be sent:\n\(loads.joined(separator: "\n"))")
+    }
 }

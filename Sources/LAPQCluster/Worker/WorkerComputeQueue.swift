@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LAPQCalibration
 import LAPQEngine
 import LAPQMath
 
@@ -12,10 +13,42 @@ final class WorkerComputeQueue: @unchecked Sendable {
     /// Raw shards, kept so that a new model (a new run) can decode them again.
     private var shards: [Int: (bytes: [UInt8], facts: ShardFacts)] = [:]
     private var compute: WorkerCompute?
+    /// Shards found in `--data-root` manifests, by their manifest SHA-256: read (and verified)
+    /// from local disk when a job names them, instead of being sent over the network.
+    private let localShards: [SHA256Digest: (store: ShardStore, id: Int)]
 
-    init(threads: Int?, prefixCacheBytes: Int) {
+    init(threads: Int?, prefixCacheBytes: Int, dataRoot: URL? = nil, log: (String) -> Void = { _ in }) {
         self.threads = threads
         self.prefixCacheBytes = prefixCacheBytes
+        self.localShards = dataRoot.map { Self.scan($0, log: log) } ?? [:]
+    }
+
+    /// The digests this worker can serve without a LOAD, for its HELLO.
+    var localDigests: Set<SHA256Digest> { Set(localShards.keys) }
+
+    /// Every shard of every manifest (*.json) directly inside `directory`; unreadable ones skipped.
+    private static func scan(_ directory: URL, log: (String) -> Void) -> [SHA256Digest: (store: ShardStore, id: Int)] {
+        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
+        var found: [SHA256Digest: (store: ShardStore, id: Int)] = [:]
+        for file in files.sorted(by: { $0.path < $1.path }) where file.pathExtension == "json" {
+            guard let store = try? ShardStore(manifestAt: file) else { continue }
+            for shard in store.manifest.shards {
+                if let digest = SHA256Digest(hex: shard.sha256) { found[digest] = (store, shard.id) }
+            }
+            log("data root: \(store.manifest.shards.count) shards of \(file.lastPathComponent) available locally")
+        }
+        return found
+    }
+
+    /// Brings the job's shards that only exist locally into the compute store, under the ids
+    /// the coordinator uses; the bytes are verified against the manifest's SHA-256 on the way.
+    private func materializeLocalShards(_ job: WorkerJob) throws {
+        for shard in job.shards where shards[shard.id] == nil {
+            guard let local = localShards[shard.sha256] else { continue }
+            let bytes = try local.store.verifiedBytes(shard: local.id)
+            try keep(StoredItem(item: .shard(shard.id), sha256: shard.sha256, bytes: bytes.images + bytes.labels,
+                                shardFacts: ShardFacts(store: local.store, shard: local.id)))
+        }
     }
 
     func store(_ item: StoredItem, done: @escaping @Sendable (WorkerStateMachine.Event) -> Void) {
@@ -53,6 +86,7 @@ final class WorkerComputeQueue: @unchecked Sendable {
     private func output(of job: WorkerJob, progress: () -> Void) -> WorkerJobOutput {
         let ids = job.shards.map(\.id)
         do {
+            try materializeLocalShards(job)
             guard let compute else { throw ClusterError.evaluationFailed("no model loaded") }
             switch job.work {
             case let .evaluate(vectors):

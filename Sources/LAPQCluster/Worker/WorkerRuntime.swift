@@ -13,6 +13,9 @@ public final class WorkerRuntime: @unchecked Sendable {
         public var prefixCacheBytes = 1 << 30
         /// The coordinator's public key and this worker's key pair (Z85); nil: no encryption.
         public var curve: (serverPublicKey: String, keyPair: CurveKeyPair)?
+        /// A directory of manifests (and their .npy files) this worker may read shards from
+        /// when their SHA-256 matches what the coordinator asks for.
+        public var dataRoot: URL?
 
         public init(connect: String, name: String, threads: Int?) {
             self.connect = connect
@@ -27,8 +30,10 @@ public final class WorkerRuntime: @unchecked Sendable {
 
     public init(options: Options, log: @escaping @Sendable (String) -> Void) throws {
         let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount
-        let compute = WorkerComputeQueue(threads: threads, prefixCacheBytes: options.prefixCacheBytes)
-        let machine = WorkerStateMachine(configuration: .init(name: options.name, threads: threads))
+        let compute = WorkerComputeQueue(threads: threads, prefixCacheBytes: options.prefixCacheBytes,
+                                         dataRoot: options.dataRoot, log: log)
+        let machine = WorkerStateMachine(configuration: .init(name: options.name, threads: threads),
+                                         cachedShards: compute.localDigests)
         let link = WorkerLink(machine: machine, compute: compute, log: log)
         let context = try ZMQContext()
         self.context = context
