@@ -56,18 +56,17 @@ struct LAPQWorker: ParsableCommand {
         let runtime = try WorkerRuntime(options: options) { message in
             FileHandle.standardError.write(Data("\(ISO8601DateFormatter().string(from: Date())) \(message)\n".utf8))
         }
-        for signalNumber in [SIGINT, SIGTERM] {
+        // SIGINT / SIGTERM stop the worker cleanly (the sources live as long as the wait).
+        let signalSources = [SIGINT, SIGTERM].map { signalNumber -> DispatchSourceSignal in
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { runtime.stop() }
             source.resume()
-            Self.signalSources.append(source)
+            return source
         }
         FileHandle.standardError.write(Data("lapq-worker: connecting to \(connect)\n".utf8))
-        runtime.wait()
+        withExtendedLifetime(signalSources) { runtime.wait() }
     }
-
-    nonisolated(unsafe) private static var signalSources: [DispatchSourceSignal] = []
 
     private func keyText(_ path: String) throws -> String {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
