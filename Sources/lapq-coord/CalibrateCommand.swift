@@ -49,7 +49,7 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Continue the run whose output directory (and checkpoint) is DIR.")
     var resume: String?
 
-    @Flag(help: "Print the result as JSON on standard output.")
+    @Flag(help: "Print steps.json (with the validation scores) on standard output instead of the table.")
     var json = false
 
     @OptionGroup(title: "Distributed evaluation")
@@ -59,9 +59,7 @@ struct CalibrateCommand: ParsableCommand {
         guard BitWidths(bits) != nil else {
             throw ValidationError("--bits \(bits): give W/A with each of W and A in 2…8, or 32 for float (e.g. 4/4, 8/32)")
         }
-        for (flag, path) in [("--model", model), ("--calib", calib), ("--val", val)] {
-            if let path, !FileManager.default.fileExists(atPath: path) { throw ValidationError("\(flag) \(path): no such file") }
-        }
+        try requireExistingFiles(["--model": model, "--calib": calib, "--val": val])
         guard localWorkers >= 1 else { throw ValidationError("--local-workers \(localWorkers): need at least one") }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): need at least one") }
         if let maxEvals, maxEvals < 1 { throw ValidationError("--max-evals \(maxEvals): need at least one") }
@@ -89,26 +87,13 @@ struct CalibrateCommand: ParsableCommand {
         }
         let outcome = try reportingErrors { try CalibrationJob(configuration: configuration).run(progress: printer.report) }
         if json {
-            print(try outcomeJSON(outcome))
+            print(String(decoding: try LAPQJSON.encoder(pretty: true).encode(outcome.steps), as: UTF8.self))
         } else {
-            print(ResultTable.render(outcome))
+            print(ResultTable.render([outcome.steps]))
             print("wrote " + outcome.files.map(\.path).joined(separator: ", "))
         }
     }
 
-    private func outcomeJSON(_ outcome: CalibrationJob.Outcome) throws -> String {
-        struct Summary: Encodable {
-            let steps: StepsFile
-            let validation: [String: StepsFile.Score]
-        }
-        var validation: [String: StepsFile.Score] = [:]
-        if let float = outcome.validationFloat { validation["float"] = StepsFile.Score(float) }
-        if let quantized = outcome.validationQuantized { validation["quantized"] = StepsFile.Score(quantized) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try encoder.encode(Summary(steps: outcome.steps, validation: validation)), as: UTF8.self)
-    }
 }
 
 extension CalibrationMethod: ExpressibleByArgument {}

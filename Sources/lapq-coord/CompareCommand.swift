@@ -20,22 +20,6 @@ struct CompareCommand: ParsableCommand {
         let files = try reportingErrors {
             try runs.map { try StepsFile.read(from: URL(fileURLWithPath: $0).appendingPathComponent("steps.json")) }
         }
-        var rows = [["model", "calib loss", "calib top-1", "val loss", "val top-1"]]
-        if let first = files.first {
-            rows.append(cells("FP32", first.calibrationScores["float"], first.validationScores["float"]))
-        }
-        for file in files {
-            rows.append(cells("W\(file.weightBits)/A\(file.activationBits) \(file.method.rawValue)",
-                              file.calibrationScores["quantized"], file.validationScores["quantized"]))
-        }
-        for row in rows {
-            print(row[0].padding(22) + row[1...].map { $0.padding(12) }.joined())
-        }
-    }
-
-    private func cells(_ name: String, _ calibration: StepsFile.Score?, _ validation: StepsFile.Score?) -> [String] {
-        [name] + [calibration, validation].flatMap { score in
-            [score.map { ResultTable.fixed($0.loss) } ?? "–", score.map { ResultTable.percent($0.top1) } ?? "–"]
-        }
+        print(ResultTable.render(files))
     }
 }

@@ -25,9 +25,7 @@ struct EvaluateCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        for (flag, path) in [("--model", model), ("--data", data), ("--steps", steps)] {
-            if let path, !FileManager.default.fileExists(atPath: path) { throw ValidationError("\(flag) \(path): no such file") }
-        }
+        try requireExistingFiles(["--model": model, "--data": data, "--steps": steps])
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): need at least one") }
     }
 
@@ -39,7 +37,7 @@ struct EvaluateCommand: ParsableCommand {
             print("{\"loss\": \(score.meanLoss), \"top1\": \(score.accuracy), \"samples\": \(score.count)}")
         } else {
             let what = steps == nil ? "float" : "quantized (\(steps ?? ""))"
-            print("\(what): loss \(ResultTable.fixed(score.meanLoss)), top-1 \(ResultTable.percent(score.accuracy)) "
+            print("\(what): loss \(formatNumber(score.meanLoss)), top-1 \(formatPercent(score.accuracy)) "
                   + "over \(score.count) samples")
         }
     }

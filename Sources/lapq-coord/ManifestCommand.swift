@@ -42,9 +42,7 @@ struct ManifestCommand: ParsableCommand {
         guard try numbers(std, flag: "--std").allSatisfy({ $0 != 0 }) else {
             throw ValidationError("--std \(std.joined(separator: ",")): a standard deviation of 0 would divide by zero")
         }
-        for (flag, path) in [("--images", images), ("--labels", labels)] where !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("\(flag) \(path): no such file")
-        }
+        try requireExistingFiles(["--images": images, "--labels": labels])
         let directory = URL(fileURLWithPath: out).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {

@@ -13,3 +13,10 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw ExitCode.failure
     }
 }
+
+/// Throws a `ValidationError` naming the flag of the first given path that does not exist.
+func requireExistingFiles(_ paths: KeyValuePairs<String, String?>) throws {
+    for (flag, path) in paths {
+        if let path, !FileManager.default.fileExists(atPath: path) { throw ValidationError("\(flag) \(path): no such file") }
+    }
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LAPQCalibration
 import LAPQMath
 
 /// Runs the math core on synthetic data and prints what it found: a quick, visible check that
@@ -47,7 +48,7 @@ struct SelfCheck: ParsableCommand {
                 let clip = LpClipping.optimalClip(for: source, bits: bits, isSigned: isSigned, p: p)
                 let mse = source.meanLpError(clipValue: clip.clipValue, bits: bits, isSigned: isSigned, p: 2)
                 if p == 2 && mse > maxAbsMSE { failures += 1 }
-                return pad(format(clip.clipValue / source.maxMagnitude) + "/" + format(mse / maxAbsMSE), 14)
+                return pad(formatNumber(clip.clipValue / source.maxMagnitude) + "/" + formatNumber(mse / maxAbsMSE), 14)
             }
             print(pad(name, 17) + cells.joined())
         }
@@ -64,7 +65,7 @@ struct SelfCheck: ParsableCommand {
         do {
             let result = try minimizePowell(start: [-1.2, 1], options: PowellOptions(xTolerance: 1e-6, fTolerance: 1e-10),
                                             objective: rosenbrock)
-            print("\nPowell on Rosenbrock from (−1.2, 1): x = (\(format(result.x[0])), \(format(result.x[1]))), "
+            print("\nPowell on Rosenbrock from (−1.2, 1): x = (\(formatNumber(result.x[0])), \(formatNumber(result.x[1]))), "
                   + "f = \(result.value), \(result.evaluations) evaluations, \(result.status.rawValue)")
             return abs(result.x[0] - 1) < 1e-3 && abs(result.x[1] - 1) < 1e-3 ? 0 : 1
         } catch {
@@ -73,10 +74,6 @@ struct SelfCheck: ParsableCommand {
         }
     }
 
-    private func format(_ value: Double) -> String {
-        let scaled = (value * 1000).rounded() / 1000
-        return "\(scaled)"
-    }
 
     private func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)

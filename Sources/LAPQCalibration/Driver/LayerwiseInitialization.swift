@@ -1,5 +1,3 @@
-import Dispatch
-import Foundation
 import LAPQEngine
 import LAPQMath
 
@@ -33,14 +31,12 @@ public struct LayerwiseInitialization: Sendable {
     /// The Lp-optimal clip of every point for `p`, in plan order. Points are searched in
     /// parallel (each search is independent and deterministic, so the result is the same).
     public func clips(p: Double) -> [ClipSearchResult] {
-        let results = ClipSlots(count: plan.points.count)
-        DispatchQueue.concurrentPerform(iterations: plan.points.count) { index in
+        concurrentMap(count: plan.points.count) { index in
             let point = plan.points[index]
-            results.set(index, search(index) { source in
+            return search(index) { source in
                 LpClipping.optimalClip(for: source, bits: point.bits, isSigned: point.isSigned, p: p)
-            })
+            }
         }
-        return results.values
     }
 
     /// Max-abs scaling (α = max |x|) of every point: the no-clipping baseline.
@@ -57,24 +53,5 @@ public struct LayerwiseInitialization: Sendable {
         if let weight = weights[index] { return body(weight) }
         if let histogram = histograms[index] { return body(histogram) }
         preconditionFailure("no statistics for point \(plan.points[index].name)")
-    }
-}
-
-/// One result per concurrent clip search; each search writes only its own slot.
-private final class ClipSlots: @unchecked Sendable {
-    private var slots: [ClipSearchResult?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ result: ClipSearchResult) { lock.withLock { slots[index] = result } }
-
-    /// Every slot's result; all must have been set.
-    var values: [ClipSearchResult] {
-        lock.withLock {
-            let values = slots.compactMap { $0 }
-            precondition(values.count == slots.count, "a clip search did not report")
-            return values
-        }
     }
 }

@@ -39,8 +39,6 @@ public struct CalibrationJob {
 
     public struct Outcome: Sendable {
         public var steps: StepsFile
-        public var validationFloat: BatchScore?
-        public var validationQuantized: BatchScore?
         public var files: [URL]
     }
 
@@ -78,8 +76,7 @@ public struct CalibrationJob {
         let report = CalibrationReport(steps: steps, powellTrace: record.powellTrace,
                                        validationFloat: validation?[0], validationQuantized: validation?[1])
         let files = try write(steps: steps, report: report, graph: graph, plan: plan)
-        return Outcome(steps: steps, validationFloat: validation?[0], validationQuantized: validation?[1],
-                       files: files + [checkpointURL])
+        return Outcome(steps: steps, files: files + [checkpointURL])
     }
 
     /// An oracle over the shards of `manifest` (local workers unless `factory` makes another),

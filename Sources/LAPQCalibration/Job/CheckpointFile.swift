@@ -4,10 +4,7 @@ import Foundation
 /// previous checkpoint intact).
 public enum CheckpointFile {
     public static func write(_ record: CalibrationRecord, to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(record).write(to: url, options: .atomic)
+        try LAPQJSON.encoder(pretty: false).encode(record).write(to: url, options: .atomic)
     }
 
     public static func read(from url: URL) throws -> CalibrationRecord {
@@ -15,16 +12,10 @@ public enum CheckpointFile {
             throw OutputError.unreadable(file: url.path, reason: "no checkpoint to resume from")
         }
         do {
-            return try jsonDecoder().decode(CalibrationRecord.self, from: Data(contentsOf: url))
+            return try LAPQJSON.decoder().decode(CalibrationRecord.self, from: Data(contentsOf: url))
         } catch {
             throw OutputError.unreadable(file: url.path, reason: "not a lapq checkpoint (\(error))")
         }
     }
 }
 
-/// Decodes what lapq's encoders write, including the non-finite numbers JSON lacks.
-func jsonDecoder() -> JSONDecoder {
-    let decoder = JSONDecoder()
-    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return decoder
-}

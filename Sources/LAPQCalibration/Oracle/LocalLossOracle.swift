@@ -1,5 +1,3 @@
-import Dispatch
-import Foundation
 import LAPQEngine
 import LAPQMath
 
@@ -63,45 +61,13 @@ public final class LocalLossOracle: LossOracle {
     /// Runs `body` once per worker, concurrently, and returns the results in worker order;
     /// rethrows the first worker's error (by worker index) if any failed.
     private func forEachWorker<T>(_ body: (Worker) throws -> T) throws -> [T] {
-        let results = ResultSlots<T>(count: workers.count)
-        withoutActuallyEscaping(body) { body in
-            let job = ParallelJob(body: body, workers: workers)
-            DispatchQueue.concurrentPerform(iterations: job.workers.count) { index in
-                results.set(index, Result { try job.body(job.workers[index]) })
-            }
-        }
-        return try results.values.map { try $0.get() }
-    }
-
-    /// What the concurrent tasks share. Each task touches only its own worker (executors are
-    /// not thread-safe, and each is used by exactly one task); shard loading is thread-safe.
-    private struct ParallelJob<T>: @unchecked Sendable {
-        let body: (Worker) throws -> T
-        let workers: [Worker]
+        // Each task uses only its own worker's executor (executors are not thread-safe);
+        // shard loading is thread-safe.
+        try concurrentMap(count: workers.count) { try body(workers[$0]) }
     }
 
     private struct Worker {
         let executor: Executor
         let shardIDs: [Int]
     }
-}
-
-/// One result slot per concurrent task; each task writes only its own slot.
-private final class ResultSlots<T>: @unchecked Sendable {
-    private var slots: [Result<T, Error>?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ result: Result<T, Error>) {
-        lock.withLock { slots[index] = result }
-    }
-
-    var values: [Result<T, Error>] {
-        lock.withLock { slots.map { $0 ?? .failure(LocalOracleError.workerDidNotFinish) } }
-    }
-}
-
-enum LocalOracleError: Error {
-    case workerDidNotFinish
 }

@@ -97,10 +97,7 @@ extension StepsFile {
     }
 
     public func write(to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: url, options: .atomic)
+        try LAPQJSON.encoder(pretty: true).encode(self).write(to: url, options: .atomic)
     }
 
     public static func read(from url: URL) throws -> StepsFile {
@@ -108,7 +105,7 @@ extension StepsFile {
         do { data = try Data(contentsOf: url) } catch {
             throw OutputError.unreadable(file: url.path, reason: "\(error.localizedDescription)")
         }
-        do { return try jsonDecoder().decode(StepsFile.self, from: data) } catch {
+        do { return try LAPQJSON.decoder().decode(StepsFile.self, from: data) } catch {
             throw OutputError.unreadable(file: url.path, reason: "not a lapq steps file (\(error))")
         }
     }
