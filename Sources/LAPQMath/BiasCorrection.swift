@@ -7,30 +7,54 @@
 /// removes the systematic shift quantization adds to that channel's output. The corrected
 /// weights are generally off the integer grid.
 ///
-/// `quantized` and `original` hold the same tensor with the output channel as the outermost
-/// dimension — (C_out, …) as in ONNX Conv (C_out, C_in/g, kH, kW) or a Gemm weight with
-/// transB = 1 — so channel c is the contiguous slice [c·m, (c+1)·m), m = count / outputChannels.
-/// Means are accumulated in Double. O(n).
-public func correctBias(quantized: inout [Float], original: [Float], outputChannels: Int) {
-    let shifts = channelMeanShift(quantized: quantized, original: original, outputChannels: outputChannels)
-    let perChannel = original.count / outputChannels
-    for (channel, shift) in shifts.enumerated() {
-        let meanShift = Float(shift)
-        for index in (channel * perChannel)..<((channel + 1) * perChannel) {
-            quantized[index] -= meanShift
-        }
-    }
+/// `quantized` and `original` hold the same tensor of `shape` (row-major); the output channel
+/// is dimension `channelAxis`: 0 for an ONNX Conv weight (C_out, C_in/g, kH, kW) or a Gemm
+/// weight with transB = 1, the last for a MatMul or transB = 0 Gemm weight (K, N).
+/// The shift is computed in Double and subtracted as one Float per channel. O(n).
+public func correctBias(quantized: inout [Float], original: [Float], shape: [Int], channelAxis: Int) {
+    let shifts = channelMeanShift(quantized: quantized, original: original, shape: shape, channelAxis: channelAxis)
+    let layout = ChannelLayout(shape: shape, axis: channelAxis)
+    let perChannel = shifts.map(Float.init)
+    layout.forEachElement { index, channel in quantized[index] -= perChannel[channel] }
 }
 
-/// The per-channel mean shift mean(ŵ_c) − mean(w_c), accumulated in Double. O(n).
-public func channelMeanShift(quantized: [Float], original: [Float], outputChannels: Int) -> [Double] {
+/// The per-channel mean shift mean(ŵ_c) − mean(w_c) along `channelAxis` of `shape`,
+/// accumulated in Double in index order. O(n).
+public func channelMeanShift(quantized: [Float], original: [Float], shape: [Int], channelAxis: Int) -> [Double] {
     precondition(quantized.count == original.count, "weights differ in size")
-    precondition(outputChannels > 0 && original.count % outputChannels == 0,
-                 "\(original.count) weights do not split into \(outputChannels) channels")
-    let perChannel = original.count / outputChannels
-    return (0..<outputChannels).map { channel in
-        let range = (channel * perChannel)..<((channel + 1) * perChannel)
-        let shift = range.reduce(0.0) { $0 + Double(quantized[$1]) - Double(original[$1]) }
-        return perChannel == 0 ? 0 : shift / Double(perChannel)
+    let layout = ChannelLayout(shape: shape, axis: channelAxis)
+    precondition(layout.count == original.count, "shape \(shape) does not hold \(original.count) weights")
+    var sums = [Double](repeating: 0, count: layout.channels)
+    layout.forEachElement { index, channel in sums[channel] += Double(quantized[index]) - Double(original[index]) }
+    let perChannel = layout.channels == 0 ? 0 : layout.count / layout.channels
+    return sums.map { perChannel == 0 ? 0 : $0 / Double(perChannel) }
+}
+
+/// A row-major tensor seen as (outer, channels, inner) around one axis.
+private struct ChannelLayout {
+    let outer: Int
+    let channels: Int
+    let inner: Int
+
+    init(shape: [Int], axis: Int) {
+        precondition(shape.indices.contains(axis), "channel axis \(axis) is not a dimension of \(shape)")
+        outer = shape[..<axis].reduce(1, *)
+        channels = shape[axis]
+        inner = shape[(axis + 1)...].reduce(1, *)
+    }
+
+    var count: Int { outer * channels * inner }
+
+    /// Calls `body(flatIndex, channel)` for every element, in index order.
+    func forEachElement(_ body: (Int, Int) -> Void) {
+        var index = 0
+        for _ in 0..<outer {
+            for channel in 0..<channels {
+                for _ in 0..<inner {
+                    body(index, channel)
+                    index += 1
+                }
+            }
+        }
     }
 }

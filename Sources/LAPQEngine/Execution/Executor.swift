@@ -138,27 +138,23 @@ public final class Executor {
     private func requantizeWeights(_ program: CompiledProgram, _ points: Set<Int>) throws {
         for (index, step) in program.steps.enumerated() {
             guard let point = binding.weightPoint[index], points.contains(point) else { continue }
-            let quantizer = binding.weightQuantizer(node: index)
             try running(step.node) {
                 switch step.kernel {
                 case .convolution(let primitive, let weight):
-                    try primitive.replaceWeights(weight.toPrimitive(fakeQuantized(weight.original, quantizer)))
+                    try primitive.replaceWeights(weight.toPrimitive(quantizedWeight(weight.original, node: index)))
                 case .innerProduct(let primitive, let weight):
-                    try primitive.replaceWeights(weight.toPrimitive(fakeQuantized(weight.original, quantizer)))
+                    try primitive.replaceWeights(weight.toPrimitive(quantizedWeight(weight.original, node: index)))
                 default:
                     break
                 }
             }
         }
     }
-}
 
-/// `tensor` fake-quantized by `quantizer`, or unchanged when there is none (float). Uses the
-/// vectorizing kernel (bit-identical to `UniformQuantizer`): a Powell step along a weight's Δ
-/// re-quantizes that weight, up to millions of values.
-func fakeQuantized(_ tensor: Tensor, _ quantizer: UniformQuantizer?) -> Tensor {
-    guard let quantizer else { return tensor }
-    var result = tensor
-    result.data.withUnsafeMutableBufferPointer { quantizer.fakeQuantize($0) }
-    return result
+    /// Node `index`'s weight as it computes with it: fake-quantized with the vectorizing kernel
+    /// (bit-identical to `UniformQuantizer`'s scalar form; a Powell step along a weight's Δ
+    /// re-quantizes that weight, up to millions of values), bias-corrected if the plan says so.
+    func quantizedWeight(_ weight: Tensor, node index: Int) -> Tensor {
+        binding.quantizedWeight(weight, node: index, vectorized: true)
+    }
 }

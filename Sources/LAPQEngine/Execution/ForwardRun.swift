@@ -124,12 +124,13 @@ struct ForwardRun {
         return try ReferenceExecutor.evaluate(step.node, operands)
     }
 
-    /// A constant operand; a quantized weight is fake-quantized once per step vector.
+    /// A constant operand; a quantized weight is quantized (`Executor.quantizedWeight`) once per
+    /// step vector.
     private func constant(_ node: Node, _ operand: Int, node index: Int) -> Tensor {
         let tensor = executor.graph.initializers[node.inputs[operand]] ?? Tensor(shape: [0])
         guard operand == 1, let point = executor.binding.weightPoint[index] else { return tensor }
         if let cached = executor.plainWeights[point] { return cached }
-        let quantized = fakeQuantized(tensor, executor.binding.weightQuantizer(node: index))
+        let quantized = executor.quantizedWeight(tensor, node: index)
         executor.plainWeights[point] = quantized
         return quantized
     }

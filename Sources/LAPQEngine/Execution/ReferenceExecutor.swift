@@ -36,7 +36,9 @@ public final class ReferenceExecutor {
                 observer?(point, operands[0])
             }
             if let quantizer = binding.activationQuantizer(node: index) { quantizer.fakeQuantize(&operands[0].data) }
-            if let quantizer = binding.weightQuantizer(node: index) { quantizer.fakeQuantize(&operands[1].data) }
+            if binding.weightPoint[index] != nil {
+                operands[1] = binding.quantizedWeight(operands[1], node: index, vectorized: false)
+            }
             values[node.output] = try running(node) { try Self.evaluate(node, operands) }
         }
         return values[graph.outputs[0]] ?? Tensor(shape: [0])

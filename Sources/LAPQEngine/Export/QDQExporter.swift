@@ -14,7 +14,8 @@ import SwiftProtobuf
 ///   x̂ = clamp(round(x / Δ), qmin, qmax) · Δ with round half to even; other readers of x
 ///   (float layers, residual adds, graph outputs) keep the float tensor;
 /// - each **weight** point's tensor w is stored as int8 codes
-///   clamp(round(w / Δ), −(2^(b−1) − 1), 2^(b−1) − 1) followed by `DequantizeLinear(Δ, 0)`.
+///   clamp(round(w / Δ), −(2^(b−1) − 1), 2^(b−1) − 1) followed by `DequantizeLinear(Δ, 0)`,
+///   and, when the plan corrects bias, by a `Sub` of the per-output-channel shift.
 ///
 /// Δ is stored as the float32 that lapq's executors apply. A point of 32 bits is left in
 /// float, as the executors do. The input and outputs keep their names, with a symbolic first

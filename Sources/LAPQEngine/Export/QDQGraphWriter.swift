@@ -40,7 +40,7 @@ struct QDQGraphWriter {
                 inputs[0] = dequantizedActivation(point)
             }
             if let point = binding.weightPoint[index], !quantizers[point].isIdentity {
-                inputs[1] = try dequantizedWeight(point)
+                inputs[1] = try dequantizedWeight(point, node: index)
             }
             assembler.appendNode(node, inputs: inputs, shapes: shapes)
         }
@@ -83,8 +83,10 @@ struct QDQGraphWriter {
     }
 
     /// The weight stored as int8 codes clamp(round(w / Δ), −(2^(b−1) − 1), 2^(b−1) − 1) and a
-    /// DequantizeLinear; returns the dequantized tensor's name.
-    private mutating func dequantizedWeight(_ point: Int) throws -> String {
+    /// DequantizeLinear — followed, when the plan corrects bias, by a `Sub` of the per-channel
+    /// shift — read by node `index`; returns the name of the tensor the layer reads.
+    private mutating func dequantizedWeight(_ point: Int, node index: Int) throws -> String {
+        if let name = dequantized[point] { return name }
         let tensor = plan.points[point].tensor
         guard let weight = graph.initializers[tensor] else {
             throw QDQExportError.weightNotConstant(point: plan.points[point].name)
@@ -95,10 +97,26 @@ struct QDQGraphWriter {
         assembler.addInitializer(.eightBit(name: codes, isSigned: true, shape: weight.shape,
                                            values: weight.data.map(quantizer.code)))
         let (scale, zeroPoint) = addScaleAndZeroPoint(tensor, quantizer)
-        let output = assembler.freshName(tensor + "_dequantized")
+        var output = assembler.freshName(tensor + "_dequantized")
         assembler.append(Onnx_NodeProto(name: assembler.freshName(tensor + "_DequantizeLinear"), opType: "DequantizeLinear",
                                         inputs: [codes, scale, zeroPoint], outputs: [output]))
+        if let correction = binding.biasCorrectionShift(node: index, weight: weight) {
+            output = subtractBiasCorrection(correction, from: output, tensor: tensor, rank: weight.rank)
+        }
         dequantized[point] = output
+        return output
+    }
+
+    /// `Sub(dequantized, shift)` with the shift shaped to broadcast along the output-channel
+    /// axis (e.g. (C_out, 1, 1, 1) for a Conv weight); returns the corrected tensor's name.
+    private mutating func subtractBiasCorrection(_ correction: (axis: Int, shifts: [Float]), from dequantized: String,
+                                                 tensor: String, rank: Int) -> String {
+        var shape = [Int](repeating: 1, count: rank)
+        shape[correction.axis] = correction.shifts.count
+        let shift = assembler.addFloatConstant(tensor + "_bias_correction", shape: shape, values: correction.shifts)
+        let output = assembler.freshName(tensor + "_corrected")
+        assembler.append(Onnx_NodeProto(name: assembler.freshName(tensor + "_BiasCorrection"), opType: "Sub",
+                                        inputs: [dequantized, shift], outputs: [output]))
         return output
     }
 

@@ -5,6 +5,7 @@ import LAPQMath
 /// quantizer?").
 struct QuantizationBinding {
     let plan: QuantizationPlan
+    let graph: Graph
     /// For each node: the point that quantizes its activation operand (operand 0), if any.
     let activationPoint: [Int?]
     /// For each node: the point that quantizes its weight operand (operand 1), if any.
@@ -30,6 +31,7 @@ struct QuantizationBinding {
             }
         }
         self.plan = plan
+        self.graph = graph
         self.activationPoint = activationPoint
         self.weightPoint = weightPoint
     }

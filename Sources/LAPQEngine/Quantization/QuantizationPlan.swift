@@ -5,22 +5,30 @@ public struct QuantizationPlan: Sendable, Hashable, Codable {
     public var points: [QuantizationPoint]
     public var weightBits: Int
     public var activationBits: Int
+    /// Whether quantized weights get mean-only bias correction (`correctBias`): every
+    /// executor and the QDQ export then use ŵ − per-output-channel mean shift. See
+    /// docs/algorithms.md, "Bias correction".
+    public var correctsWeightBias: Bool
 
     /// Which weighted layers to leave in float: the common choice keeps the first and last in
     /// float, since they are small and sensitive (LAPQ §5).
     public struct Options: Sendable, Hashable {
         public var quantizeFirstLayer = false
         public var quantizeLastLayer = false
-        public init(quantizeFirstLayer: Bool = false, quantizeLastLayer: Bool = false) {
+        /// Bias-correct the quantized weights (`QuantizationPlan.correctsWeightBias`).
+        public var correctsWeightBias = false
+        public init(quantizeFirstLayer: Bool = false, quantizeLastLayer: Bool = false, correctsWeightBias: Bool = false) {
             self.quantizeFirstLayer = quantizeFirstLayer
             self.quantizeLastLayer = quantizeLastLayer
+            self.correctsWeightBias = correctsWeightBias
         }
     }
 
-    public init(points: [QuantizationPoint], weightBits: Int, activationBits: Int) {
+    public init(points: [QuantizationPoint], weightBits: Int, activationBits: Int, correctsWeightBias: Bool = false) {
         self.points = points
         self.weightBits = weightBits
         self.activationBits = activationBits
+        self.correctsWeightBias = correctsWeightBias
     }
 
     /// The plan for `graph` at the given bit widths (32 leaves that part in float).
@@ -48,7 +56,8 @@ public struct QuantizationPlan: Sendable, Hashable, Codable {
                                                 isSigned: !Self.isNonNegative(activation, in: graph)))
             }
         }
-        self.init(points: points, weightBits: weightBits, activationBits: activationBits)
+        self.init(points: points, weightBits: weightBits, activationBits: activationBits,
+                  correctsWeightBias: options.correctsWeightBias)
     }
 
     /// The operand index of the constant weight of a Conv, Gemm or MatMul (always 1), or nil

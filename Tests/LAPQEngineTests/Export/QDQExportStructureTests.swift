@@ -55,6 +55,45 @@ final class QDQExportStructureTests: XCTestCase {
         XCTAssertEqual(output.type.tensorType.shape.dim.map(\.dimValue), [0, 10])
     }
 
+    /// With bias correction each weight's DequantizeLinear is followed by a `Sub` of one float
+    /// per output channel, shaped to broadcast along that channel's axis, holding exactly
+    /// mean(ŵ_c) − mean(w_c): (C_out, 1, 1, 1) for Conv, (1, N) for MatMul, (N, 1) for a
+    /// transB = 1 Gemm.
+    func testBiasCorrectedWeightsAreDequantizedThenShiftedPerChannel() throws {
+        let options = QuantizationPlan.Options(quantizeFirstLayer: true, quantizeLastLayer: true, correctsWeightBias: true)
+        let exportCase = try QDQExportCase(fixture: "vgg", weightBits: 2, activationBits: 4, options: options)
+        let model = try exportedModel(exportCase)
+        let weightPoints = exportCase.plan.points.enumerated().filter { $0.element.kind == .weight }
+        XCTAssertEqual(count("Sub", model), weightPoints.count)
+        var axes: Set<Int> = []
+        for (index, point) in weightPoints {
+            let consumer = try XCTUnwrap(model.graph.node.first { $0.name == point.consumers[0] })
+            let sub = try XCTUnwrap(producer(of: consumer.input[1], model), point.name)
+            XCTAssertEqual(sub.opType, "Sub", point.name)
+            XCTAssertEqual(producer(of: sub.input[0], model)?.opType, "DequantizeLinear", point.name)
+            let shift = try XCTUnwrap(initializer(sub.input[1], model), point.name)
+            let weight = try XCTUnwrap(exportCase.graph.initializers[point.tensor])
+            let node = try XCTUnwrap(exportCase.graph.nodes.first { $0.name == point.consumers[0] })
+            let axis: Int
+            switch node.op {
+            case .gemm(let attributes): axis = attributes.transB ? 0 : 1
+            case .matMul: axis = 1
+            default: axis = 0
+            }
+            axes.insert(axis)
+            var shape = [Int](repeating: 1, count: weight.rank)
+            shape[axis] = weight.shape[axis]
+            XCTAssertEqual(shift.dims.map { Int($0) }, shape, point.name)
+            let quantized = point.quantizer(stepSize: Float(exportCase.stepSizes[index])).fakeQuantized(weight.data)
+            let expected = channelMeanShift(quantized: quantized, original: weight.data, shape: weight.shape, channelAxis: axis)
+            let stored = stride(from: 0, to: shift.rawData.count, by: 4).map { offset in
+                shift.rawData[offset..<(offset + 4)].withUnsafeBytes { Float(bitPattern: UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+            }
+            XCTAssertEqual(stored, expected.map(Float.init), point.name)
+        }
+        XCTAssertEqual(axes, [0, 1], "vgg should have weights with the output channel first (Conv, Gemm) and last (MatMul)")
+    }
+
     // MARK: - Helpers
 
     private func exportedModel(_ exportCase: QDQExportCase) throws -> Onnx_ModelProto {
