@@ -37,6 +37,9 @@ struct CalibrateCommand: ParsableCommand {
     @Flag(help: "Quantize the last weighted layer too (default: float).")
     var quantizeLastLayer = false
 
+    @Flag(help: "Bias-correct the quantized weights: restore each output channel's float mean (off the integer grid).")
+    var biasCorrection = false
+
     @Option(help: "Executors run in parallel on this machine.")
     var localWorkers = 1
 
@@ -73,7 +76,8 @@ struct CalibrateCommand: ParsableCommand {
             weightBits: bits.weights, activationBits: bits.activations,
             outputDirectory: URL(fileURLWithPath: resume ?? out))
         configuration.validationManifest = val.map { URL(fileURLWithPath: $0) }
-        configuration.planOptions = .init(quantizeFirstLayer: quantizeFirstLayer, quantizeLastLayer: quantizeLastLayer)
+        configuration.planOptions = .init(quantizeFirstLayer: quantizeFirstLayer, quantizeLastLayer: quantizeLastLayer,
+                                          correctsWeightBias: biasCorrection)
         configuration.settings.method = method
         configuration.settings.powell.maxEvaluations = maxEvals
         configuration.settings.powell.maxIterations = maxIterations

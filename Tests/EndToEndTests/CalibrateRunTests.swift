@@ -23,14 +23,24 @@ final class CalibrateRunTests: XCTestCase {
         return try XCTUnwrap(scores["quantized"]?["top1"] as? Double)
     }
 
+    /// Plain and with `--bias-correction`: `evaluate --steps` reproduces the run's validation
+    /// top-1, and so does onnxruntime on the exported model (±1 sample).
     func testCalibrateEvaluateAndRunTheExportInOnnxRuntime() throws {
+        for extra in [[], ["--bias-correction"]] {
+            try calibrateEvaluateAndCheckExport(extra: extra)
+        }
+    }
+
+    private func calibrateEvaluateAndCheckExport(extra: [String]) throws {
         let out = try CommandRunner.temporaryDirectory(self)
-        let run = try CommandRunner.lapqCoord(calibrateArguments(method: "mmse", out: out))
+        let run = try CommandRunner.lapqCoord(calibrateArguments(method: "mmse", out: out, extra: extra))
         XCTAssertEqual(run.status, 0, run.standardError)
         for file in ["steps.json", "report.md", "model.qdq.onnx", "checkpoint.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), file)
         }
-        let top1 = try validationTop1(try steps(out))
+        let written = try steps(out)
+        XCTAssertEqual(written["biasCorrection"] as? Bool, !extra.isEmpty)
+        let top1 = try validationTop1(written)
 
         let evaluation = try CommandRunner.lapqCoord(["evaluate", "--model", example.appendingPathComponent("digits.onnx").path,
                                                       "--data", example.appendingPathComponent("val.json").path,

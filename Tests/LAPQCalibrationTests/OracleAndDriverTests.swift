@@ -4,9 +4,10 @@ import LAPQMath
 @testable import LAPQCalibration
 
 final class OracleAndDriverTests: XCTestCase {
-    private func setUp(bits: Int = 3, workers: Int = 1) throws -> (Graph, QuantizationPlan, LocalLossOracle) {
+    private func setUp(bits: Int = 3, workers: Int = 1, options: QuantizationPlan.Options = .init()) throws
+        -> (Graph, QuantizationPlan, LocalLossOracle) {
         let graph = try TinyNetwork.graph()
-        let plan = QuantizationPlan(graph: graph, weightBits: bits, activationBits: bits)
+        let plan = QuantizationPlan(graph: graph, weightBits: bits, activationBits: bits, options: options)
         let shards = try TinyNetwork.shards(graph: graph, shardCount: 5, shardSize: 40)
         let oracle = try LocalLossOracle(graph: graph, plan: plan, shards: shards, workers: workers, threadsPerWorker: 1,
                                          prefixCacheBytes: workers == 1 ? 64 << 20 : 0)
@@ -70,6 +71,25 @@ final class OracleAndDriverTests: XCTestCase {
         XCTAssertEqual(resumed.finalSteps, uninterrupted.finalSteps)
         XCTAssertEqual(resumed.finalScore, uninterrupted.finalScore)
         XCTAssertEqual(resumed.powell, uninterrupted.powell)
+    }
+
+    /// With bias correction the whole method runs on the corrected network: it still ends no
+    /// worse than its start, its losses differ from the uncorrected run's, and a checkpoint of
+    /// one choice cannot be resumed with the other.
+    func testBiasCorrectedCalibrationRunsAndResumesOnlyAsItself() throws {
+        var settings = CalibrationSettings()
+        settings.powell.maxEvaluations = 40
+        let (graph, plan, oracle) = try setUp(options: .init(correctsWeightBias: true))
+        let corrected = try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: settings).run()
+        XCTAssertTrue(corrected.correctsWeightBias)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(corrected.finalScore?.meanLoss), try XCTUnwrap(corrected.initialScore?.meanLoss))
+        let (_, plainPlan, plainOracle) = try setUp()
+        let plain = try CalibrationDriver(graph: graph, plan: plainPlan, oracle: plainOracle, settings: settings).run()
+        XCTAssertNotEqual(corrected.initialScore, plain.initialScore)
+        XCTAssertThrowsError(try CalibrationDriver(graph: graph, plan: plainPlan, oracle: plainOracle, settings: settings,
+                                                   resumeFrom: corrected)) { error in
+            XCTAssertEqual("\(error)", "cannot resume: the saved run was bias-corrected; add --bias-correction")
+        }
     }
 
     func testResumeRefusesOtherSettings() throws {

@@ -17,7 +17,7 @@ final class MessageCodecTests: XCTestCase {
                               body: .loaded(Loaded(item: .shard(5), sha256: ProtocolSamples.digestA)))
         let frame = message.encoded()
         XCTAssertEqual(Array(frame[0..<4]), Array("LAPQ".utf8))
-        XCTAssertEqual(Array(frame[4..<6]), [1, 0])                       // version
+        XCTAssertEqual(Array(frame[4..<6]), [2, 0])                       // version
         XCTAssertEqual(frame[6], MessageType.loaded.rawValue)
         XCTAssertEqual(frame[7], 0)                                        // flags
         XCTAssertEqual(Array(frame[8..<16]), [8, 7, 6, 5, 4, 3, 2, 1])     // run id
@@ -56,7 +56,7 @@ final class MessageCodecTests: XCTestCase {
         guard case .oversized = error(valid + [0]) else { return XCTFail("trailing byte") }
         guard case .oversized = error(patched(40, [0xFF, 0xFF, 0xFF, 0x7F])) else { return XCTFail("huge length") }
         XCTAssertEqual(error(patched(0, [0x47, 0x45, 0x54, 0x20])), .wrongMagic(0x2054_4547))
-        XCTAssertEqual(error(patched(4, [2, 0])), .wrongVersion(2))
+        XCTAssertEqual(error(patched(4, [1, 0])), .wrongVersion(1))
         XCTAssertEqual(error(patched(6, [200])), .unknownType(200))
         guard case .inconsistent = error(patched(7, [1])) else { return XCTFail("flags") }
         guard case .inconsistent = error(patched(24, [3, 0, 0, 0])) else { return XCTFail("shard id on a heartbeat") }

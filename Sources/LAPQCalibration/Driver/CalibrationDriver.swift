@@ -28,11 +28,16 @@ public final class CalibrationDriver {
         if let saved {
             guard saved.settings == settings else { throw CalibrationError.resumeMismatch("the settings differ from the saved run's") }
             guard saved.pointNames == names else { throw CalibrationError.resumeMismatch("the model's quantization points differ from the saved run's") }
+            guard saved.correctsWeightBias == plan.correctsWeightBias else {
+                throw CalibrationError.resumeMismatch("the saved run was \(saved.correctsWeightBias ? "" : "not ")bias-corrected; "
+                    + "\(saved.correctsWeightBias ? "add" : "drop") --bias-correction")
+            }
         }
         self.graph = graph
         self.plan = plan
         self.oracle = oracle
-        self.record = saved ?? CalibrationRecord(settings: settings, pointNames: names)
+        self.record = saved ?? CalibrationRecord(settings: settings, pointNames: names,
+                                                 correctsWeightBias: plan.correctsWeightBias)
         self.progress = progress
         self.checkpoint = checkpoint
     }

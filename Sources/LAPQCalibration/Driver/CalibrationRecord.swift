@@ -15,6 +15,8 @@ public struct CalibrationRecord: Sendable, Codable, Equatable {
     public var settings: CalibrationSettings
     /// The plan's point names, to refuse resuming with a different model or bit widths.
     public var pointNames: [String]
+    /// The plan's `correctsWeightBias`, to refuse resuming with the other choice.
+    public var correctsWeightBias: Bool
     public var floatScore: BatchScore?
     /// The Lp-optimal clips (α) and steps (Δ) of the chosen starting point, per plan point.
     public var initialClips: [Double]?
@@ -33,9 +35,10 @@ public struct CalibrationRecord: Sendable, Codable, Equatable {
     /// Loss evaluations so far (step vectors scored).
     public var evaluations = 0
 
-    public init(settings: CalibrationSettings, pointNames: [String]) {
+    public init(settings: CalibrationSettings, pointNames: [String], correctsWeightBias: Bool = false) {
         self.settings = settings
         self.pointNames = pointNames
+        self.correctsWeightBias = correctsWeightBias
     }
 
     public var isFinished: Bool { finalSteps != nil && finalScore != nil }

@@ -24,7 +24,8 @@ public struct EvaluationJob {
             let file = try StepsFile.read(from: steps)
             plan = QuantizationPlan(graph: graph, weightBits: file.weightBits, activationBits: file.activationBits,
                                     options: .init(quantizeFirstLayer: file.quantizeFirstLayer,
-                                                   quantizeLastLayer: file.quantizeLastLayer))
+                                                   quantizeLastLayer: file.quantizeLastLayer,
+                                                   correctsWeightBias: file.biasCorrection))
             guard plan.points.map(\.name) == file.points.map(\.name) else {
                 throw OutputError.mismatch(file: steps.path, reason: "its quantization points do not match \(model.path)'s; "
                     + "was it calibrated for another model?")

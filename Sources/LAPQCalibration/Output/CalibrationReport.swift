@@ -21,7 +21,8 @@ public struct CalibrationReport {
                      "- model: `\(steps.model)`", "- calibration data: `\(steps.calibrationData)`",
                      "- method: \(steps.method.rawValue), W\(steps.weightBits)/A\(steps.activationBits)"
                         + " (first layer \(steps.quantizeFirstLayer ? "quantized" : "float"),"
-                        + " last layer \(steps.quantizeLastLayer ? "quantized" : "float"))",
+                        + " last layer \(steps.quantizeLastLayer ? "quantized" : "float"))"
+                        + (steps.biasCorrection ? ", weights bias-corrected" : ""),
                      "- loss evaluations: \(steps.evaluations)", ""]
         lines += accuracyTable() + [""] + pSweepSection() + powellSection() + pointsTable() + timingLines()
         return lines.joined(separator: "\n") + "\n"

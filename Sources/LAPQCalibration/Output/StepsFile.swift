@@ -48,6 +48,8 @@ public struct StepsFile: Codable, Equatable, Sendable {
     public var activationBits: Int
     public var quantizeFirstLayer: Bool
     public var quantizeLastLayer: Bool
+    /// Whether the quantized weights are bias-corrected (`--bias-correction`).
+    public var biasCorrection: Bool
     public var points: [Point]
     public var pStar: Double?
     public var pStarSource: String?
@@ -84,6 +86,7 @@ extension StepsFile {
         activationBits = plan.activationBits
         quantizeFirstLayer = options.quantizeFirstLayer
         quantizeLastLayer = options.quantizeLastLayer
+        biasCorrection = plan.correctsWeightBias
         pStar = record.pStar
         pStarSource = record.pStarSource
         pSweep = record.pSweep.map { PSweepEntry(p: $0.p, loss: $0.score.meanLoss, top1: $0.score.accuracy) }

@@ -5,13 +5,15 @@ import LAPQEngine
 /// so a worker builds the same `QuantizationPlan` whose point order the step vectors follow.
 ///
 /// Layout: "LQMP", u32 little-endian length of a JSON object {weightBits, activationBits,
-/// quantizeFirstLayer, quantizeLastLayer}, the JSON, then the ONNX model bytes.
+/// quantizeFirstLayer, quantizeLastLayer, correctsWeightBias}, the JSON, then the ONNX model
+/// bytes. Every key is required: a worker that does not know one must not guess it.
 public struct ModelPackage: Equatable, Sendable {
     public struct Settings: Codable, Equatable, Sendable {
         public var weightBits: Int
         public var activationBits: Int
         public var quantizeFirstLayer: Bool
         public var quantizeLastLayer: Bool
+        public var correctsWeightBias: Bool
     }
 
     public var settings: Settings
@@ -19,7 +21,8 @@ public struct ModelPackage: Equatable, Sendable {
 
     public init(plan: QuantizationPlan, options: QuantizationPlan.Options, onnx: [UInt8]) {
         settings = Settings(weightBits: plan.weightBits, activationBits: plan.activationBits,
-                            quantizeFirstLayer: options.quantizeFirstLayer, quantizeLastLayer: options.quantizeLastLayer)
+                            quantizeFirstLayer: options.quantizeFirstLayer, quantizeLastLayer: options.quantizeLastLayer,
+                            correctsWeightBias: plan.correctsWeightBias)
         self.onnx = onnx
     }
 
@@ -40,7 +43,8 @@ public struct ModelPackage: Equatable, Sendable {
     }
 
     public var planOptions: QuantizationPlan.Options {
-        .init(quantizeFirstLayer: settings.quantizeFirstLayer, quantizeLastLayer: settings.quantizeLastLayer)
+        .init(quantizeFirstLayer: settings.quantizeFirstLayer, quantizeLastLayer: settings.quantizeLastLayer,
+              correctsWeightBias: settings.correctsWeightBias)
     }
 }
 

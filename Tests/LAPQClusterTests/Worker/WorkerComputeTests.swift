@@ -11,19 +11,7 @@ final class WorkerComputeTests: XCTestCase {
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("examples/digits")
 
     func testShippedShardsScoreLikeTheLocalOracle() throws {
-        let modelURL = example.appendingPathComponent("digits.onnx")
-        let store = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
-        let graph = try ONNXImporter.load(contentsOf: modelURL)
-        let plan = QuantizationPlan(graph: graph, weightBits: 3, activationBits: 3)
-        let local = try LocalLossOracle(graph: graph, plan: plan, shards: store, threadsPerWorker: 1)
-
-        let worker = try WorkerCompute(modelBytes: Array(try Data(contentsOf: modelURL)), weightBits: 3, activationBits: 3,
-                                       options: .init(), threads: 1, prefixCacheBytes: 0)
-        XCTAssertEqual(worker.plan, plan)
-        for id in store.shardIDs {
-            let bytes = try store.verifiedBytes(shard: id)
-            try worker.storeShard(id: id, bytes: bytes.images + bytes.labels, facts: ShardFacts(store: store, shard: id))
-        }
+        let (store, _, plan, local, worker) = try setUp(options: .init())
         let maxima = try local.activationMaxima()
         let vectors: [[Double]?] = [nil, plan.points.indices.map { 0.05 + 0.01 * Double($0) }]
         let perShard = try worker.evaluate(shardIDs: store.shardIDs, stepVectors: vectors)
@@ -33,6 +21,42 @@ final class WorkerComputeTests: XCTestCase {
         let workerMaxima = try worker.maxima(shardIDs: store.shardIDs).values
             .reduce([Double](repeating: 0, count: plan.points.count), ActivationStatistics.merge(maxima:_:))
         XCTAssertEqual(workerMaxima, maxima)
+    }
+
+    /// `--bias-correction` reaches the worker through the model package: its plan corrects the
+    /// weights, and its losses are the local corrected oracle's (not the uncorrected ones).
+    func testBiasCorrectionTravelsInTheModelPackage() throws {
+        let options = QuantizationPlan.Options(correctsWeightBias: true)
+        let (store, _, plan, local, worker) = try setUp(options: options)
+        XCTAssertTrue(worker.plan.correctsWeightBias)
+        let vectors: [[Double]?] = [plan.points.indices.map { 0.05 + 0.01 * Double($0) }]
+        let perShard = try worker.evaluate(shardIDs: store.shardIDs, stepVectors: vectors)
+        let expected = try local.evaluate(vectors)[0]
+        XCTAssertEqual(reduceInShardOrder(perShard.mapValues { $0[0] }), expected)
+        let uncorrected = try setUp(options: .init()).local.evaluate(vectors)[0]
+        XCTAssertNotEqual(uncorrected.lossSum, expected.lossSum, "the correction should change the loss")
+    }
+
+    /// The digits calibration set, a local oracle at W3/A3 with `options`, and a worker built
+    /// from the encoded and decoded model package holding every shard.
+    private func setUp(options: QuantizationPlan.Options) throws
+        -> (store: ShardStore, graph: Graph, plan: QuantizationPlan, local: LocalLossOracle, worker: WorkerCompute) {
+        let modelURL = example.appendingPathComponent("digits.onnx")
+        let store = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
+        let graph = try ONNXImporter.load(contentsOf: modelURL)
+        let plan = QuantizationPlan(graph: graph, weightBits: 3, activationBits: 3, options: options)
+        let local = try LocalLossOracle(graph: graph, plan: plan, shards: store, threadsPerWorker: 1)
+        let package = try ModelPackage(decoding: ModelPackage(plan: plan, options: options,
+                                                              onnx: Array(try Data(contentsOf: modelURL))).encoded())
+        let worker = try WorkerCompute(modelBytes: package.onnx, weightBits: package.settings.weightBits,
+                                       activationBits: package.settings.activationBits, options: package.planOptions,
+                                       threads: 1, prefixCacheBytes: 0)
+        XCTAssertEqual(worker.plan, plan)
+        for id in store.shardIDs {
+            let bytes = try store.verifiedBytes(shard: id)
+            try worker.storeShard(id: id, bytes: bytes.images + bytes.labels, facts: ShardFacts(store: store, shard: id))
+        }
+        return (store, graph, plan, local, worker)
     }
 
     func testRejectsAShardOfTheWrongSize() throws {
