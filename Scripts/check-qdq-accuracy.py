@@ -4,8 +4,8 @@
     python3 Scripts/check-qdq-accuracy.py model.qdq.onnx val.json
 
 Prints {"top1": hits, "samples": n, "loss": mean cross-entropy} as JSON. The manifest's
-preprocessing is applied as lapq applies it (docs/formats.md); onnxruntime runs with the same
-session settings as Scripts/check-qdq.py (see its note on WeightBiasQuantization).
+preprocessing is applied as lapq applies it (docs/formats.md); onnxruntime runs with its
+default session options on one thread, as Scripts/check-qdq.py does.
 """
 import importlib.util
 import json

@@ -9,7 +9,9 @@ last such layer, a signed `weight` point on the weight and an `activation` point
 it reads as operand 0 (one per tensor, shared by its quantized consumers; unsigned when the
 producer cannot output negatives). The fake-quantized model replaces each quantized weight by
 its numpy fake-quantized value and feeds each activation point's quantized consumers through
-Div(Δ) → Round → Clip(qmin, qmax) → Mul(Δ); other readers keep the float tensor.
+Div(Δ) → Round → Clip(qmin, qmax) → Mul(Δ); other readers keep the float tensor. The constant
+bias of a layer whose input and weight are both quantized is replaced by its int32
+quantization at s = Δx · Δw (docs/algorithms.md, "Bias quantization"), computed in numpy.
 """
 import numpy as np
 import onnx
@@ -35,6 +37,17 @@ def fake_quantize(values, step, bits, signed):
     step = np.float32(step)
     codes = np.clip(np.rint(np.asarray(values, np.float32) / step), qmin, qmax)
     return (codes.astype(np.float32) * step).astype(np.float32)
+
+
+# The int32 codes a bias may take: the upper bound is the largest float32 below 2^31.
+BIAS_CODE_RANGE = (-2.0 ** 31, 2.0 ** 31 - 128)
+
+
+def quantize_bias(bias, input_step, weight_step):
+    """b̂ = clamp(round(b / s), int32) · s with s = float32(Δx) · float32(Δw), all in float32."""
+    scale = np.float32(input_step) * np.float32(weight_step)
+    codes = np.clip(np.rint(np.asarray(bias, np.float32) / scale), *BIAS_CODE_RANGE).astype(np.float32)
+    return (codes * scale).astype(np.float32)
 
 
 def codes(values, step, bits, signed):
@@ -209,7 +222,24 @@ def fake_quant_model(canonical, points, steps):
             result.set_initializer(point["tensor"], fake_quantize(weight, step, point["bits"], True))
         else:
             _insert_chain(result, point, step)
+    _quantize_biases(canonical, result, points, steps)
     return result.model
+
+
+def _quantize_biases(canonical, result, points, steps):
+    """Replaces the bias of every layer with both a weight and an activation point."""
+    step_of = {}
+    for point, step in zip(points, steps):
+        for consumer in point["consumers"]:
+            step_of[(consumer, point["kind"])] = step
+    for node in canonical.graph.node:
+        has_bias = len(node.input) > 2 and node.input[2] in canonical.initializers
+        if not has_bias or (node.name, "weight") not in step_of or (node.name, "activation") not in step_of:
+            continue
+        assert canonical.readers(node.input[2]) == 1, f"bias {node.input[2]} is shared"
+        bias = canonical.initializers[node.input[2]]
+        result.set_initializer(node.input[2], quantize_bias(bias, step_of[(node.name, "activation")],
+                                                            step_of[(node.name, "weight")]))
 
 
 def chain_codes_name(point):

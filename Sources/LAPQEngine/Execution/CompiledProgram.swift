@@ -63,10 +63,11 @@ private struct StepBuilder {
         case .conv(let attributes):
             guard let weight = constant(node, 1), node.inputs.count < 3 || constant(node, 2) != nil else { return .plain }
             let geometry = try attributes.geometry(node: node.name, input: input, weight: weight.shape)
-            let primitive = try Conv2DPrimitive(context: context, geometry: geometry, weights: weight,
-                                                bias: node.inputs.count > 2 ? constant(node, 2) : nil,
+            let bias = node.inputs.count > 2 ? constant(node, 2) : nil
+            let primitive = try Conv2DPrimitive(context: context, geometry: geometry, weights: weight, bias: bias,
                                                 postOps: fusablePostOp(after: index).map { [$0] } ?? [])
-            return .convolution(primitive, WeightOperand(original: weight, toPrimitive: { $0 }))
+            return .convolution(primitive, LayerConstants(weight: weight, weightToPrimitive: { $0 },
+                                                          bias: bias, biasToPrimitive: { $0 }))
         case .gemm, .matMul:
             return try innerProduct(node, input: input) ?? .plain
         case .maxPool(let attributes), .averagePool(let attributes):
@@ -105,17 +106,22 @@ private struct StepBuilder {
             (alpha, beta, transB) = (attributes.alpha, attributes.beta, attributes.transB)
         }
         let outFeatures = transB ? b.shape[0] : b.shape[1]
-        var bias: Tensor?
+        var c: Tensor?
         if node.inputs.count > 2 {
-            guard let c = constant(node, 2), c.count == outFeatures, c.shape.last == outFeatures else { return nil }
-            bias = Tensor(shape: [outFeatures], data: c.data.map { $0 * beta })
+            guard let constantC = constant(node, 2), constantC.count == outFeatures, constantC.shape.last == outFeatures else {
+                return nil
+            }
+            c = constantC
         }
         let toPrimitive = { (weight: Tensor) -> Tensor in
             let oriented = transB ? weight : transposed(weight)
             return alpha == 1 ? oriented : Tensor(shape: oriented.shape, data: oriented.data.map { $0 * alpha })
         }
-        let primitive = try InnerProductPrimitive(context: context, inputShape: input, weights: toPrimitive(b), bias: bias)
-        return .innerProduct(primitive, WeightOperand(original: b, toPrimitive: toPrimitive))
+        let biasToPrimitive = { (c: Tensor) -> Tensor in Tensor(shape: [outFeatures], data: c.data.map { $0 * beta }) }
+        let primitive = try InnerProductPrimitive(context: context, inputShape: input, weights: toPrimitive(b),
+                                                  bias: c.map(biasToPrimitive))
+        return .innerProduct(primitive, LayerConstants(weight: b, weightToPrimitive: toPrimitive,
+                                                       bias: c, biasToPrimitive: biasToPrimitive))
     }
 
     /// The activation that the conv at `index` can run as a post-op: its output has exactly

@@ -1,20 +1,34 @@
 import LAPQKernels
 
-/// The constant weight operand of a layer as lapq quantizes it: the ONNX tensor (what a QDQ
-/// model quantizes) and how it becomes the primitive's weight (e.g. Gemm's alpha·Bᵀ).
-struct WeightOperand {
+/// The constant weight and bias operands of a layer as lapq quantizes them: the ONNX tensors
+/// (what a QDQ model quantizes) and how they become the primitive's (e.g. Gemm's alpha·Bᵀ and
+/// beta·C as a vector).
+struct LayerConstants {
     /// The weight as stored in the model.
-    let original: Tensor
+    let weight: Tensor
     /// Maps the (fake-quantized) model weight to the primitive's weight layout and scale.
-    let toPrimitive: (Tensor) -> Tensor
+    let weightToPrimitive: (Tensor) -> Tensor
+    /// The bias as stored in the model, if the layer has one.
+    let bias: Tensor?
+    /// Maps the (quantized) model bias to the primitive's bias.
+    let biasToPrimitive: (Tensor) -> Tensor
 }
+
+/// A oneDNN layer whose weight and bias can be replaced between runs (Conv, inner product).
+protocol LayerPrimitive {
+    func replaceWeights(_ newWeights: Tensor) throws(KernelError)
+    func replaceBias(_ newBias: Tensor) throws(KernelError)
+}
+
+extension Conv2DPrimitive: LayerPrimitive {}
+extension InnerProductPrimitive: LayerPrimitive {}
 
 /// How one node runs in a compiled program.
 enum StepKernel {
     /// oneDNN convolution, possibly with a fused activation (the activation's node is `.alias`).
-    case convolution(Conv2DPrimitive, WeightOperand)
+    case convolution(Conv2DPrimitive, LayerConstants)
     /// oneDNN inner product: Gemm, or MatMul by a constant 2-D matrix.
-    case innerProduct(InnerProductPrimitive, WeightOperand)
+    case innerProduct(InnerProductPrimitive, LayerConstants)
     /// oneDNN max / average pooling, also global average pooling.
     case pooling(Pool2DPrimitive)
     /// An activation that maps 0 to 0, run on the library's storage in Swift.

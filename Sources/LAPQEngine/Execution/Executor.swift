@@ -58,15 +58,15 @@ public final class Executor {
     /// oneDNN's thread count for this executor.
     public var threadCount: Int { context.threadCount }
 
-    /// Applies one Δ per plan point (nil: float). Only the weights whose Δ changed are
-    /// re-quantized and handed to their primitives.
+    /// Applies one Δ per plan point (nil: float). Only the weights whose Δ changed, and the
+    /// biases whose layer's input or weight Δ changed, are re-quantized and handed to their
+    /// primitives.
     public func setStepSizes(_ stepSizes: [Double]?) throws {
-        let changed = try binding.setStepSizes(stepSizes)
+        let changed = Set(try binding.setStepSizes(stepSizes))
         firstChangedPosition = changed.map { plan.points[$0].position }.min() ?? Int.max
-        let changedWeights = Set(changed.filter { plan.points[$0].kind == .weight })
-        guard !changedWeights.isEmpty else { return }
-        for program in programs.values { try requantizeWeights(program, changedWeights) }
-        for point in changedWeights { plainWeights[point] = nil }
+        guard !changed.isEmpty else { return }
+        for program in programs.values { try requantizeLayers(program, changed) }
+        for point in changed where plan.points[point].kind == .weight { plainWeights[point] = nil }
     }
 
     /// The graph's first output for `input`; `cacheKey` names the batch for prefix reuse
@@ -119,7 +119,7 @@ public final class Executor {
         if let program = programs[batchSize] { return program }
         let program = try CompiledProgram(graph: graph, batchSize: batchSize, pointCount: plan.points.count,
                                           context: context)
-        try requantizeWeights(program, Set(plan.points.indices.filter { plan.points[$0].kind == .weight }))
+        try requantizeLayers(program, Set(plan.points.indices))
         programs[batchSize] = program
         return program
     }
@@ -134,20 +134,34 @@ public final class Executor {
         return unchanged ? snapshot : nil
     }
 
-    /// Hands the (fake-quantized) weights of `points` to the primitives that use them.
-    private func requantizeWeights(_ program: CompiledProgram, _ points: Set<Int>) throws {
+    /// Hands the primitives of the layers that depend on `points` their quantized weight (when
+    /// the layer's weight point is among them) and bias (when its input or weight point is).
+    private func requantizeLayers(_ program: CompiledProgram, _ points: Set<Int>) throws {
         for (index, step) in program.steps.enumerated() {
-            guard let point = binding.weightPoint[index], points.contains(point) else { continue }
+            let weightChanged = binding.weightPoint[index].map(points.contains) ?? false
+            guard weightChanged || binding.activationPoint[index].map(points.contains) ?? false else { continue }
             try running(step.node) {
                 switch step.kernel {
-                case .convolution(let primitive, let weight):
-                    try primitive.replaceWeights(weight.toPrimitive(quantizedWeight(weight.original, node: index)))
-                case .innerProduct(let primitive, let weight):
-                    try primitive.replaceWeights(weight.toPrimitive(quantizedWeight(weight.original, node: index)))
+                case .convolution(let primitive, let constants):
+                    try requantize(primitive, constants, node: index, weightChanged: weightChanged)
+                case .innerProduct(let primitive, let constants):
+                    try requantize(primitive, constants, node: index, weightChanged: weightChanged)
                 default:
                     break
                 }
             }
+        }
+    }
+
+    /// Hands one layer's primitive its quantized weight (when it changed) and bias (when it
+    /// has one), in the primitive's form.
+    private func requantize(_ primitive: some LayerPrimitive, _ constants: LayerConstants, node index: Int,
+                            weightChanged: Bool) throws(KernelError) {
+        if weightChanged {
+            try primitive.replaceWeights(constants.weightToPrimitive(quantizedWeight(constants.weight, node: index)))
+        }
+        if let bias = constants.bias {
+            try primitive.replaceBias(constants.biasToPrimitive(binding.quantizedBias(bias, node: index)))
         }
     }
 

@@ -125,9 +125,10 @@ struct ForwardRun {
     }
 
     /// A constant operand; a quantized weight is quantized (`Executor.quantizedWeight`) once per
-    /// step vector.
+    /// step vector, a bias (small) on every call.
     private func constant(_ node: Node, _ operand: Int, node index: Int) -> Tensor {
         let tensor = executor.graph.initializers[node.inputs[operand]] ?? Tensor(shape: [0])
+        if operand == 2 { return executor.binding.quantizedBias(tensor, node: index) }
         guard operand == 1, let point = executor.binding.weightPoint[index] else { return tensor }
         if let cached = executor.plainWeights[point] { return cached }
         let quantized = executor.quantizedWeight(tensor, node: index)

@@ -39,6 +39,7 @@ public final class ReferenceExecutor {
             if binding.weightPoint[index] != nil {
                 operands[1] = binding.quantizedWeight(operands[1], node: index, vectorized: false)
             }
+            if operands.count > 2 { operands[2] = binding.quantizedBias(operands[2], node: index) }
             values[node.output] = try running(node) { try Self.evaluate(node, operands) }
         }
         return values[graph.outputs[0]] ?? Tensor(shape: [0])

@@ -27,6 +27,16 @@ extension Onnx_TensorProto {
         return raw(name: name, type: isSigned ? .int8 : .uint8, shape: shape, bytes: bytes)
     }
 
+    /// An int32 constant of `shape` (quantized biases), little-endian in `raw_data`.
+    static func int32(name: String, shape: [Int], values: [Int32]) -> Onnx_TensorProto {
+        precondition(shape.reduce(1, *) == values.count, "shape \(shape) does not hold \(values.count) values")
+        var bytes = Data(capacity: values.count * 4)
+        for value in values {
+            withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return raw(name: name, type: .int32, shape: shape, bytes: bytes)
+    }
+
     /// A 1-d int64 constant (Reshape's target shape).
     static func int64Vector(name: String, values: [Int]) -> Onnx_TensorProto {
         var tensor = Onnx_TensorProto()

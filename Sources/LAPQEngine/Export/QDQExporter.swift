@@ -15,7 +15,10 @@ import SwiftProtobuf
 ///   (float layers, residual adds, graph outputs) keep the float tensor;
 /// - each **weight** point's tensor w is stored as int8 codes
 ///   clamp(round(w / Δ), −(2^(b−1) − 1), 2^(b−1) − 1) followed by `DequantizeLinear(Δ, 0)`,
-///   and, when the plan corrects bias, by a `Sub` of the per-output-channel shift.
+///   and, when the plan corrects bias, by a `Sub` of the per-output-channel shift;
+/// - the constant **bias** of a layer whose input and weight are both quantized is stored as
+///   int32 codes at s = Δx · Δw followed by `DequantizeLinear(s)` (`BiasQuantizer`), as lapq
+///   computes it — so ONNX Runtime's own bias quantization finds nothing left to do.
 ///
 /// Δ is stored as the float32 that lapq's executors apply. A point of 32 bits is left in
 /// float, as the executors do. The input and outputs keep their names, with a symbolic first

@@ -42,6 +42,9 @@ struct QDQGraphWriter {
             if let point = binding.weightPoint[index], !quantizers[point].isIdentity {
                 inputs[1] = try dequantizedWeight(point, node: index)
             }
+            if let quantizer = binding.biasQuantizer(node: index), let bias = graph.initializers[node.inputs[2]] {
+                inputs[2] = dequantizedBias(node.inputs[2], bias, quantizer)
+            }
             assembler.appendNode(node, inputs: inputs, shapes: shapes)
         }
         let read = Set(assembler.nodes.flatMap(\.input)).union(graph.outputs)
@@ -104,6 +107,18 @@ struct QDQGraphWriter {
             output = subtractBiasCorrection(correction, from: output, tensor: tensor, rank: weight.rank)
         }
         dequantized[point] = output
+        return output
+    }
+
+    /// The bias stored as int32 codes at scale s = Δx · Δw and a DequantizeLinear(s) (no zero
+    /// point: 0); returns the dequantized tensor's name. Written per layer, since s is.
+    private mutating func dequantizedBias(_ tensor: String, _ bias: Tensor, _ quantizer: BiasQuantizer) -> String {
+        let codes = assembler.freshName(tensor + "_quantized")
+        assembler.addInitializer(.int32(name: codes, shape: bias.shape, values: bias.data.map(quantizer.code)))
+        let scale = assembler.addFloatConstant(tensor + "_scale", shape: [], values: [quantizer.scale])
+        let output = assembler.freshName(tensor + "_dequantized")
+        assembler.append(Onnx_NodeProto(name: assembler.freshName(tensor + "_DequantizeLinear"), opType: "DequantizeLinear",
+                                        inputs: [codes, scale], outputs: [output]))
         return output
     }
 

@@ -54,3 +54,23 @@ extension QuantizationBinding {
         return (axis, shifts.map(Float.init))
     }
 }
+
+extension QuantizationBinding {
+    /// The int32 quantizer of node `index`'s bias (operand 2) at s = Δx · Δw, when both its
+    /// input and its weight are quantized and it has a constant bias; nil otherwise (also in a
+    /// float run). See docs/algorithms.md, "Bias quantization".
+    func biasQuantizer(node index: Int) -> BiasQuantizer? {
+        let node = graph.nodes[index]
+        guard node.inputs.count > 2, graph.initializers[node.inputs[2]] != nil,
+              let input = activationQuantizer(node: index), !input.isIdentity,
+              let weight = weightQuantizer(node: index), !weight.isIdentity else { return nil }
+        return BiasQuantizer(inputStep: input.stepSize, weightStep: weight.stepSize)
+    }
+
+    /// The bias node `index` computes with: int32-quantized when `biasQuantizer` says so,
+    /// `bias` unchanged otherwise.
+    func quantizedBias(_ bias: Tensor, node index: Int) -> Tensor {
+        guard let quantizer = biasQuantizer(node: index) else { return bias }
+        return Tensor(shape: bias.shape, data: quantizer.quantized(bias.data))
+    }
+}

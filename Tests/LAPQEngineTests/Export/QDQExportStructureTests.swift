@@ -18,9 +18,15 @@ final class QDQExportStructureTests: XCTestCase {
             XCTAssertGreaterThan(activations, 0, exportCase.name)
             XCTAssertEqual(count("QuantizeLinear", model), activations, exportCase.name)
             XCTAssertEqual(count("Clip", model), activations + graphClips, exportCase.name)
-            XCTAssertEqual(count("DequantizeLinear", model), plan.points.count, exportCase.name)
+            let biased = try quantizedBiasLayers(exportCase)
+            XCTAssertGreaterThan(biased.count, 0, exportCase.name)
+            XCTAssertEqual(count("DequantizeLinear", model), plan.points.count + biased.count, exportCase.name)
             let weights = plan.points.count - activations
-            XCTAssertEqual(model.graph.node.count, exportCase.graph.nodes.count + 3 * activations + weights, exportCase.name)
+            XCTAssertEqual(model.graph.node.count,
+                           exportCase.graph.nodes.count + 3 * activations + weights + biased.count, exportCase.name)
+            for (node, inputStep, weightStep) in biased {
+                try checkBias(node, inputStep: inputStep, weightStep: weightStep, model: model, graph: exportCase.graph)
+            }
             for node in exportCase.graph.nodes {
                 let written = model.graph.node.first { $0.name == node.name }
                 XCTAssertEqual(written?.opType, ONNXGraphAssembler.opType(of: node.op), "\(exportCase.name): \(node.name)")
@@ -125,6 +131,41 @@ final class QDQExportStructureTests: XCTestCase {
         if graph.consumers(of: point.tensor).count == 1 {
             XCTAssertNil(initializer(point.tensor, model), "\(point.name): the float weight is unused")
         }
+    }
+
+    /// The layers whose input and weight are both quantized and whose bias is a constant, with
+    /// their two step sizes as the quantizers hold them.
+    private func quantizedBiasLayers(_ exportCase: QDQExportCase) throws -> [(Node, Float, Float)] {
+        let plan = exportCase.plan
+        func step(_ kind: QuantizationPoint.Kind, _ node: Node) -> Float? {
+            plan.points.firstIndex { $0.kind == kind && $0.consumers.contains(node.name) }
+                .map { Float(exportCase.stepSizes[$0]) }
+        }
+        return exportCase.graph.nodes.compactMap { node in
+            guard node.inputs.count > 2, exportCase.graph.initializers[node.inputs[2]] != nil,
+                  let input = step(.activation, node), let weight = step(.weight, node) else { return nil }
+            return (node, input, weight)
+        }
+    }
+
+    /// The layer reads its bias through DequantizeLinear(int32 codes, s = Δx·Δw), the codes
+    /// being round(b / s) in float32.
+    private func checkBias(_ node: Node, inputStep: Float, weightStep: Float, model: Onnx_ModelProto, graph: Graph) throws {
+        let written = try XCTUnwrap(model.graph.node.first { $0.name == node.name })
+        let dequantize = try XCTUnwrap(producer(of: written.input[2], model), node.name)
+        XCTAssertEqual(dequantize.opType, "DequantizeLinear", node.name)
+        XCTAssertEqual(dequantize.input.count, 2, "\(node.name): no zero point")
+        let codes = try XCTUnwrap(initializer(dequantize.input[0], model), node.name)
+        XCTAssertEqual(codes.dataType, Int32(Onnx_TensorProto.DataType.int32.rawValue), node.name)
+        let scale = try XCTUnwrap(initializer(dequantize.input[1], model), node.name)
+        let storedScale = scale.rawData.withUnsafeBytes { Float(bitPattern: UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+        XCTAssertEqual(storedScale, inputStep * weightStep, node.name)
+        let bias = try XCTUnwrap(graph.initializers[node.inputs[2]])
+        let expected = bias.data.map { Int32(($0 / storedScale).rounded(.toNearestOrEven)) }
+        let stored = stride(from: 0, to: codes.rawData.count, by: 4).map { offset in
+            codes.rawData[offset..<(offset + 4)].withUnsafeBytes { Int32(littleEndian: $0.loadUnaligned(as: Int32.self)) }
+        }
+        XCTAssertEqual(stored, expected, node.name)
     }
 
     /// Quantized consumers read DQ(Clip(Q(x))) with lapq's grid; every other reader reads x.
