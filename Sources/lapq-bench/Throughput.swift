@@ -8,23 +8,31 @@ struct Throughput: ParsableCommand {
 
     enum Precision: String, ExpressibleByArgument, CaseIterable {
         case fp32
+        /// Quantized convolutions on int8 codes (the executor's default).
         case fakeQuant = "fake-quant"
+        /// Every layer on fake-quantized f32 values (`integerConvolution` off).
+        case fakeQuantF32 = "fake-quant-f32"
     }
 
     @OptionGroup var options: BenchOptions
     @OptionGroup var repeats: RepeatOptions
 
-    @Option(help: "fp32, or fake-quant (plan default: first and last layer float; max-abs Δ).")
+    @Option(help: "fp32, fake-quant (int8 convolutions), or fake-quant-f32 (all f32); the plan's default: first and last layer float, max-abs Δ.")
     var precision = Precision.fp32
 
     func run() throws {
         let setup = try BenchSetup(options)
         let executor = try Executor(graph: setup.graph, plan: setup.plan,
-                                    options: .init(threads: options.threads))
+                                    options: .init(threads: options.threads, integerConvolution: precision != .fakeQuantF32))
         try executor.setStepSizes(precision == .fp32 ? nil : try setup.maxAbsStepSizes())
         let images = setup.images(batch: 0)
         let rates = try measure(warmup: repeats.warmup, runs: repeats.runs, images: options.batch) { _ = try executor.run(images) }
-        let name = precision == .fp32 ? "lapq-fp32" : "lapq-w\(options.weightBits)a\(options.activationBits)"
+        let quantized = "lapq-w\(options.weightBits)a\(options.activationBits)"
+        let name = switch precision {
+        case .fp32: "lapq-fp32"
+        case .fakeQuant: quantized
+        case .fakeQuantF32: quantized + "-f32"
+        }
         print(report(name, options, rates))
     }
 }

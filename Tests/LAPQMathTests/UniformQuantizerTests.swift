@@ -84,6 +84,12 @@ final class UniformQuantizerTests: XCTestCase {
                     }
                     XCTAssertEqual(output, input.map(quantizer.fakeQuantize), "bits \(bits) signed \(isSigned) Δ \(stepSize)")
                     XCTAssertEqual(quantizer.fakeQuantized(input), output)
+                    var bytes = [UInt8](repeating: 0xAA, count: input.count)
+                    bytes.withUnsafeMutableBufferPointer { out in
+                        input.withUnsafeBufferPointer { quantizer.encode($0, into: out) }
+                    }
+                    XCTAssertEqual(bytes, input.map { UInt8(truncatingIfNeeded: quantizer.code($0)) },
+                                   "codes, bits \(bits) signed \(isSigned) Δ \(stepSize)")
                 }
             }
         }

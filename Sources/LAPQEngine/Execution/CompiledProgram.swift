@@ -16,7 +16,9 @@ final class CompiledProgram {
     /// Output buffers reused across forward passes.
     let buffers: BufferPool
 
-    init(graph: Graph, batchSize: Int, pointCount: Int, context: DNNLContext) throws {
+    /// `integerLayers` maps the Conv nodes that get an int8 form to whether their input codes
+    /// are signed.
+    init(graph: Graph, batchSize: Int, pointCount: Int, context: DNNLContext, integerLayers: [Int: Bool] = [:]) throws {
         let shapes = try graph.inferShapes(batchSize: batchSize)
         var ids: [String: Int] = [graph.input.name: 0]
         for node in graph.nodes { ids[node.output] = ids.count }
@@ -26,7 +28,7 @@ final class CompiledProgram {
         }
         let outputs = Set(graph.outputs.compactMap { ids[$0] })
         let builder = StepBuilder(graph: graph, shapes: shapes, context: context, ids: ids,
-                                  readers: readers, graphOutputs: outputs)
+                                  readers: readers, graphOutputs: outputs, integerLayers: integerLayers)
         var steps: [CompiledStep] = []
         for index in graph.nodes.indices { steps.append(try builder.step(index, previous: steps)) }
         self.batchSize = batchSize
@@ -48,6 +50,7 @@ private struct StepBuilder {
     let ids: [String: Int]
     let readers: [[Int]]
     let graphOutputs: Set<Int>
+    let integerLayers: [Int: Bool]
 
     func step(_ index: Int, previous: [CompiledStep]) throws -> CompiledStep {
         let node = graph.nodes[index]
@@ -64,10 +67,14 @@ private struct StepBuilder {
             guard let weight = constant(node, 1), node.inputs.count < 3 || constant(node, 2) != nil else { return .plain }
             let geometry = try attributes.geometry(node: node.name, input: input, weight: weight.shape)
             let bias = node.inputs.count > 2 ? constant(node, 2) : nil
+            let postOps = fusablePostOp(after: index).map { [$0] } ?? []
             let primitive = try Conv2DPrimitive(context: context, geometry: geometry, weights: weight, bias: bias,
-                                                postOps: fusablePostOp(after: index).map { [$0] } ?? [])
+                                                postOps: postOps)
+            let integer = integerLayers[index].map {
+                IntegerConvolution(geometry: geometry, postOps: postOps, isSourceSigned: $0)
+            }
             return .convolution(primitive, LayerConstants(weight: weight, weightToPrimitive: { $0 },
-                                                          bias: bias, biasToPrimitive: { $0 }))
+                                                          bias: bias, biasToPrimitive: { $0 }), integer)
         case .gemm, .matMul:
             return try innerProduct(node, input: input) ?? .plain
         case .maxPool(let attributes), .averagePool(let attributes):
@@ -85,7 +92,7 @@ private struct StepBuilder {
             return .pooling(try Pool2DPrimitive(context: context, geometry: geometry, kind: .average(countIncludePad: false)))
         case .relu, .clip, .leakyRelu:
             if let producer = previous.last(where: { $0.output == ids[node.inputs[0]] }),
-               case .convolution(let conv, _) = producer.kernel, !conv.postOps.isEmpty {
+               case .convolution(let conv, _, _) = producer.kernel, !conv.postOps.isEmpty {
                 return .alias
             }
             return elementwise(node.op).map { .elementwise($0) } ?? .plain

@@ -25,8 +25,9 @@ extension InnerProductPrimitive: LayerPrimitive {}
 
 /// How one node runs in a compiled program.
 enum StepKernel {
-    /// oneDNN convolution, possibly with a fused activation (the activation's node is `.alias`).
-    case convolution(Conv2DPrimitive, LayerConstants)
+    /// oneDNN convolution, possibly with a fused activation (the activation's node is `.alias`),
+    /// and its int8 form when the layer qualifies (`IntegerConvolution`).
+    case convolution(Conv2DPrimitive, LayerConstants, IntegerConvolution?)
     /// oneDNN inner product: Gemm, or MatMul by a constant 2-D matrix.
     case innerProduct(InnerProductPrimitive, LayerConstants)
     /// oneDNN max / average pooling, also global average pooling.

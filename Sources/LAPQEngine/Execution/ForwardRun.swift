@@ -12,6 +12,8 @@ struct ForwardRun {
     /// from a snapshot, or held by one, are shared and copied before any change.
     private var owned: [Bool]
     private var quantizedActivations: [Int: DNNLTensor] = [:]
+    /// The activation points the observer has seen in this pass (each once).
+    private var observedPoints: Set<Int> = []
 
     init(executor: Executor, program: CompiledProgram, observer: ActivationObserver?) throws {
         self.executor = executor
@@ -65,7 +67,8 @@ struct ForwardRun {
 
     private mutating func compute(_ index: Int, _ step: CompiledStep) throws -> (value: DNNLTensor, owned: Bool) {
         switch step.kernel {
-        case .convolution(let primitive, _):
+        case .convolution(let primitive, _, let integer):
+            if let integer = integer?.primitive { return try integerConvolution(index, step, integer) }
             let destination = try program.buffers.buffer(.step(index)) { try primitive.makeDestination() }
             try primitive.execute(try activation(index, step), into: destination)
             return (destination, true)
@@ -89,6 +92,26 @@ struct ForwardRun {
         case .plain:
             return (try DNNLTensor(try plain(index, step), context: executor.context), true)
         }
+    }
+
+    /// A Conv on int8 codes: its input is encoded straight from the float value (the observer
+    /// still sees that value), so the fake-quantized f32 copy is never made for this reader.
+    private mutating func integerConvolution(_ index: Int, _ step: CompiledStep,
+                                             _ primitive: IntegerConv2DPrimitive) throws -> (value: DNNLTensor, owned: Bool) {
+        guard let point = executor.binding.activationPoint[index],
+              let quantizer = executor.binding.activationQuantizer(node: index) else {
+            preconditionFailure("an int8 convolution without an input quantizer")
+        }
+        let source = try value(step.inputs[0])
+        if let observer, observedPoints.insert(point).inserted { observer(point, try source.toTensor()) }
+        let destination = try program.buffers.buffer(.step(index)) { try primitive.makeDestination() }
+        let threads = executor.threadCount
+        try primitive.execute(source, encode: { input, output in
+            inParallelChunks(input.count, threads: threads) { range in
+                quantizer.encode(UnsafeBufferPointer(rebasing: input[range]), into: UnsafeMutableBufferPointer(rebasing: output[range]))
+            }
+        }, into: destination)
+        return (destination, true)
     }
 
     /// Sum on the storage when both operands share a layout; otherwise through plain tensors.
@@ -142,7 +165,7 @@ struct ForwardRun {
         let id = step.inputs[0]
         guard let point = executor.binding.activationPoint[index] else { return try value(id) }
         if let quantized = quantizedActivations[point] { return quantized }
-        if let observer { observer(point, try value(id).toTensor()) }
+        if let observer, observedPoints.insert(point).inserted { observer(point, try value(id).toTensor()) }
         guard let quantizer = executor.binding.activationQuantizer(node: index) else {
             quantizedActivations[point] = try value(id)
             return try value(id)

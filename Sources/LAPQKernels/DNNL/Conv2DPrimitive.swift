@@ -88,16 +88,27 @@ public final class Conv2DPrimitive {
 
 /// oneDNN's weight dims: (O, C/G, kH, kW), or (G, O/G, C/G, kH, kW) when grouped; both have
 /// the same row-major order as ONNX's (O, C/G, kH, kW).
-private func libraryWeightShape(_ g: Conv2DGeometry) -> [Int] {
+func libraryWeightShape(_ g: Conv2DGeometry) -> [Int] {
     g.groups == 1 ? g.weightShape
         : [g.groups, g.outChannels / g.groups, g.inChannels / g.groups, g.kernelHeight, g.kernelWidth]
 }
 
 private func makeConvolutionDescriptor(_ g: Conv2DGeometry, hasBias: Bool, postOps: [PostOp],
                                        context: DNNLContext) throws(KernelError) -> PrimitiveDescHandle {
-    var source = try anyDescriptor(g.inputShape)
-    var weights = try anyDescriptor(libraryWeightShape(g))
-    var bias = try plainDescriptor([g.outChannels])
+    try makeConvolutionDescriptor(g, source: try anyDescriptor(g.inputShape),
+                                  weights: try anyDescriptor(libraryWeightShape(g)),
+                                  bias: hasBias ? try plainDescriptor([g.outChannels]) : nil,
+                                  attributes: try makeAttributes(postOps: postOps), context: context)
+}
+
+/// A forward-inference convolution descriptor for `g` with the given operand descriptors (any
+/// types oneDNN accepts together) and attributes; the destination is f32 in the library's layout.
+func makeConvolutionDescriptor(_ g: Conv2DGeometry, source: dnnl_memory_desc_t, weights: dnnl_memory_desc_t,
+                               bias: dnnl_memory_desc_t?, attributes: AttributeHandle,
+                               context: DNNLContext) throws(KernelError) -> PrimitiveDescHandle {
+    var source = source, weights = weights
+    let hasBias = bias != nil
+    var bias = bias ?? dnnl_memory_desc_t()
     var destination = try anyDescriptor(g.outputShape)
     let strides: [Int64] = [Int64(g.strideHeight), Int64(g.strideWidth)]
     let dilations: [Int64] = [Int64(g.dilationHeight - 1), Int64(g.dilationWidth - 1)]
@@ -110,7 +121,6 @@ private func makeConvolutionDescriptor(_ g: Conv2DGeometry, hasBias: Bool, postO
             hasBias ? biasPointer : nil, &destination, strides, dilations, padsBegin, padsEnd)
     }
     try check(status, where: "dnnl_dilated_convolution_forward_desc_init")
-    let attributes = try makeAttributes(postOps: postOps)
     context.applyThreadCount()
     return try PrimitiveDescHandle(function: "dnnl_primitive_desc_create(convolution)") { out in
         dnnl_primitive_desc_create(&out, &operation, attributes.raw, context.engine.raw, nil)

@@ -7,39 +7,32 @@ internal import CDNNL
 final class LayoutBridge {
     let sourceLayout: dnnl_memory_desc_t
     let destinationLayout: dnnl_memory_desc_t
-    private var sourceStaging: (reorder: Reorder, memory: MemoryHandle)?
+    private let sourceStaging: LayoutStaging
     private var destinationStaging: (reorder: Reorder, memory: MemoryHandle)?
 
     init(sourceLayout: dnnl_memory_desc_t, destinationLayout: dnnl_memory_desc_t) {
         self.sourceLayout = sourceLayout
         self.destinationLayout = destinationLayout
+        sourceStaging = LayoutStaging(target: sourceLayout)
     }
 
     /// Executes `primitive` reading `source`, writing `destination`, plus `parameters`
     /// (DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, …).
     func run(_ primitive: PrimitiveHandle, source: DNNLTensor, destination: DNNLTensor,
              parameters: [(Int32, MemoryHandle)], context: DNNLContext) throws(KernelError) {
-        let input = try stagedSource(source, context: context)
+        try run(primitive, sourceMemory: try sourceStaging.memory(in: source.memory, context: context),
+                destination: destination, parameters: parameters, context: context)
+    }
+
+    /// As `run(_:source:destination:parameters:context:)` with a source already in
+    /// `sourceLayout` (e.g. int8 codes the caller wrote).
+    func run(_ primitive: PrimitiveHandle, sourceMemory input: MemoryHandle, destination: DNNLTensor,
+             parameters: [(Int32, MemoryHandle)], context: DNNLContext) throws(KernelError) {
         let output = try stagedDestination(destination, context: context)
         try context.execute(primitive, [(DNNL_ARG_SRC, input), (DNNL_ARG_DST, output)] + parameters)
         if output !== destination.memory, let staging = destinationStaging {
             try staging.reorder.run(from: output, to: destination.memory, context: context)
         }
-    }
-
-    private func stagedSource(_ source: DNNLTensor, context: DNNLContext) throws(KernelError) -> MemoryHandle {
-        let given = source.memory.descriptor
-        if sameLayout(given, sourceLayout) { return source.memory }
-        let staging: (reorder: Reorder, memory: MemoryHandle)
-        if let cached = sourceStaging, sameLayout(cached.reorder.source, given) {
-            staging = cached
-        } else {
-            staging = (try Reorder(from: given, to: sourceLayout, context: context),
-                       try context.makeMemory(sourceLayout))
-            sourceStaging = staging
-        }
-        try staging.reorder.run(from: source.memory, to: staging.memory, context: context)
-        return staging.memory
     }
 
     private func stagedDestination(_ destination: DNNLTensor, context: DNNLContext) throws(KernelError) -> MemoryHandle {
@@ -51,6 +44,30 @@ final class LayoutBridge {
         let staging = (reorder: try Reorder(from: destinationLayout, to: wanted, context: context),
                        memory: try context.makeMemory(destinationLayout))
         destinationStaging = staging
+        return staging.memory
+    }
+}
+
+/// Memory in one fixed layout made from memory in any layout: the given memory itself when the
+/// layouts match, else a reordered copy in a buffer kept (with its reorder) until a source of
+/// another layout comes.
+final class LayoutStaging {
+    let target: dnnl_memory_desc_t
+    private var cached: (reorder: Reorder, memory: MemoryHandle)?
+
+    init(target: dnnl_memory_desc_t) { self.target = target }
+
+    func memory(in source: MemoryHandle, context: DNNLContext) throws(KernelError) -> MemoryHandle {
+        let given = source.descriptor
+        if sameLayout(given, target) { return source }
+        let staging: (reorder: Reorder, memory: MemoryHandle)
+        if let cached, sameLayout(cached.reorder.source, given) {
+            staging = cached
+        } else {
+            staging = (try Reorder(from: given, to: target, context: context), try context.makeMemory(target))
+            cached = staging
+        }
+        try staging.reorder.run(from: source, to: staging.memory, context: context)
         return staging.memory
     }
 }

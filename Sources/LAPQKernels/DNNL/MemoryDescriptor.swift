@@ -14,24 +14,41 @@ private func plainTag(rank: Int) -> dnnl_format_tag_t {
     }
 }
 
-/// An f32 descriptor for `shape` with format `tag`; `any` lets a primitive choose the layout.
-func memoryDescriptor(_ shape: [Int], tag: dnnl_format_tag_t) throws(KernelError) -> dnnl_memory_desc_t {
+/// A descriptor for `shape` with format `tag` (f32 unless `type` says otherwise); `any` lets a
+/// primitive choose the layout.
+func memoryDescriptor(_ shape: [Int], tag: dnnl_format_tag_t,
+                      type: dnnl_data_type_t = dnnl_f32) throws(KernelError) -> dnnl_memory_desc_t {
     precondition((1...6).contains(shape.count), "rank \(shape.count) outside 1...6")
     var desc = dnnl_memory_desc_t()
     let dims = shape.map(Int64.init)
-    try check(dnnl_memory_desc_init_by_tag(&desc, Int32(dims.count), dims, dnnl_f32, tag),
+    try check(dnnl_memory_desc_init_by_tag(&desc, Int32(dims.count), dims, type, tag),
               where: "dnnl_memory_desc_init_by_tag")
     return desc
 }
 
-/// An f32 row-major descriptor for `shape`.
-func plainDescriptor(_ shape: [Int]) throws(KernelError) -> dnnl_memory_desc_t {
-    try memoryDescriptor(shape, tag: plainTag(rank: shape.count))
+/// A row-major descriptor for `shape` (f32 unless `type` says otherwise).
+func plainDescriptor(_ shape: [Int], type: dnnl_data_type_t = dnnl_f32) throws(KernelError) -> dnnl_memory_desc_t {
+    try memoryDescriptor(shape, tag: plainTag(rank: shape.count), type: type)
 }
 
-/// An f32 descriptor for `shape` whose layout the consuming primitive chooses.
-func anyDescriptor(_ shape: [Int]) throws(KernelError) -> dnnl_memory_desc_t {
-    try memoryDescriptor(shape, tag: dnnl_format_tag_any)
+/// A descriptor for `shape` whose layout the consuming primitive chooses (f32 unless `type`
+/// says otherwise).
+func anyDescriptor(_ shape: [Int], type: dnnl_data_type_t = dnnl_f32) throws(KernelError) -> dnnl_memory_desc_t {
+    try memoryDescriptor(shape, tag: dnnl_format_tag_any, type: type)
+}
+
+/// `descriptor` with its element type replaced (same dims and strides in elements): e.g. the
+/// f32 layout whose elements pair up one to one with an int8 layout's.
+func retyped(_ descriptor: dnnl_memory_desc_t, _ type: dnnl_data_type_t) -> dnnl_memory_desc_t {
+    var result = descriptor
+    result.data_type = type
+    return result
+}
+
+/// The bytes a descriptor's memory occupies (padding included).
+func byteSize(_ descriptor: dnnl_memory_desc_t) -> Int {
+    var desc = descriptor
+    return dnnl_memory_desc_get_size(&desc)
 }
 
 /// Whether two descriptors describe the same dims, type and layout.

@@ -11,9 +11,14 @@ public enum PostOp: Equatable, Sendable {
     case leakyReLU(alpha: Float)
 }
 
-/// Primitive attributes carrying `postOps` as oneDNN eltwise post-ops (scale 1).
-func makeAttributes(postOps: [PostOp]) throws(KernelError) -> AttributeHandle {
+/// Primitive attributes carrying `postOps` as oneDNN eltwise post-ops (scale 1) and, when
+/// given, one output scale for the whole tensor (applied before the post-ops).
+func makeAttributes(postOps: [PostOp], outputScale: Float? = nil) throws(KernelError) -> AttributeHandle {
     let attributes = try AttributeHandle()
+    if var scale = outputScale {
+        try check(dnnl_primitive_attr_set_output_scales(attributes.raw, 1, 0, &scale),
+                  where: "dnnl_primitive_attr_set_output_scales")
+    }
     guard !postOps.isEmpty else { return attributes }
     let chain = try PostOpsHandle()
     for postOp in postOps {

@@ -16,17 +16,7 @@ extension UniformQuantizer {
             return
         }
         let grid = VectorGrid(self)
-        let lanes = SIMD8<Float>.scalarCount, whole = x.count - x.count % lanes
-        var index = 0
-        while index < whole {
-            let values = UnsafeRawPointer(source + index).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(target + index).storeBytes(of: grid.fakeQuantize(values), as: SIMD8<Float>.self)
-            index += lanes
-        }
-        while index < x.count {
-            target[index] = fakeQuantize(source[index])
-            index += 1
-        }
+        Self.map(source, into: target, count: x.count, vector: grid.fakeQuantize, scalar: fakeQuantize)
     }
 
     /// Fake-quantizes `buffer` in place; see `fakeQuantize(_:into:)`.
@@ -44,6 +34,37 @@ extension UniformQuantizer {
         var copy = values
         fakeQuantize(&copy)
         return copy
+    }
+
+    /// out[i] = the code clamp(round(x[i] / Δ), qmin, qmax) as one byte: the value itself when
+    /// unsigned, its two's complement bit pattern (an `Int8`) when signed — what an int8
+    /// kernel reads. The fast twin of `UInt8(truncatingIfNeeded: code(_:))`, equal for every
+    /// input but NaN (whose byte is unspecified). Not for bits == 32. O(n), no allocation.
+    public func encode(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<UInt8>) {
+        precondition(x.count == out.count, "encoding \(x.count) values into \(out.count) bytes")
+        precondition(!isIdentity, "a 32-bit quantizer has no byte codes")
+        guard let source = x.baseAddress, let target = out.baseAddress else { return }
+        let grid = VectorGrid(self)
+        Self.map(source, into: target, count: x.count, vector: grid.codeBytes) { UInt8(truncatingIfNeeded: code($0)) }
+    }
+
+    /// target[i] = f(source[i]) for i < count: `vector` on whole 8-lane blocks (unaligned loads
+    /// and stores), `scalar` on the tail. `target` may equal `source` when the element types do.
+    @inline(__always)
+    private static func map<Output>(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Output>, count: Int,
+                                    vector: (SIMD8<Float>) -> SIMD8<Output>, scalar: (Float) -> Output)
+    where Output: SIMDScalar {
+        let lanes = SIMD8<Float>.scalarCount, whole = count - count % lanes
+        var index = 0
+        while index < whole {
+            let values = UnsafeRawPointer(source + index).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(target + index).storeBytes(of: vector(values), as: SIMD8<Output>.self)
+            index += lanes
+        }
+        while index < count {
+            target[index] = scalar(source[index])
+            index += 1
+        }
     }
 }
 
@@ -67,12 +88,27 @@ private struct VectorGrid {
     /// (which changes no result and keeps it in the rounding shift's range); NaN stays NaN.
     @inline(__always)
     func fakeQuantize(_ values: SIMD8<Float>) -> SIMD8<Float> {
+        codes(values) * step
+    }
+
+    /// The codes as bytes (two's complement when negative). Adding 1.5·2²³ to a whole float c
+    /// with |c| ≤ 2²² puts c in the low bits of the sum's bit pattern, so the low byte is c mod
+    /// 256: packed adds and a truncation, where `SIMD8<Int32>(floats)` would convert lane by
+    /// lane with overflow checks (it made encoding slower than the int8 convolution it feeds).
+    @inline(__always)
+    func codeBytes(_ values: SIMD8<Float>) -> SIMD8<UInt8> {
+        let shifted = unsafeBitCast(codes(values) + Self.roundingShift, to: SIMD8<UInt32>.self)
+        return SIMD8<UInt8>(truncatingIfNeeded: shifted)
+    }
+
+    /// The codes clamp(round(x / Δ), qmin, qmax) as whole floats; NaN stays NaN.
+    @inline(__always)
+    func codes(_ values: SIMD8<Float>) -> SIMD8<Float> {
         let scaled = values / step
         let one = SIMD8<Float>(repeating: 1)
         let limited = scaled.replacing(with: lower - one, where: scaled .< lower - one)
             .replacing(with: upper + one, where: scaled .> upper + one)
         let rounded = (limited + Self.roundingShift) - Self.roundingShift
-        let codes = rounded.replacing(with: lower, where: rounded .< lower).replacing(with: upper, where: rounded .> upper)
-        return codes * step
+        return rounded.replacing(with: lower, where: rounded .< lower).replacing(with: upper, where: rounded .> upper)
     }
 }

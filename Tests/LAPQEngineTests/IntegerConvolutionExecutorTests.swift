@@ -1,0 +1,60 @@
+import XCTest
+import LAPQMath
+@testable import LAPQEngine
+
+/// The int8 convolution path (`Executor.Options.integerConvolution`, on by default) against
+/// the f32 fake-quant path it replaces: the same network up to float rounding, so the same
+/// per-sample rule as between the executor and its naive twin (`SampleVerdicts`).
+final class IntegerConvolutionExecutorTests: XCTestCase {
+    func testIntegerConvolutionsAgreeWithTheFloatPath() throws {
+        var integerFixtures: Set<String> = []
+        for golden in try QuantizedGoldens.quantized() {
+            let graph = try golden.graph()
+            let plan = golden.plan(for: graph)
+            let input = try FixtureIndex.tensor(golden.input)
+            let integer = try Executor(graph: graph, plan: plan, options: .init(threads: 2))
+            let float = try Executor(graph: graph, plan: plan, options: .init(threads: 2, integerConvolution: false))
+            for executor in [integer, float] { try executor.setStepSizes(golden.stepSizes) }
+            let expected = try QuantizedPass.observing(plan: plan, stepSizes: golden.stepSizes) { try float.run(input, observer: $0) }
+            let actual = try QuantizedPass.observing(plan: plan, stepSizes: golden.stepSizes) { try integer.run(input, observer: $0) }
+            let verdicts = SampleVerdicts(expected: expected, actual: actual, plan: plan)
+            XCTAssertTrue(verdicts.failures.isEmpty, "int8 vs f32, \(golden.label): \(verdicts.summary)")
+            XCTAssertEqual(float.reuseStatistics.integerMACs, 0, golden.label)
+            XCTAssertEqual(integer.reuseStatistics.integerMACs > 0, Self.hasIntegerConv(graph, plan), golden.label)
+            if integer.reuseStatistics.integerMACs > 0 { integerFixtures.insert(golden.fixture) }
+        }
+        XCTAssertEqual(integerFixtures, ["resnet", "mobilenet_v2", "vgg", "inception"],
+                       "each network with quantized convolutions should run some of them on int8")
+    }
+
+    /// A float run has no int8 primitive to use, and a bias-corrected plan's weights are off
+    /// their grid: both stay on the f32 path.
+    func testFloatRunsAndBiasCorrectedPlansStayOnF32() throws {
+        let golden = try QuantizedGoldens.golden("resnet", weightBits: 4, activationBits: 4)
+        let graph = try golden.graph()
+        let input = try FixtureIndex.tensor(golden.input)
+        var corrected = golden.plan(for: graph)
+        corrected.correctsWeightBias = true
+        let correctedExecutor = try Executor(graph: graph, plan: corrected)
+        try correctedExecutor.setStepSizes(golden.stepSizes)
+        _ = try correctedExecutor.run(input)
+        XCTAssertEqual(correctedExecutor.reuseStatistics.integerMACs, 0)
+        let executor = try Executor(graph: graph, plan: golden.plan(for: graph))
+        try executor.setStepSizes(golden.stepSizes)
+        _ = try executor.run(input)
+        let quantizedMACs = executor.reuseStatistics.integerMACs
+        XCTAssertGreaterThan(quantizedMACs, 0)
+        try executor.setStepSizes(nil)
+        _ = try executor.run(input)
+        XCTAssertEqual(executor.reuseStatistics.integerMACs, quantizedMACs, "a float run must add no int8 work")
+    }
+
+    /// Whether some Conv reads a quantized input with a quantized weight (stated from the plan).
+    private static func hasIntegerConv(_ graph: Graph, _ plan: QuantizationPlan) -> Bool {
+        graph.nodes.contains { node in
+            guard case .conv = node.op else { return false }
+            let readers = plan.points.filter { $0.consumers.contains(node.name) }.map(\.kind)
+            return readers.contains(.activation) && readers.contains(.weight)
+        }
+    }
+}
