@@ -15,7 +15,9 @@ normalization (scale 1/255, mean [0.485, 0.456, 0.406], std [0.229, 0.224, 0.225
 
   python3 Scripts/make-calibration-set.py ~/imagenet/val --out ~/calib --per-class 10
 
-Needs Pillow (pip install pillow); nothing in lapq's tests runs this script.
+Needs Pillow (pip install pillow; Scripts/python-env's venv has it). The end-to-end test
+Tests/EndToEndTests/CalibrationSetScriptTests.swift runs this script on a generated folder, checks
+the arrays, and runs the printed manifest command and `lapq-coord evaluate` on the result.
 """
 import argparse
 import json
