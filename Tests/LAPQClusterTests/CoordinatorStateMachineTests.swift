@@ -91,3 +91,47 @@ final class CoordinatorStateMachineTests: XCTestCase {
         XCTAssertEqual(machine.on(.tick(at: 1500)), [])
     }
 }
+
+/// The per-worker load window: LOADs stream a few at a time, each LOADED releasing the next.
+final class CoordinatorLoadWindowTests: XCTestCase {
+    let model = SHA256Digest(of: [1, 2, 3])
+    let shards = (0..<5).map { JobShard(id: $0, sha256: SHA256Digest(of: [UInt8($0)])) }
+    let worker: PeerID = Array("w".utf8)
+    let vectors: [[Double]?] = [[0.5]]
+
+    private func loads(_ actions: [CoordinatorStateMachine.Action]) -> [LoadItem] {
+        actions.compactMap { if case let .load(item, _) = $0 { return item }; return nil }
+    }
+
+    private func loaded(_ item: LoadItem) -> [UInt8] {
+        let digest = item.shardID.map { shards[$0].sha256 } ?? model
+        return Message(runID: 7, body: .loaded(Loaded(item: item, sha256: digest))).encoded()
+    }
+
+    /// A new worker lacking everything gets the model and one shard (window 2); every LOADED
+    /// sends the next shard, and each loaded shard is put to work at once; all five get done.
+    func testLoadsStreamThroughTheWindowInOrder() {
+        var configuration = CoordinatorStateMachine.Configuration(runID: 7, model: model, modelSize: 3, shards: shards)
+        configuration.loadWindow = 2
+        var machine = CoordinatorStateMachine(configuration: configuration)
+        let hello = Hello(workerName: "w", threads: 2, cachedShards: [], model: nil)
+        XCTAssertEqual(loads(machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: worker, at: 0))), [.model])
+        XCTAssertEqual(loads(machine.on(.evaluate(EvaluationRequest(id: 1, work: .evaluate(vectors)), at: 0))), [.shard(0)])
+        var sent: [LoadItem] = [.model, .shard(0)]
+        var jobs: [Int] = []
+        var time: UInt64 = 1
+        while let next = sent.first {
+            sent.removeFirst()
+            let actions = machine.on(.received(loaded(next), from: worker, at: time))
+            time += 1
+            let newLoads = loads(actions)
+            XCTAssertLessThanOrEqual(machine.workers[worker].map { $0.loading.count } ?? 0, 2)
+            sent += newLoads
+            for case let .send(message, _) in actions {
+                if case let .job(job) = message.body { jobs += job.shards.map(\.id) }
+            }
+        }
+        XCTAssertEqual(jobs.sorted(), [0, 1, 2, 3, 4], "every shard is sent as a job once it is loaded")
+        XCTAssertEqual(machine.workers[worker]?.heldShards.count, 5)
+    }
+}

@@ -28,9 +28,13 @@ struct LoadItems: Sendable {
         case .model:
             return (model, modelDigest, nil)
         case let .shard(id):
+            // Verified against the manifest's SHA-256, which is the digest of exactly these bytes,
+            // so that digest names them without hashing them a second time.
             let bytes = try store.verifiedBytes(shard: id)
-            let all = bytes.images + bytes.labels
-            return (all, SHA256Digest(of: all), ShardFacts(store: store, shard: id))
+            guard let digest = SHA256Digest(hex: store.manifest.shards[id].sha256) else {
+                throw ClusterError.evaluationFailed("\(store.manifestPath): shard \(id) has a malformed SHA-256")
+            }
+            return (bytes.images + bytes.labels, digest, ShardFacts(store: store, shard: id))
         }
     }
 }

@@ -78,11 +78,32 @@ extension CoordinatorStateMachine {
 
     /// LOADs of the model and the shard, unless held or already on their way.
     mutating func startLoads(_ peer: PeerID, shard id: Int) -> [Action] {
-        guard var record = workers[peer], record.alive, let shard = shardsByID[id] else { return [] }
+        guard let record = workers[peer], record.alive, let shard = shardsByID[id] else { return [] }
         var actions: [Action] = []
-        if !record.hasModel, record.loading.insert(.model).inserted { actions.append(.load(.model, to: peer)) }
-        if !record.heldShards.contains(shard.sha256), record.loading.insert(.shard(id)).inserted {
-            actions.append(.load(.shard(id), to: peer))
+        if !record.hasModel { actions += requestLoad(.model, for: peer) }
+        if !record.heldShards.contains(shard.sha256) { actions += requestLoad(.shard(id), for: peer) }
+        return actions
+    }
+
+    /// A LOAD of `item` now if the worker's window has room, else queued behind the others;
+    /// nothing if it is already sent or queued.
+    mutating func requestLoad(_ item: LoadItem, for peer: PeerID) -> [Action] {
+        guard var record = workers[peer], record.alive, !record.loading.contains(item),
+              !record.queuedLoads.contains(item) else { return [] }
+        record.queuedLoads.append(item)
+        workers[peer] = record
+        return releaseQueuedLoads(peer)
+    }
+
+    /// Sends queued LOADs while the worker's window has room, oldest first. (A shard whose
+    /// placement moved elsewhere meanwhile is still sent: the worker keeps it for later.)
+    mutating func releaseQueuedLoads(_ peer: PeerID) -> [Action] {
+        guard var record = workers[peer], record.alive else { return [] }
+        var actions: [Action] = []
+        while record.loading.count < configuration.loadWindow, !record.queuedLoads.isEmpty {
+            let item = record.queuedLoads.removeFirst()
+            record.loading.insert(item)
+            actions.append(.load(item, to: peer))
         }
         workers[peer] = record
         return actions

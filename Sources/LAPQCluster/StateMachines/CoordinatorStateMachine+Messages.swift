@@ -55,21 +55,26 @@ extension CoordinatorStateMachine {
         let welcome = Welcome(workerID: record.workerID, heartbeatIntervalMilliseconds: UInt32(clamping: interval),
                               modelSHA256: configuration.model, modelSize: configuration.modelSize)
         actions += [.send(Message(runID: configuration.runID, body: .welcome(welcome)), to: peer), .workerJoined(record)]
-        if !record.hasModel {
-            record.loading.insert(.model)
-            actions.append(.load(.model, to: peer))
-        }
         workers[peer] = record
+        if !record.hasModel { actions += requestLoad(.model, for: peer) }
         guard open != nil else { return actions + startPendingIfReady(at: now) }
         rebalance(releasingExcess: false)
         return actions + dispatch(at: now)
     }
 
+    /// A LOADED frees a slot of the worker's load window (the next queued LOAD goes out), then
+    /// counts as held or as a failed attempt.
     private mutating func handleLoaded(_ loaded: Loaded, from peer: PeerID, at now: Milliseconds) -> [Action] {
         guard var record = workers[peer], record.loading.remove(loaded.item) != nil else {
             counters.unexpected += 1
             return []
         }
+        workers[peer] = record
+        return releaseQueuedLoads(peer) + answerLoaded(loaded, from: peer, at: now)
+    }
+
+    private mutating func answerLoaded(_ loaded: Loaded, from peer: PeerID, at now: Milliseconds) -> [Action] {
+        guard var record = workers[peer] else { return [] }
         let expected = loaded.item == .model ? configuration.model : loaded.item.shardID.flatMap { shardsByID[$0]?.sha256 }
         if loaded.failure == nil, loaded.sha256 == expected {
             if loaded.item == .model { record.hasModel = true } else { record.heldShards.insert(loaded.sha256) }
@@ -81,7 +86,7 @@ extension CoordinatorStateMachine {
         guard case let .shard(id) = loaded.item else {
             record.modelLoadFailures += 1
             workers[peer] = record
-            guard record.modelLoadFailures >= configuration.maxAttempts else { return startModelLoad(peer) }
+            guard record.modelLoadFailures >= configuration.maxAttempts else { return requestLoad(.model, for: peer) }
             return declareDead(peer, reason: reason, at: now)
         }
         workers[peer] = record
@@ -90,11 +95,6 @@ extension CoordinatorStateMachine {
         guard open != nil else { return actions }
         replace(shard: id, avoiding: peer)
         return actions + dispatch(at: now)
-    }
-
-    private mutating func startModelLoad(_ peer: PeerID) -> [Action] {
-        guard workers[peer]?.loading.insert(.model).inserted == true else { return [] }
-        return [.load(.model, to: peer)]
     }
 
     /// After a failure on `peer`, places the shard on another live worker (the least loaded;

@@ -23,6 +23,11 @@ public struct CoordinatorStateMachine: Sendable {
         public var speculationFraction = 0.9
         /// Evaluations wait until this many workers are registered.
         public var minWorkers = 1
+        /// LOADs (model or shard) streaming to one worker at a time; the next starts when the
+        /// worker answers LOADED. Bounds the coordinator's reads and the bytes queued in its
+        /// socket per worker, however large the calibration set (a shard is read and chunked
+        /// on the socket thread), and stays far below ZeroMQ's 1000-message high-water mark.
+        public var loadWindow = 4
 
         public init(runID: UInt64, model: SHA256Digest, modelSize: UInt64, shards: [JobShard]) {
             precondition(!shards.isEmpty && Set(shards.map(\.id)).count == shards.count, "shard ids are distinct, at least one")

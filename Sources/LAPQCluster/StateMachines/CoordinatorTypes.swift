@@ -68,7 +68,10 @@ public struct WorkerRecord: Equatable, Sendable {
     /// When `progress` last changed, or a job was sent to the idle worker.
     public internal(set) var lastProgressAt: Milliseconds
     public internal(set) var alive: Bool
+    /// Items whose LOAD was sent and whose LOADED has not come (at most `loadWindow`).
     var loading: Set<LoadItem> = []
+    /// Items to LOAD once a slot of the window frees up, in order.
+    var queuedLoads: [LoadItem] = []
     var modelLoadFailures = 0
 }
 
