@@ -92,11 +92,47 @@ final class OracleAndDriverTests: XCTestCase {
         }
     }
 
+    /// Stopped by `--max-evals` in the middle of a line search, the run returns the best point
+    /// Powell evaluated, not a worse last accepted one (for every cap; the case occurs).
+    func testCappedPowellReturnsTheBestPointItEvaluated() throws {
+        let (graph, plan, oracle) = try setUp()
+        let recorder = RecordingOracle(oracle)
+        var rescued = 0
+        for cap in 4...10 {
+            recorder.scores = []
+            var settings = CalibrationSettings()
+            settings.powell.maxEvaluations = cap
+            let record = try CalibrationDriver(graph: graph, plan: plan, oracle: recorder, settings: settings).run()
+            let powellLosses = recorder.scores.dropFirst(1 + settings.pGrid.count + 1).map(\.meanLoss)
+            let final = try XCTUnwrap(record.finalScore?.meanLoss)
+            XCTAssertEqual(final, powellLosses.min(), "cap \(cap)")
+            if let accepted = record.powellTrace.last, final < accepted { rescued += 1 }
+        }
+        XCTAssertGreaterThan(rescued, 0, "some cap should stop Powell after a better, unaccepted point")
+    }
+
     func testResumeRefusesOtherSettings() throws {
         let (graph, plan, oracle) = try setUp()
         var other = CalibrationSettings()
         other.histogramBins = 512
         let saved = CalibrationRecord(settings: CalibrationSettings(), pointNames: plan.points.map(\.name))
         XCTAssertThrowsError(try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: other, resumeFrom: saved))
+    }
+}
+
+/// Forwards to another oracle and keeps every score it returned, in order.
+private final class RecordingOracle: LossOracle {
+    private let inner: LossOracle
+    var scores: [BatchScore] = []
+    init(_ inner: LossOracle) { self.inner = inner }
+    var plan: QuantizationPlan { inner.plan }
+    func evaluate(_ stepVectors: [[Double]?]) throws -> [BatchScore] {
+        let result = try inner.evaluate(stepVectors)
+        scores += result
+        return result
+    }
+    func activationMaxima() throws -> [Double] { try inner.activationMaxima() }
+    func activationHistograms(maxima: [Double], binCount: Int) throws -> [Histogram?] {
+        try inner.activationHistograms(maxima: maxima, binCount: binCount)
     }
 }

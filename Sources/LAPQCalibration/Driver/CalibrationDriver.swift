@@ -109,7 +109,12 @@ public final class CalibrationDriver {
         let objective = { (points: [[Double]]) throws -> [Double] in
             let steps = points.map { Self.steps(initialSteps, normalized: $0) }
             let scores = try self.evaluate(steps)
-            for (point, score) in zip(points, scores) { self.powellScores[point] = score }
+            for (point, score) in zip(points, scores) {
+                self.powellScores[point] = score
+                if score.meanLoss < self.record.powellBest?.score.meanLoss ?? .infinity {
+                    self.record.powellBest = PowellBest(x: point, score: score)
+                }
+            }
             self.report(.powell, limit: limit, current: scores.last?.meanLoss)
             return scores.map(\.meanLoss)
         }
@@ -121,9 +126,13 @@ public final class CalibrationDriver {
             self.record.powellTrace.append(state.value)
             try self.checkpoint(self.record)
         }, batchObjective: objective)
-        let finalSteps = Self.steps(initialSteps, normalized: result.x)
-        record.finalScore = try powellScores[result.x] ?? evaluate([finalSteps])[0]
-        record.finalSteps = finalSteps
+        var x = result.x
+        var score = try powellScores[x] ?? evaluate([Self.steps(initialSteps, normalized: x)])[0]
+        if let best = record.powellBest, best.score.meanLoss < score.meanLoss {
+            (x, score) = (best.x, best.score)
+        }
+        record.finalScore = score
+        record.finalSteps = Self.steps(initialSteps, normalized: x)
     }
 
     /// Δ_i = Δ(p*)_i · |x_i|, kept away from 0: the loss is a function of |Δ| only, and a

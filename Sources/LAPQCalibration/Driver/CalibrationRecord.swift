@@ -1,6 +1,12 @@
 import LAPQEngine
 import LAPQMath
 
+/// The lowest-loss point Powell evaluated so far (normalized x = Δ / Δ(p*)) and its score.
+public struct PowellBest: Sendable, Codable, Equatable {
+    public var x: [Double]
+    public var score: BatchScore
+}
+
 /// One evaluated point of the p sweep (phase 2).
 public struct PSample: Sendable, Codable, Equatable {
     public var p: Double
@@ -30,6 +36,9 @@ public struct CalibrationRecord: Sendable, Codable, Equatable {
     public var powell: PowellState?
     /// Mean loss after each completed Powell line search (for the report).
     public var powellTrace: [Double] = []
+    /// The best point of every Powell evaluation so far: the result when Powell stops (at its
+    /// evaluation cap, mid line search) on a worse point than one it has already seen.
+    public var powellBest: PowellBest?
     public var finalSteps: [Double]?
     public var finalScore: BatchScore?
     /// Loss evaluations so far (step vectors scored).
