@@ -21,8 +21,12 @@ struct ClusterOptions: ParsableArguments {
     @Flag(help: "Allow binding a non-loopback address without CURVE encryption.")
     var insecureBind = false
 
+    @Option(help: "Seconds a worker may work on one shard before it counts as hung (a silent worker is dropped after 5 s regardless).")
+    var stallTimeout = 300
+
     func validate() throws {
         guard minWorkers >= 1 else { throw ValidationError("--min-workers \(minWorkers): need at least one") }
+        guard stallTimeout >= 1 else { throw ValidationError("--stall-timeout \(stallTimeout): need at least one second") }
         guard (curveSecretKey == nil) == (curveAllowedKeys == nil) else {
             throw ValidationError("CURVE needs both --curve-secret-key and --curve-allowed-keys")
         }
@@ -43,6 +47,7 @@ struct ClusterOptions: ParsableArguments {
         guard let bind else { return nil }
         var options = ClusterLossOracle.Options(bind: bind)
         options.minWorkers = minWorkers
+        options.stallMilliseconds = UInt64(stallTimeout) * 1000
         if let secretFile = curveSecretKey, let allowedFile = curveAllowedKeys {
             let allowed = try Self.lines(allowedFile)
             options.curve = (try Self.lines(secretFile).first ?? "", Set(allowed))

@@ -77,7 +77,7 @@ final class CoordinatorSimulationTests: XCTestCase {
         simulation.evaluate(EvaluationRequest(id: 1, work: .evaluate(vectors)))
         XCTAssertTrue(simulation.run { simulation.workers[slow]?.job != nil })
         simulation.workers[slow]?.stalled = true   // its one shard is the last 10%
-        XCTAssertTrue(simulation.run(maxSteps: 2000) { !simulation.completed.isEmpty })
+        XCTAssertTrue(simulation.run(maxSteps: 20_000) { !simulation.completed.isEmpty })
         XCTAssertEqual(simulation.completed.first?.values, .scores(expectedScores(shardCount: 10)))
         XCTAssertGreaterThan(simulation.coordinator.counters.speculativeSends, 0)
         XCTAssertTrue(simulation.run(maxSteps: 200) { simulation.cancelledJobs == 1 }, "the slow copy is cancelled")

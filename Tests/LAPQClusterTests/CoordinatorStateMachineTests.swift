@@ -84,6 +84,22 @@ final class CoordinatorStateMachineTests: XCTestCase {
         XCTAssertEqual(machine.counters.failedShardAttempts, 2)
     }
 
+    /// A worker that keeps heartbeating but finishes no shard is hung only after
+    /// `stallMilliseconds` (default 300 s): one shard of a big model may take minutes.
+    func testBusyWorkerWithoutProgressIsHungOnlyAfterTheStallLimit() {
+        var (machine, _) = makeRunning()
+        let heartbeat = Message(runID: 7, body: .heartbeat(Heartbeat(progress: 0, busy: true))).encoded()
+        var deathTime: UInt64?
+        for now in stride(from: UInt64(1000), through: 310_000, by: 1000) where deathTime == nil {
+            _ = machine.on(.received(heartbeat, from: worker, at: now))
+            if machine.on(.tick(at: now)).contains(where: { if case .workerDied = $0 { return true }; return false }) {
+                deathTime = now
+            }
+        }
+        XCTAssertEqual(deathTime, 300_000, "hung after 300 s without a finished shard, not before")
+        XCTAssertEqual(machine.workers[worker]?.alive, false)
+    }
+
     func testHeartbeatsGoOutEveryInterval() {
         var (machine, _) = makeRunning()
         let heartbeat = Message(runID: 7, body: .heartbeat(Heartbeat(progress: 1, busy: true)))

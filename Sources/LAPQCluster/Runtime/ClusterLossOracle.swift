@@ -13,6 +13,9 @@ public final class ClusterLossOracle: LossOracle {
         public var bind: String
         public var minWorkers = 1
         public var heartbeatIntervalMilliseconds: UInt64 = 1000
+        /// A worker busy this long without finishing a shard is declared dead (its computation
+        /// hangs); see `CoordinatorStateMachine.Configuration.stallMilliseconds`.
+        public var stallMilliseconds: UInt64 = 300_000
         /// No complete answer within this time is an error (no live workers, say).
         public var evaluationTimeout: Duration = .seconds(3600)
         /// The coordinator's CURVE secret key and the workers' allowed public keys (Z85);
@@ -41,6 +44,7 @@ public final class ClusterLossOracle: LossOracle {
             runID: options.runID, model: items.modelDigest, modelSize: UInt64(package.count), shards: try items.jobShards())
         configuration.minWorkers = options.minWorkers
         configuration.heartbeatIntervalMilliseconds = options.heartbeatIntervalMilliseconds
+        configuration.stallMilliseconds = options.stallMilliseconds
         self.plan = plan
         self.timeout = options.evaluationTimeout
         self.link = CoordinatorLink(machine: CoordinatorStateMachine(configuration: configuration), items: items, log: log)

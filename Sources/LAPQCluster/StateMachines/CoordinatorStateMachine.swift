@@ -15,8 +15,12 @@ public struct CoordinatorStateMachine: Sendable {
         /// Every shard of the calibration set, in reduction order.
         public var shards: [JobShard]
         public var heartbeatIntervalMilliseconds: Milliseconds = 1000
-        /// Silent (or busy without progress) this many intervals → dead.
+        /// Silent this many intervals → dead (a stopped or unreachable process).
         public var missedIntervals: UInt64 = 5
+        /// Busy this long without finishing a shard (heartbeats still coming) → dead: a worker
+        /// whose computation hangs. Generous, because one shard of a large model on a slow
+        /// machine can legitimately take minutes; a dead machine is caught by the silence rule.
+        public var stallMilliseconds: Milliseconds = 300_000
         /// Failed attempts on one shard that fail the evaluation.
         public var maxAttempts = 3
         /// Fraction of shards done after which open shards are also sent to idle workers.
@@ -115,7 +119,7 @@ public struct CoordinatorStateMachine: Sendable {
             guard let record = workers[peer] else { continue }
             if now >= record.lastHeard + limit {
                 actions += declareDead(peer, reason: "no message for \(now - record.lastHeard) ms", at: now)
-            } else if isBusy(peer), now >= record.lastProgressAt + limit {
+            } else if isBusy(peer), now >= record.lastProgressAt + configuration.stallMilliseconds {
                 actions += declareDead(peer, reason: "busy without progress for \(now - record.lastProgressAt) ms", at: now)
             }
         }

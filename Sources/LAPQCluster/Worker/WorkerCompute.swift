@@ -56,19 +56,29 @@ public final class WorkerCompute {
         return scores
     }
 
-    /// Per shard: max |x| of every plan point's activation (float network).
-    public func maxima(shardIDs: [Int]) throws -> [Int: [Double]] {
-        try Dictionary(uniqueKeysWithValues: shardIDs.map { id in
-            (id, try ActivationStatistics.maxima(of: try shard(id).input, executor: executor))
-        })
+    /// Per shard: max |x| of every plan point's activation (float network); `progress` runs
+    /// after each shard.
+    public func maxima(shardIDs: [Int], progress: () -> Void = {}) throws -> [Int: [Double]] {
+        try perShard(shardIDs, progress: progress) { try ActivationStatistics.maxima(of: $0.input, executor: executor) }
     }
 
-    /// Per shard: the histograms of every activation point with the given ranges.
-    public func histograms(shardIDs: [Int], maxima: [Double], binCount: Int) throws -> [Int: [Histogram?]] {
-        try Dictionary(uniqueKeysWithValues: shardIDs.map { id in
-            (id, try ActivationStatistics.histograms(of: try shard(id).input, maxima: maxima, binCount: binCount,
-                                                     executor: executor))
-        })
+    /// Per shard: the histograms of every activation point with the given ranges; `progress`
+    /// runs after each shard.
+    public func histograms(shardIDs: [Int], maxima: [Double], binCount: Int,
+                           progress: () -> Void = {}) throws -> [Int: [Histogram?]] {
+        try perShard(shardIDs, progress: progress) { shard in
+            try ActivationStatistics.histograms(of: shard.input, maxima: maxima, binCount: binCount, executor: executor)
+        }
+    }
+
+    private func perShard<Value>(_ ids: [Int], progress: () -> Void,
+                                 _ body: ((input: Tensor, labels: [Int])) throws -> Value) throws -> [Int: Value] {
+        var values: [Int: Value] = [:]
+        for id in ids {
+            values[id] = try body(try shard(id))
+            progress()
+        }
+        return values
     }
 
     private func shard(_ id: Int) throws -> (input: Tensor, labels: [Int]) {

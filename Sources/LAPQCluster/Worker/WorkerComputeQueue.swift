@@ -92,9 +92,9 @@ final class WorkerComputeQueue: @unchecked Sendable {
             case let .evaluate(vectors):
                 return .scores(.completed(try compute.evaluate(shardIDs: ids, stepVectors: vectors, progress: progress)))
             case .statistics(.maxima):
-                return .statistics(.completed(try compute.maxima(shardIDs: ids).mapValues { .maxima($0) }))
+                return .statistics(.completed(try compute.maxima(shardIDs: ids, progress: progress).mapValues { .maxima($0) }))
             case let .statistics(.histograms(binCount, maxima)):
-                let histograms = try compute.histograms(shardIDs: ids, maxima: maxima, binCount: binCount)
+                let histograms = try compute.histograms(shardIDs: ids, maxima: maxima, binCount: binCount, progress: progress)
                 return .statistics(.completed(histograms.mapValues { .histograms($0.map { $0?.counts }) }))
             }
         } catch {

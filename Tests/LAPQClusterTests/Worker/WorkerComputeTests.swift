@@ -18,9 +18,11 @@ final class WorkerComputeTests: XCTestCase {
         for (index, expected) in try local.evaluate(vectors).enumerated() {
             XCTAssertEqual(reduceInShardOrder(perShard.mapValues { $0[index] }), expected)
         }
-        let workerMaxima = try worker.maxima(shardIDs: store.shardIDs).values
+        var ticks = 0
+        let workerMaxima = try worker.maxima(shardIDs: store.shardIDs, progress: { ticks += 1 }).values
             .reduce([Double](repeating: 0, count: plan.points.count), ActivationStatistics.merge(maxima:_:))
         XCTAssertEqual(workerMaxima, maxima)
+        XCTAssertEqual(ticks, store.shardIDs.count, "statistics jobs report progress after every shard")
     }
 
     /// `--bias-correction` reaches the worker through the model package: its plan corrects the
