@@ -49,12 +49,16 @@ final class IntegerConvolutionExecutorTests: XCTestCase {
         XCTAssertEqual(executor.reuseStatistics.integerMACs, quantizedMACs, "a float run must add no int8 work")
     }
 
-    /// Whether some Conv reads a quantized input with a quantized weight (stated from the plan).
+    /// Whether some Conv reads a quantized input with a quantized weight whose largest codes
+    /// keep two products within int16 (2·qmax_x·qmax_w ≤ 32767), stated from the plan.
     private static func hasIntegerConv(_ graph: Graph, _ plan: QuantizationPlan) -> Bool {
         graph.nodes.contains { node in
             guard case .conv = node.op else { return false }
-            let readers = plan.points.filter { $0.consumers.contains(node.name) }.map(\.kind)
-            return readers.contains(.activation) && readers.contains(.weight)
+            let readers = plan.points.filter { $0.consumers.contains(node.name) }
+            guard let input = readers.first(where: { $0.kind == .activation }),
+                  let weight = readers.first(where: { $0.kind == .weight }) else { return false }
+            let qmax = { (point: QuantizationPoint) in point.isSigned ? (1 << (point.bits - 1)) - 1 : (1 << point.bits) - 1 }
+            return 2 * qmax(input) * qmax(weight) <= 32767
         }
     }
 }

@@ -67,16 +67,25 @@ public final class Executor {
     }
 
     /// Conv nodes whose input and weight are both quantized with the weight on its grid (no
-    /// bias correction), mapped to whether the input codes are signed.
+    /// bias correction) and small enough codes, mapped to whether the input codes are signed.
     private static func integerLayers(_ graph: Graph, _ plan: QuantizationPlan, _ binding: QuantizationBinding) -> [Int: Bool] {
         guard !plan.correctsWeightBias else { return [:] }
         var layers: [Int: Bool] = [:]
         for (index, node) in graph.nodes.enumerated() {
-            guard case .conv = node.op, let input = binding.activationPoint[index], binding.weightPoint[index] != nil,
-                  plan.points[input].bits <= 8 else { continue }
+            guard case .conv = node.op, let input = binding.activationPoint[index], let weight = binding.weightPoint[index],
+                  fitsPairwiseInt16(plan.points[input], plan.points[weight]) else { continue }
             layers[index] = plan.points[input].isSigned
         }
         return layers
+    }
+
+    /// Whether two products of the largest codes fit an int16: CPUs without VNNI run oneDNN's
+    /// u8×s8 kernels with `vpmaddubsw`, which adds product pairs in saturating int16, so larger
+    /// codes (e.g. W8/A8: 2·255·127) could clip there. Such layers stay on the f32 path.
+    static func fitsPairwiseInt16(_ input: QuantizationPoint, _ weight: QuantizationPoint) -> Bool {
+        guard input.bits <= 8, weight.bits <= 8 else { return false }
+        let largest = { (point: QuantizationPoint) in UniformQuantizer.quantMax(bits: point.bits, isSigned: point.isSigned) }
+        return 2 * largest(input) * largest(weight) <= Int(Int16.max)
     }
 
     /// oneDNN's thread count for this executor.

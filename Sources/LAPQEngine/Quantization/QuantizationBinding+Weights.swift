@@ -1,9 +1,11 @@
 import LAPQKernels
 import LAPQMath
 
-/// How a layer's weight is quantized, in one place for `Executor`, `ReferenceExecutor` and the
-/// QDQ export: fake-quantization by the point's quantizer, then — when the plan corrects bias —
-/// the per-output-channel mean shift subtracted (docs/algorithms.md, "Bias correction").
+/// How a layer's constants are quantized, in one place for `Executor`, `ReferenceExecutor` and
+/// the QDQ export: the weight fake-quantized by its point's quantizer, then — when the plan
+/// corrects bias — the per-output-channel mean shift subtracted (docs/algorithms.md, "Bias
+/// correction"); the bias, when input and weight are quantized, on the int32 grid of Δx·Δw
+/// ("Bias quantization").
 extension QuantizationBinding {
     /// The weight node `index` computes with. `vectorized` picks the SIMD fake-quant kernel
     /// (the fast executor) or the scalar reference (`ReferenceExecutor`); the two are
