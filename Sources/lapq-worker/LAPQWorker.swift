@@ -23,6 +23,9 @@ struct LAPQWorker: ParsableCommand {
     @Option(help: "A directory of lapq manifests whose shards this worker reads locally when their SHA-256 matches.")
     var dataRoot: String?
 
+    @Option(help: "MiB of decoded shards kept in memory; the rest stay as stored bytes and are decoded when used.")
+    var shardCacheMib = 4096
+
     @Option(help: "The coordinator's CURVE public key file (enables encryption).")
     var curveServerKey: String?
 
@@ -37,6 +40,7 @@ struct LAPQWorker: ParsableCommand {
             throw ValidationError("--connect \(connect): give an address like tcp://HOST:5555")
         }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): need at least one") }
+        guard shardCacheMib >= 0 else { throw ValidationError("--shard-cache-mib \(shardCacheMib): cannot be negative") }
         var isDirectory: ObjCBool = false
         if let dataRoot, !(FileManager.default.fileExists(atPath: dataRoot, isDirectory: &isDirectory) && isDirectory.boolValue) {
             throw ValidationError("--data-root \(dataRoot): no such directory")
@@ -50,6 +54,7 @@ struct LAPQWorker: ParsableCommand {
     func run() throws {
         var options = WorkerRuntime.Options(connect: connect, name: name ?? ProcessInfo.processInfo.hostName, threads: threads)
         options.dataRoot = dataRoot.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        options.shardCacheBytes = shardCacheMib << 20
         if let server = curveServerKey, let publicKey = curvePublicKey, let secretKey = curveSecretKey {
             options.curve = (try keyText(server), CurveKeyPair(publicKey: try keyText(publicKey), secretKey: try keyText(secretKey)))
         }

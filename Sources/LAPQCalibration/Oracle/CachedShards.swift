@@ -18,10 +18,17 @@ public final class CachedShards: CalibrationShards, @unchecked Sendable {
 
     public var shardIDs: [Int] { source.shardIDs }
 
+    /// Drops the decoded copy of shard `id` (its source data changed).
+    public func forget(_ id: Int) {
+        lock.withLock {
+            if let shard = cache.removeValue(forKey: id) { cachedBytes -= Self.byteCount(shard) }
+        }
+    }
+
     public func loadShard(_ id: Int) throws -> (input: Tensor, labels: [Int]) {
         if let hit = lock.withLock({ cache[id] }) { return hit }
         let shard = try source.loadShard(id)
-        let bytes = shard.input.count * MemoryLayout<Float>.stride + shard.labels.count * MemoryLayout<Int>.stride
+        let bytes = Self.byteCount(shard)
         lock.withLock {
             if cache[id] == nil, cachedBytes + bytes <= budgetBytes {
                 cache[id] = shard
@@ -29,5 +36,9 @@ public final class CachedShards: CalibrationShards, @unchecked Sendable {
             }
         }
         return shard
+    }
+
+    private static func byteCount(_ shard: (input: Tensor, labels: [Int])) -> Int {
+        shard.input.count * MemoryLayout<Float>.stride + shard.labels.count * MemoryLayout<Int>.stride
     }
 }

@@ -10,34 +10,30 @@ public final class WorkerCompute {
     public let graph: Graph
     public let plan: QuantizationPlan
     private let executor: Executor
-    private var shards: [Int: (input: Tensor, labels: [Int])] = [:]
+    private let received = ReceivedShards()
+    /// Decoded shards up to a byte budget; the rest are decoded from `received` when used.
+    private let decoded: CachedShards
 
     /// - Parameters:
     ///   - modelBytes: the ONNX model as the coordinator sent it.
     ///   - weightBits, activationBits, options: the coordinator's plan settings; the worker
     ///     builds the same `QuantizationPlan`, whose point order the step vectors follow.
+    ///   - shardCacheBytes: memory for decoded shards (float input + labels).
     public init(modelBytes: [UInt8], weightBits: Int, activationBits: Int, options: QuantizationPlan.Options,
-                threads: Int?, prefixCacheBytes: Int) throws {
+                threads: Int?, prefixCacheBytes: Int, shardCacheBytes: Int = 4 << 30) throws {
         graph = try ONNXImporter.load(serialized: Data(modelBytes), file: "model from the coordinator", baseDirectory: nil)
         plan = QuantizationPlan(graph: graph, weightBits: weightBits, activationBits: activationBits, options: options)
         executor = try Executor(graph: graph, plan: plan, options: .init(threads: threads, prefixCacheBytes: prefixCacheBytes))
+        decoded = CachedShards(received, budgetBytes: shardCacheBytes)
     }
 
-    public var shardIDs: [Int] { shards.keys.sorted() }
+    public var shardIDs: [Int] { received.shardIDs }
 
-    /// Decodes a shard's stored bytes (images then labels, as hashed in the manifest).
+    /// Keeps a shard's stored bytes (images then labels, as hashed in the manifest), decoded when
+    /// a job uses it.
     public func storeShard(id: Int, bytes: [UInt8], facts: ShardFacts) throws {
-        guard bytes.count == facts.totalByteCount else {
-            throw WorkerError.shardSize(id: id, expected: facts.totalByteCount, got: bytes.count)
-        }
-        let images = Array(bytes[..<facts.imageByteCount])
-        let labelBytes = Array(bytes[facts.imageByteCount...])
-        let labels: [Int] = facts.labelDType == .int32
-            ? NPYFile.decode(labelBytes, as: Int32.self).map(Int.init)
-            : NPYFile.decode(labelBytes, as: Int64.self).map(Int.init)
-        let input = ShardStore.networkInput(storedImages: images, layout: facts.layout,
-                                            preprocessing: facts.preprocessing, sampleShape: facts.sampleShape)
-        shards[id] = (Tensor(shape: [facts.samples.count] + facts.sampleShape, data: input), labels)
+        try received.insert(id: id, bytes: bytes, facts: facts)
+        decoded.forget(id)
         executor.clearPrefixCache()
     }
 
@@ -82,8 +78,7 @@ public final class WorkerCompute {
     }
 
     private func shard(_ id: Int) throws -> (input: Tensor, labels: [Int]) {
-        guard let shard = shards[id] else { throw WorkerError.missingShard(id: id) }
-        return shard
+        try decoded.loadShard(id)
     }
 }
 

@@ -10,6 +10,7 @@ final class WorkerComputeQueue: @unchecked Sendable {
     private let queue = DispatchQueue(label: "lapq.worker.compute")
     private let threads: Int?
     private let prefixCacheBytes: Int
+    private let shardCacheBytes: Int
     /// Raw shards, kept so that a new model (a new run) can decode them again.
     private var shards: [Int: (bytes: [UInt8], facts: ShardFacts)] = [:]
     private var compute: WorkerCompute?
@@ -17,9 +18,11 @@ final class WorkerComputeQueue: @unchecked Sendable {
     /// from local disk when a job names them, instead of being sent over the network.
     private let localShards: [SHA256Digest: (store: ShardStore, id: Int)]
 
-    init(threads: Int?, prefixCacheBytes: Int, dataRoot: URL? = nil, log: (String) -> Void = { _ in }) {
+    init(threads: Int?, prefixCacheBytes: Int, shardCacheBytes: Int = 4 << 30, dataRoot: URL? = nil,
+         log: (String) -> Void = { _ in }) {
         self.threads = threads
         self.prefixCacheBytes = prefixCacheBytes
+        self.shardCacheBytes = shardCacheBytes
         self.localShards = dataRoot.map { Self.scan($0, log: log) } ?? [:]
     }
 
@@ -73,7 +76,8 @@ final class WorkerComputeQueue: @unchecked Sendable {
             let package = try ModelPackage(decoding: item.bytes)
             let fresh = try WorkerCompute(modelBytes: package.onnx, weightBits: package.settings.weightBits,
                                           activationBits: package.settings.activationBits, options: package.planOptions,
-                                          threads: threads, prefixCacheBytes: prefixCacheBytes)
+                                          threads: threads, prefixCacheBytes: prefixCacheBytes,
+                                          shardCacheBytes: shardCacheBytes)
             for (id, shard) in shards { try fresh.storeShard(id: id, bytes: shard.bytes, facts: shard.facts) }
             compute = fresh
         case let .shard(id):

@@ -11,6 +11,9 @@ public final class WorkerRuntime: @unchecked Sendable {
         /// oneDNN threads; nil uses all cores.
         public var threads: Int?
         public var prefixCacheBytes = 1 << 30
+        /// Memory for decoded shards; beyond it shards stay as their stored bytes and are
+        /// decoded when used.
+        public var shardCacheBytes = 4 << 30
         /// The coordinator's public key and this worker's key pair (Z85); nil: no encryption.
         public var curve: (serverPublicKey: String, keyPair: CurveKeyPair)?
         /// A directory of manifests (and their .npy files) this worker may read shards from
@@ -31,7 +34,7 @@ public final class WorkerRuntime: @unchecked Sendable {
     public init(options: Options, log: @escaping @Sendable (String) -> Void) throws {
         let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let compute = WorkerComputeQueue(threads: threads, prefixCacheBytes: options.prefixCacheBytes,
-                                         dataRoot: options.dataRoot, log: log)
+                                         shardCacheBytes: options.shardCacheBytes, dataRoot: options.dataRoot, log: log)
         let machine = WorkerStateMachine(configuration: .init(name: options.name, threads: threads),
                                          cachedShards: compute.localDigests)
         let link = WorkerLink(machine: machine, compute: compute, log: log)

@@ -39,9 +39,22 @@ final class WorkerComputeTests: XCTestCase {
         XCTAssertNotEqual(uncorrected.lossSum, expected.lossSum, "the correction should change the loss")
     }
 
+    /// With no memory for decoded shards every job decodes its shards from the stored bytes
+    /// again: the scores are the same, bit for bit.
+    func testShardsBeyondTheCacheBudgetAreDecodedOnDemandWithTheSameScores() throws {
+        let (store, _, plan, local, worker) = try setUp(options: .init(), shardCacheBytes: 0)
+        let vectors: [[Double]?] = [nil, plan.points.indices.map { 0.05 + 0.01 * Double($0) }]
+        for _ in 0..<2 {
+            let perShard = try worker.evaluate(shardIDs: store.shardIDs, stepVectors: vectors)
+            for (index, expected) in try local.evaluate(vectors).enumerated() {
+                XCTAssertEqual(reduceInShardOrder(perShard.mapValues { $0[index] }), expected)
+            }
+        }
+    }
+
     /// The digits calibration set, a local oracle at W3/A3 with `options`, and a worker built
     /// from the encoded and decoded model package holding every shard.
-    private func setUp(options: QuantizationPlan.Options) throws
+    private func setUp(options: QuantizationPlan.Options, shardCacheBytes: Int = 4 << 30) throws
         -> (store: ShardStore, graph: Graph, plan: QuantizationPlan, local: LocalLossOracle, worker: WorkerCompute) {
         let modelURL = example.appendingPathComponent("digits.onnx")
         let store = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
@@ -52,7 +65,7 @@ final class WorkerComputeTests: XCTestCase {
                                                               onnx: Array(try Data(contentsOf: modelURL))).encoded())
         let worker = try WorkerCompute(modelBytes: package.onnx, weightBits: package.settings.weightBits,
                                        activationBits: package.settings.activationBits, options: package.planOptions,
-                                       threads: 1, prefixCacheBytes: 0)
+                                       threads: 1, prefixCacheBytes: 0, shardCacheBytes: shardCacheBytes)
         XCTAssertEqual(worker.plan, plan)
         for id in store.shardIDs {
             let bytes = try store.verifiedBytes(shard: id)

@@ -1,0 +1,36 @@
+import Foundation
+import LAPQCalibration
+import LAPQEngine
+
+/// The shards a worker was sent, kept as their stored bytes — a quarter of the decoded floats
+/// for uint8 images — and decoded on demand exactly as a local `ShardStore` decodes them, so
+/// the worker's partial sums stay bit-identical to the local oracle's. `WorkerCompute` puts a
+/// budgeted `CachedShards` in front, so memory stays bounded however many shards it holds.
+final class ReceivedShards: CalibrationShards, @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Int: (bytes: [UInt8], facts: ShardFacts)] = [:]
+
+    var shardIDs: [Int] { lock.withLock { stored.keys.sorted() } }
+
+    /// Keeps a shard's bytes (images then labels, as hashed in the manifest), replacing any
+    /// earlier shard of that id. Throws when the size disagrees with the facts.
+    func insert(id: Int, bytes: [UInt8], facts: ShardFacts) throws {
+        guard bytes.count == facts.totalByteCount else {
+            throw WorkerError.shardSize(id: id, expected: facts.totalByteCount, got: bytes.count)
+        }
+        lock.withLock { stored[id] = (bytes, facts) }
+    }
+
+    func loadShard(_ id: Int) throws -> (input: Tensor, labels: [Int]) {
+        guard let shard = lock.withLock({ stored[id] }) else { throw WorkerError.missingShard(id: id) }
+        let facts = shard.facts
+        let images = Array(shard.bytes[..<facts.imageByteCount])
+        let labelBytes = Array(shard.bytes[facts.imageByteCount...])
+        let labels: [Int] = facts.labelDType == .int32
+            ? NPYFile.decode(labelBytes, as: Int32.self).map(Int.init)
+            : NPYFile.decode(labelBytes, as: Int64.self).map(Int.init)
+        let input = ShardStore.networkInput(storedImages: images, layout: facts.layout,
+                                            preprocessing: facts.preprocessing, sampleShape: facts.sampleShape)
+        return (Tensor(shape: [facts.samples.count] + facts.sampleShape, data: input), labels)
+    }
+}
