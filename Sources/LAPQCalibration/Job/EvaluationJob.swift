@@ -25,7 +25,7 @@ public struct EvaluationJob {
             plan = QuantizationPlan(graph: graph, weightBits: file.weightBits, activationBits: file.activationBits,
                                     options: .init(quantizeFirstLayer: file.quantizeFirstLayer,
                                                    quantizeLastLayer: file.quantizeLastLayer,
-                                                   correctsWeightBias: file.biasCorrection))
+                                                   correctsWeightBias: file.correctsWeightBias))
             guard plan.points.map(\.name) == file.points.map(\.name) else {
                 throw OutputError.mismatch(file: steps.path, reason: "its quantization points do not match \(model.path)'s; "
                     + "was it calibrated for another model?")

@@ -22,7 +22,7 @@ public struct CalibrationReport {
                      "- method: \(steps.method.rawValue), W\(steps.weightBits)/A\(steps.activationBits)"
                         + " (first layer \(steps.quantizeFirstLayer ? "quantized" : "float"),"
                         + " last layer \(steps.quantizeLastLayer ? "quantized" : "float"))"
-                        + (steps.biasCorrection ? ", weights bias-corrected" : ""),
+                        + (steps.correctsWeightBias ? ", weights bias-corrected" : ""),
                      "- loss evaluations: \(steps.evaluations)", ""]
         lines += accuracyTable() + [""] + pSweepSection() + powellSection() + pointsTable() + timingLines()
         return lines.joined(separator: "\n") + "\n"

@@ -48,8 +48,12 @@ public struct StepsFile: Codable, Equatable, Sendable {
     public var activationBits: Int
     public var quantizeFirstLayer: Bool
     public var quantizeLastLayer: Bool
-    /// Whether the quantized weights are bias-corrected (`--bias-correction`).
-    public var biasCorrection: Bool
+    /// Whether the quantized weights are bias-corrected (`--bias-correction`); always written,
+    /// absent (nil: not corrected) in files from before the option existed.
+    public var biasCorrection: Bool?
+
+    /// `biasCorrection`, reading an absent key as false.
+    public var correctsWeightBias: Bool { biasCorrection ?? false }
     public var points: [Point]
     public var pStar: Double?
     public var pStarSource: String?

@@ -1,0 +1,30 @@
+import XCTest
+import LAPQEngine
+@testable import LAPQCalibration
+
+final class StepsFileTests: XCTestCase {
+    /// steps.json always carries `biasCorrection`; a file written before the key existed reads
+    /// as not corrected instead of failing to decode.
+    func testBiasCorrectionIsWrittenAndAnOlderFileWithoutItReadsAsUncorrected() throws {
+        let graph = try TinyNetwork.graph()
+        let options = QuantizationPlan.Options(correctsWeightBias: true)
+        let plan = QuantizationPlan(graph: graph, weightBits: 4, activationBits: 4, options: options)
+        var record = CalibrationRecord(settings: CalibrationSettings(), pointNames: plan.points.map(\.name),
+                                       correctsWeightBias: true)
+        record.finalSteps = plan.points.map { _ in 0.1 }
+        let steps = StepsFile(record: record, plan: plan, options: options, model: "m.onnx", calibrationData: "c.json",
+                              timings: [:])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lapq-steps-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("steps.json")
+        try steps.write(to: url)
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        XCTAssertEqual(object["biasCorrection"] as? Bool, true)
+        XCTAssertTrue(try StepsFile.read(from: url).correctsWeightBias)
+
+        object["biasCorrection"] = nil
+        try JSONSerialization.data(withJSONObject: object).write(to: url)
+        XCTAssertFalse(try StepsFile.read(from: url).correctsWeightBias)
+    }
+}
