@@ -172,7 +172,7 @@ class Canonical:
         producer = self.producer(tensor)
         if producer is None:
             return False
-        if producer.op_type in ("Relu", "Sigmoid", "Softmax"):
+        if producer.op_type in ("Relu", "Sigmoid", "HardSigmoid", "Softmax"):
             return True
         if producer.op_type == "Clip":
             return self.bound(producer, 1, "min", -np.inf) >= 0

@@ -230,11 +230,34 @@ def external_data(rng):
     return net.graph("external_data", shape, [x]), 13, shape, {"external_data": True}
 
 
+def mobilenet_v3(rng):
+    """A MobileNetV3 block (opset 14): stride-2 stem → HardSwish, depthwise → HardSwish, a
+    squeeze-excite branch (GlobalAveragePool → 1×1 → Relu → 1×1 → HardSigmoid as PyTorch
+    exports it, alpha 1/6) scaling the main branch by Mul, a linear 1×1 projection, a classifier."""
+    net, shape = Net(rng), (2, 3, 16, 16)
+    x = net.node("HardSwish", [net.conv_bn("input", 3, 16, stride=2)])
+    x = net.node("HardSwish", [net.conv_bn(x, 16, 16, group=16)])
+    s = net.node("Relu", [net.conv(net.node("GlobalAveragePool", [x]), 16, 8, kernel=1, pad=0)])
+    s = net.node("HardSigmoid", [net.conv(s, 8, 16, kernel=1, pad=0)], alpha=1.0 / 6, beta=0.5)
+    x = net.conv_bn(net.node("Mul", [x, s]), 16, 8, kernel=1, pad=0)
+    return net.graph("mobilenet_v3", shape, [net.head(x, 8)]), 14, shape, {}
+
+
+def hard_activations(rng):
+    """conv → HardSigmoid (alpha 0.3, beta 0.4) → conv → HardSwish → conv → conv: the middle
+    two convs are quantized, reading an unsigned (HardSigmoid) and a signed (HardSwish) point."""
+    net, shape = Net(rng), (2, 3, 8, 8)
+    x = net.node("HardSigmoid", [net.conv("input", 3, 8)], alpha=0.3, beta=0.4)
+    x = net.node("HardSwish", [net.conv(x, 8, 8)])
+    x = net.conv(net.conv(x, 8, 8), 8, 4, kernel=1, pad=0)
+    return net.graph("hard_activations", shape, [x]), 14, shape, {}
+
+
 def unsupported_op(rng):
     net, shape = Net(rng), (2, 3, 8, 8)
-    x = net.node("HardSwish", [net.conv("input", 3, 4)])
+    x = net.node("Elu", [net.conv("input", 3, 4)])
     return (net.graph("unsupported_op", shape, [x]), 14, shape,
-            {"expectedError": {"node": "HardSwish_0", "op": "HardSwish"}})
+            {"expectedError": {"node": "Elu_0", "op": "Elu"}})
 
 
 MODELS = [
@@ -256,4 +279,9 @@ MODELS = [
     Spec("gemm_scaled", gemm_scaled),
     Spec("external_data", external_data),
     Spec("unsupported_op", unsupported_op),
+    # New fixtures go last: each model's seed is its position in this list.
+    Spec("hard_sigmoid", single("HardSigmoid", alpha=0.3, beta=0.4)),
+    Spec("hard_swish", single("HardSwish", opset=14)),
+    Spec("mobilenet_v3", mobilenet_v3),
+    Spec("hard_activations", hard_activations),
 ]

@@ -23,7 +23,7 @@ final class IntegerConvolutionExecutorTests: XCTestCase {
             XCTAssertEqual(integer.reuseStatistics.integerMACs > 0, Self.hasIntegerConv(graph, plan), golden.label)
             if integer.reuseStatistics.integerMACs > 0 { integerFixtures.insert(golden.fixture) }
         }
-        XCTAssertEqual(integerFixtures, ["resnet", "mobilenet_v2", "vgg", "inception"],
+        XCTAssertEqual(integerFixtures, ["resnet", "mobilenet_v2", "vgg", "inception", "mobilenet_v3", "hard_activations"],
                        "each network with quantized convolutions should run some of them on int8")
     }
 

@@ -43,7 +43,7 @@ final class ONNXImportErrorTests: XCTestCase {
         XCTAssertEqual(error, .unsupportedOp(file: try FixtureIndex.directory().appendingPathComponent(entry.model).relativePath,
                                              node: expected.node, op: expected.op, supported: ONNXImporter.supportedOps))
         let message = try XCTUnwrap(error).description
-        XCTAssertTrue(message.contains("unsupported_op.onnx: node 'HardSwish_0' uses op 'HardSwish', which lapq does not support; supported: Add, AveragePool, BatchNormalization,"), message)
+        XCTAssertTrue(message.contains("unsupported_op.onnx: node 'Elu_0' uses op 'Elu', which lapq does not support; supported: Add, AveragePool, BatchNormalization,"), message)
         XCTAssertEqual(ONNXImporter.supportedOps, ONNXImporter.supportedOps.sorted())
     }
 
@@ -115,6 +115,18 @@ final class ONNXImportErrorTests: XCTestCase {
         model.graph.output[0].name = "z"
         let error = importError { try ONNXImporter.load(serialized: try model.serializedBytes(), file: "m.onnx", baseDirectory: nil) }
         XCTAssertEqual(error, .unresolvableShape(file: "m.onnx", node: "Reshape_7", op: "Reshape", tensor: "x"))
+    }
+
+    func testHardSwishBeforeOpset14IsRejectedAndAcceptedFrom14() throws {
+        var model = ModelFactory.convModel()
+        model.graph.node.append(ModelFactory.node("HardSwish", name: "HardSwish_3", inputs: ["y"], outputs: ["z"]))
+        model.graph.output[0].name = "z"
+        let error = importError { try ONNXImporter.load(serialized: try model.serializedBytes(), file: "m.onnx", baseDirectory: nil) }
+        XCTAssertEqual(error, .unsupportedAttribute(file: "m.onnx", node: "HardSwish_3", op: "HardSwish",
+                                                    reason: "HardSwish needs opset ≥ 14; the model imports opset 13"))
+        model.opsetImport[0].version = 14
+        let graph = try ONNXImporter.load(serialized: try model.serializedBytes(), file: "m.onnx", baseDirectory: nil)
+        XCTAssertEqual(graph.nodes.map(\.op.name), ["Conv", "HardSwish"])
     }
 
     func testShapeErrorNamesTheNode() throws {

@@ -15,6 +15,12 @@ final class FastElementwiseTests: XCTestCase {
             actual = x
             actual.applyClip(lower: -0.3, upper: 0.6)
             XCTAssertEqual(actual, expected, "clip \(count)")
+            // Scaled so that both saturated ends (|x| ≥ 3) and the curve between occur.
+            let wide = Tensor(shape: x.shape, data: x.data.map { $0 * 4 })
+            hardSwishNaive(&expected, wide)
+            actual = wide
+            actual.applyHardSwish()
+            XCTAssertEqual(actual, expected, "hardSwish \(count)")
             try addNaive(&expected, x, y)
             actual = x
             actual.add(y)
@@ -39,5 +45,10 @@ final class FastElementwiseTests: XCTestCase {
         try conv2dNaive(&convolved, input, weights, nil, geometry)
         reluNaive(&expected, convolved)
         assertClose(try output.toTensor(), expected, relativeTolerance: 1e-4, "relu on \(output.storageCount) floats")
+        // HardSwish also maps 0 to 0, so the zero padding of the blocked layout stays zero.
+        try conv.execute(DNNLTensor(input, context: context), into: output)
+        output.withUnsafeMutableStorage { hardSwishFast($0, UnsafeBufferPointer($0)) }
+        hardSwishNaive(&expected, convolved)
+        assertClose(try output.toTensor(), expected, relativeTolerance: 1e-4, "hardSwish on \(output.storageCount) floats")
     }
 }

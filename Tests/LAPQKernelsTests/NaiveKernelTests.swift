@@ -92,6 +92,19 @@ final class NaiveKernelTests: XCTestCase {
         XCTAssertEqual(out.data, [0.5])
     }
 
+    func testHardSigmoidAndHardSwishByHand() throws {
+        var out = Tensor(shape: [])
+        // alpha 0.25, beta 0.5: saturates at 0 below −2 and at 1 above 2; 0 maps to beta.
+        hardSigmoidNaive(&out, Tensor(shape: [5], data: [-3, -2, 0, 1, 4]), alpha: 0.25, beta: 0.5)
+        XCTAssertEqual(out.data, [0, 0, 0.5, 0.75, 1])
+        // x · clamp(x/6 + 1/2, 0, 1): 0 outside below −3, x above 3, minimum −0.375 at −1.5.
+        hardSwishNaive(&out, Tensor(shape: [6], data: [-4, -3, -1.5, 0, 3, 5]))
+        XCTAssertEqual(out.data, [0, 0, -0.375, 0, 3, 5])
+        XCTAssertEqual(hardSwishAlpha, 0.16666667163372)
+        hardSwishNaive(&out, Tensor(shape: [1], data: [1]))
+        XCTAssertEqual(out.data, [hardSwishAlpha + 0.5])   // one rounding, as onnxruntime
+    }
+
     func testSoftmaxAlongAnAxis() throws {
         // Along axis 0 of (2, 2): columns [0, ln 3] and [5, 5].
         let x = Tensor(shape: [2, 2], data: [0, 5, Float(log(3.0)), 5])

@@ -96,6 +96,8 @@ private struct StepBuilder {
                 return .alias
             }
             return elementwise(node.op).map { .elementwise($0) } ?? .plain
+        case .hardSwish:
+            return .elementwise(.hardSwish)   // never fused into a conv, so never an alias
         case .add:
             return shapes[node.inputs[0]] == shapes[node.inputs[1]] && node.inputs.allSatisfy { ids[$0] != nil } ? .add : .plain
         default:

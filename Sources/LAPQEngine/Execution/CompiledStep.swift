@@ -46,6 +46,8 @@ enum StepKernel {
 enum ElementwiseActivation {
     case relu
     case clip(lower: Float, upper: Float)
+    /// HardSwish (0 · hardSigmoid(0) = 0). HardSigmoid itself maps 0 to beta and runs `.plain`.
+    case hardSwish
 
     /// Applies the activation in place, split over `threads`.
     func apply(_ storage: UnsafeMutableBufferPointer<Float>, threads: Int) {
@@ -54,6 +56,7 @@ enum ElementwiseActivation {
             switch self {
             case .relu: reluFast(chunk, UnsafeBufferPointer(chunk))
             case let .clip(lower, upper): clipFast(chunk, UnsafeBufferPointer(chunk), lower: lower, upper: upper)
+            case .hardSwish: hardSwishFast(chunk, UnsafeBufferPointer(chunk))
             }
         }
     }

@@ -60,6 +60,8 @@ public final class ReferenceExecutor {
         case .clip(let lower, let upper): clipNaive(&out, x[0], lower: lower, upper: upper)
         case .leakyRelu(let alpha): leakyReluNaive(&out, x[0], alpha: alpha)
         case .sigmoid: sigmoidNaive(&out, x[0])
+        case .hardSigmoid(let alpha, let beta): hardSigmoidNaive(&out, x[0], alpha: alpha, beta: beta)
+        case .hardSwish: hardSwishNaive(&out, x[0])
         case .maxPool(let a):
             try pool2dNaive(&out, x[0], try a.geometry(node: node.name, op: "MaxPool", input: x[0].shape), .max)
         case .averagePool(let a):

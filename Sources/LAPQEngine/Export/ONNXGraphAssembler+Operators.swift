@@ -1,3 +1,5 @@
+import LAPQKernels
+
 /// Writing lapq operations as ONNX opset-13 nodes.
 extension ONNXGraphAssembler {
     /// Appends `node` as one ONNX node with the same name, reading `inputs` (the node's own
@@ -9,9 +11,22 @@ extension ONNXGraphAssembler {
     /// shape at some batch size) gives its channel count.
     mutating func appendNode(_ node: Node, inputs: [String], shapes: [String: [Int]]) {
         precondition(inputs.count == node.inputs.count, "node '\(node.name)' needs \(node.inputs.count) inputs")
+        if case .hardSwish = node.op { return appendHardSwish(node, input: inputs[0]) }
         let operands = inputs + constantOperands(of: node, shapes: shapes)
         append(Onnx_NodeProto(name: node.name, opType: Self.opType(of: node.op), inputs: operands,
                               outputs: node.outputs, attributes: Self.attributes(of: node.op)))
+    }
+
+    /// Opset 13 has no HardSwish, so it is written as its ONNX function body: a HardSigmoid
+    /// (alpha 1/6, beta 0.5) into a fresh tensor, then the node's name and output on
+    /// `Mul(input, gate)` — the same Float operations as lapq's kernels.
+    private mutating func appendHardSwish(_ node: Node, input: String) {
+        let gateNode = freshName(node.name + "_hardsigmoid"), gate = freshName(node.name + "_gate")
+        let gateOp = Operator.hardSigmoid(alpha: hardSwishAlpha, beta: hardSwishBeta)
+        append(Onnx_NodeProto(name: gateNode, opType: gateOp.name, inputs: [input], outputs: [gate],
+                              attributes: Self.attributes(of: gateOp)))
+        append(Onnx_NodeProto(name: node.name, opType: "Mul", inputs: [input, gate], outputs: node.outputs,
+                              attributes: []))
     }
 
     /// The ONNX op type of a lapq operation.
@@ -64,12 +79,15 @@ extension ONNXGraphAssembler {
                     .int("ceil_mode", a.ceilMode ? 1 : 0), .int("count_include_pad", a.countIncludePad ? 1 : 0)]
                 + padding(a.pads, a.autoPad)
         case .leakyRelu(let alpha): return [.float("alpha", alpha)]
+        case .hardSigmoid(let alpha, let beta): return [.float("alpha", alpha), .float("beta", beta)]
         case .concat(let axis): return [.int("axis", axis)]
         case .flatten(let axis): return [.int("axis", axis)]
         case .softmax(let axis): return [.int("axis", axis)]
         case .scaleShift: return [.float("epsilon", 0)]
         case .matMul, .relu, .clip, .sigmoid, .globalAveragePool, .add, .mul, .reshape:
             return []
+        case .hardSwish:
+            return []   // appendHardSwish writes HardSigmoid + Mul instead
         }
     }
 

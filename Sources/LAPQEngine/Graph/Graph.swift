@@ -73,8 +73,8 @@ public struct Graph: Sendable, Equatable {
         case .matMul, .add, .mul: return 2...2
         case .scaleShift: return 3...3
         case .concat: return 1...Int.max
-        case .relu, .clip, .leakyRelu, .sigmoid, .maxPool, .averagePool, .globalAveragePool,
-             .flatten, .reshape, .softmax:
+        case .relu, .clip, .leakyRelu, .sigmoid, .hardSigmoid, .hardSwish, .maxPool, .averagePool,
+             .globalAveragePool, .flatten, .reshape, .softmax:
             return 1...1
         }
     }

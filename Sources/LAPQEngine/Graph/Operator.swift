@@ -26,6 +26,11 @@ public enum Operator: Sendable, Hashable {
     case leakyRelu(alpha: Float)
     /// `1 / (1 + e^(−x))`. Inputs: `[x]`.
     case sigmoid
+    /// `max(0, min(1, alpha · x + beta))` (ONNX defaults: alpha 0.2, beta 0.5). Inputs: `[x]`.
+    case hardSigmoid(alpha: Float, beta: Float)
+    /// `x · max(0, min(1, x / 6 + 1/2))`, computed as ONNX's function body does:
+    /// `x · hardSigmoid(alpha: Float(1/6), beta: 0.5)`. Inputs: `[x]`.
+    case hardSwish
     /// Max pooling over the spatial axes. Inputs: `[x]`; `countIncludePad` is ignored.
     case maxPool(PoolAttributes)
     /// Average pooling over the spatial axes. Inputs: `[x]`.
@@ -61,6 +66,8 @@ public enum Operator: Sendable, Hashable {
         case .clip: return "Clip"
         case .leakyRelu: return "LeakyRelu"
         case .sigmoid: return "Sigmoid"
+        case .hardSigmoid: return "HardSigmoid"
+        case .hardSwish: return "HardSwish"
         case .maxPool: return "MaxPool"
         case .averagePool: return "AveragePool"
         case .globalAveragePool: return "GlobalAveragePool"

@@ -6,7 +6,7 @@ enum ShapeRules {
         case .conv(let attributes): return try conv(attributes, operands)
         case .gemm(let attributes): return try gemm(attributes, operands)
         case .matMul: return try matMul(operands[0], operands[1])
-        case .relu, .clip, .leakyRelu, .sigmoid: return operands[0]
+        case .relu, .clip, .leakyRelu, .sigmoid, .hardSigmoid, .hardSwish: return operands[0]
         case .maxPool(let attributes), .averagePool(let attributes):
             return try pool(attributes, operands[0])
         case .globalAveragePool:

@@ -2,7 +2,9 @@
 /// 1. Identity and Dropout are removed; readers of their output read their input instead.
 /// 2. Each BatchNormalization is folded into the Conv that produces its input when nothing
 ///    else reads that Conv's output; otherwise it becomes a per-channel `.scaleShift`.
-/// 3. Initializers that no node reads are dropped.
+/// 3. `Mul(x, HardSigmoid(x; alpha 1/6, beta 0.5))` becomes one `.hardSwish` node (the form
+///    that HardSwish takes before opset 14 and in lapq's own opset-13 export).
+/// 4. Initializers that no node reads are dropped.
 struct ImportRewriter {
     let file: String
     /// Float constants; rewriting adds folded weights and drops unused ones.
@@ -30,7 +32,7 @@ struct ImportRewriter {
             case .passThrough, .constant: preconditionFailure("removed before this loop")
             }
         }
-        nodes = rewritten
+        nodes = fusingHardSwish(rewritten, outputs: outputs)
         let read = Set(nodes.flatMap(\.inputs) + outputs)
         initializers = initializers.filter { read.contains($0.key) }
     }

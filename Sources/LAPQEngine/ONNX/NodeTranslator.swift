@@ -13,8 +13,8 @@ struct NodeTranslator {
     /// ONNX op types that import accepts, sorted; the message of an unsupported op lists them.
     static let supportedOps: [String] = [
         "Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Constant", "Conv",
-        "Dropout", "Flatten", "Gemm", "GlobalAveragePool", "Identity", "LeakyRelu", "MatMul",
-        "MaxPool", "Mul", "Relu", "Reshape", "Sigmoid", "Softmax",
+        "Dropout", "Flatten", "Gemm", "GlobalAveragePool", "HardSigmoid", "HardSwish", "Identity",
+        "LeakyRelu", "MatMul", "MaxPool", "Mul", "Relu", "Reshape", "Sigmoid", "Softmax",
     ]
 
     func translate(_ proto: Onnx_NodeProto, name: String) throws -> TranslatedNode {
@@ -65,6 +65,13 @@ struct NodeTranslator {
         case "Mul": return (.mul, present)
         case "GlobalAveragePool": return (.globalAveragePool, present)
         case "LeakyRelu": return (.leakyRelu(alpha: try attributes.float("alpha", default: 0.01)), present)
+        case "HardSigmoid":
+            return (.hardSigmoid(alpha: try attributes.float("alpha", default: 0.2),
+                                 beta: try attributes.float("beta", default: 0.5)), present)
+        case "HardSwish":
+            // HardSwish entered the default domain in opset 14; an older model cannot name it.
+            guard opset >= 14 else { throw context.unsupported("HardSwish needs opset ≥ 14; the model imports opset \(opset)") }
+            return (.hardSwish, present)
         case "Clip": return (try clip(attributes, inputs, context), [inputs[0]])
         case "MaxPool": return (.maxPool(try poolAttributes(attributes, isMax: true)), present)
         case "AveragePool": return (.averagePool(try poolAttributes(attributes, isMax: false)), present)

@@ -75,7 +75,7 @@ public struct QuantizationPlan: Sendable, Hashable, Codable {
     static func isNonNegative(_ tensor: String, in graph: Graph) -> Bool {
         guard let producer = graph.producer(of: tensor) else { return false }
         switch producer.op {
-        case .relu, .sigmoid, .softmax: return true
+        case .relu, .sigmoid, .hardSigmoid, .softmax: return true   // HardSwish reaches −0.375
         case .clip(let lower, _): return lower >= 0
         case .maxPool, .averagePool, .globalAveragePool, .flatten, .reshape, .concat:
             // Pooling, reshaping and concatenation keep the sign of their inputs.

@@ -38,6 +38,13 @@ public func clipFast(_ out: UnsafeMutableBufferPointer<Float>, _ x: UnsafeBuffer
            { v, _ in min(max(v, lower), upper) })
 }
 
+/// out[i] = x[i] · max(0, min(1, x[i]/6 + 1/2)), as ``hardSwishNaive`` (same Float operations).
+public func hardSwishFast(_ out: UnsafeMutableBufferPointer<Float>, _ x: UnsafeBufferPointer<Float>) {
+    let alpha = Vector(repeating: hardSwishAlpha), beta = Vector(repeating: hardSwishBeta)
+    zipMap(out, x, nil, { v, _ in v * (alpha * v + beta).clamped(lowerBound: Vector(repeating: 0), upperBound: Vector(repeating: 1)) },
+           { v, _ in v * hardSigmoid(v, alpha: hardSwishAlpha, beta: hardSwishBeta) })
+}
+
 /// out[i] = a[i] + b[i], as ``addNaive`` for equal shapes.
 public func addFast(_ out: UnsafeMutableBufferPointer<Float>, _ a: UnsafeBufferPointer<Float>,
                     _ b: UnsafeBufferPointer<Float>) {

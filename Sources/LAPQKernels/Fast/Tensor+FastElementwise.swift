@@ -13,6 +13,11 @@ extension Tensor {
         }
     }
 
+    /// `self = self · max(0, min(1, self/6 + 1/2))` elementwise (ONNX HardSwish), in place.
+    public mutating func applyHardSwish() {
+        data.withUnsafeMutableBufferPointer { buffer in hardSwishFast(buffer, UnsafeBufferPointer(buffer)) }
+    }
+
     /// `self += other` elementwise; shapes must be equal (use ``addNaive`` to broadcast).
     public mutating func add(_ other: Tensor) {
         precondition(shape == other.shape, "add: shapes \(shape) and \(other.shape) differ")

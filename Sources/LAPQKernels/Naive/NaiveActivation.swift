@@ -20,6 +20,29 @@ public func sigmoidNaive(_ out: inout Tensor, _ x: Tensor) {
     out = Tensor(shape: x.shape, data: x.data.map { Float(1 / (1 + exp(-Double($0)))) })
 }
 
+/// Reference ONNX `HardSigmoid`: `out = max(0, min(1, alpha·x + beta))` in Float, the order
+/// onnxruntime uses. out has x's shape.
+public func hardSigmoidNaive(_ out: inout Tensor, _ x: Tensor, alpha: Float, beta: Float) {
+    out = Tensor(shape: x.shape, data: x.data.map { hardSigmoid($0, alpha: alpha, beta: beta) })
+}
+
+/// Reference ONNX `HardSwish` (opset 14) as its function body defines it:
+/// `out = x · HardSigmoid(x; alpha = 1/6, beta = 0.5)` in Float. out has x's shape.
+public func hardSwishNaive(_ out: inout Tensor, _ x: Tensor) {
+    out = Tensor(shape: x.shape, data: x.data.map { $0 * hardSigmoid($0, alpha: hardSwishAlpha, beta: hardSwishBeta) })
+}
+
+/// HardSwish's slope inside its HardSigmoid: the Float nearest 1/6 (ONNX writes 0.16666667163372).
+public let hardSwishAlpha: Float = 1.0 / 6.0
+/// HardSwish's offset inside its HardSigmoid.
+public let hardSwishBeta: Float = 0.5
+
+/// `max(0, min(1, alpha·x + beta))`, one rounding after the product and one after the sum.
+@inline(__always)
+func hardSigmoid(_ x: Float, alpha: Float, beta: Float) -> Float {
+    max(0, min(1, alpha * x + beta))
+}
+
 /// Reference ONNX `Softmax` (opset ≥ 13) along `axis` (negative counts from the end):
 /// `out_i = e^(x_i − max) / Σ_j e^(x_j − max)` over that axis, in Double. out has x's shape.
 public func softmaxNaive(_ out: inout Tensor, _ x: Tensor, axis: Int) throws(KernelError) {

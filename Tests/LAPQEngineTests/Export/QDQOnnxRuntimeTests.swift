@@ -34,6 +34,18 @@ final class QDQOnnxRuntimeTests: XCTestCase {
         }
     }
 
+    /// HardSwish, absent from opset 13, is exported as HardSigmoid(1/6, 0.5) → Mul and must
+    /// still reproduce lapq: before quantized convolutions (both fixtures) and next to a
+    /// HardSigmoid with other constants, whose output is an unsigned point (hard_activations).
+    func testOnnxRuntimeReproducesLapqOnHardSwishNetworks() throws {
+        for (fixture, weightBits) in [("mobilenet_v3", 4), ("mobilenet_v3", 2), ("hard_activations", 4)] {
+            let exportCase = try QDQExportCase(fixture: fixture, weightBits: weightBits, activationBits: 4)
+            let result = try check(exportCase, stepSizes: exportCase.stepSizes, lapqOutput: exportCase.lapqOutput())
+            print(result.output, terminator: "")
+            XCTAssertEqual(result.status, 0, "\(exportCase.name): \(result.output)")
+        }
+    }
+
     /// Bias-corrected weights (DequantizeLinear → Sub) reproduce lapq's corrected network, with
     /// the output channel on every weight layout: Conv (ResNet), MatMul (VGG, all layers),
     /// Gemm with transB = 0 and with alpha/beta (gemm_scaled, weights only).
