@@ -43,6 +43,12 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Executors run in parallel on this machine.")
     var localWorkers = 1
 
+    @Option(help: "MiB per local worker for prefix snapshots, which let Powell skip the layers before a changed step size.")
+    var prefixCacheMib = 1024
+
+    @Option(help: "MiB of decoded calibration shards kept in memory (all local workers together).")
+    var shardCacheMib = 4096
+
     @Option(help: "oneDNN threads per local worker (default: cores / workers).")
     var threads: Int?
 
@@ -64,6 +70,8 @@ struct CalibrateCommand: ParsableCommand {
         }
         try requireExistingFiles(["--model": model, "--calib": calib, "--val": val])
         guard localWorkers >= 1 else { throw ValidationError("--local-workers \(localWorkers): need at least one") }
+        guard prefixCacheMib >= 0 else { throw ValidationError("--prefix-cache-mib \(prefixCacheMib): cannot be negative") }
+        guard shardCacheMib >= 0 else { throw ValidationError("--shard-cache-mib \(shardCacheMib): cannot be negative") }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): need at least one") }
         if let maxEvals, maxEvals < 1 { throw ValidationError("--max-evals \(maxEvals): need at least one") }
         guard maxIterations >= 1 else { throw ValidationError("--max-iterations \(maxIterations): need at least one") }
@@ -83,6 +91,8 @@ struct CalibrateCommand: ParsableCommand {
         configuration.settings.powell.maxIterations = maxIterations
         configuration.localWorkers = localWorkers
         configuration.threadsPerWorker = threads
+        configuration.prefixCacheBytes = prefixCacheMib << 20
+        configuration.shardCacheBytes = shardCacheMib << 20
         configuration.resume = resume != nil
         let printer = ProgressPrinter()
         configuration.makeCalibrationOracle = try reportingErrors {

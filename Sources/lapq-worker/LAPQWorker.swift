@@ -26,6 +26,9 @@ struct LAPQWorker: ParsableCommand {
     @Option(help: "MiB of decoded shards kept in memory; the rest stay as stored bytes and are decoded when used.")
     var shardCacheMib = 4096
 
+    @Option(help: "MiB for prefix snapshots, which let Powell skip the layers before a changed step size.")
+    var prefixCacheMib = 1024
+
     @Option(help: "The coordinator's CURVE public key file (enables encryption).")
     var curveServerKey: String?
 
@@ -41,6 +44,7 @@ struct LAPQWorker: ParsableCommand {
         }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): need at least one") }
         guard shardCacheMib >= 0 else { throw ValidationError("--shard-cache-mib \(shardCacheMib): cannot be negative") }
+        guard prefixCacheMib >= 0 else { throw ValidationError("--prefix-cache-mib \(prefixCacheMib): cannot be negative") }
         var isDirectory: ObjCBool = false
         if let dataRoot, !(FileManager.default.fileExists(atPath: dataRoot, isDirectory: &isDirectory) && isDirectory.boolValue) {
             throw ValidationError("--data-root \(dataRoot): no such directory")
@@ -55,6 +59,7 @@ struct LAPQWorker: ParsableCommand {
         var options = WorkerRuntime.Options(connect: connect, name: name ?? ProcessInfo.processInfo.hostName, threads: threads)
         options.dataRoot = dataRoot.map { URL(fileURLWithPath: $0, isDirectory: true) }
         options.shardCacheBytes = shardCacheMib << 20
+        options.prefixCacheBytes = prefixCacheMib << 20
         if let server = curveServerKey, let publicKey = curvePublicKey, let secretKey = curveSecretKey {
             options.curve = (try keyText(server), CurveKeyPair(publicKey: try keyText(publicKey), secretKey: try keyText(secretKey)))
         }

@@ -30,6 +30,14 @@ final class BadInputTests: XCTestCase {
         assertOneLineError(try calibrate(["--bits", "9/4"]), mentions: "9/4")
     }
 
+    /// Negative memory budgets and stall timeouts name the flag and the value.
+    func testNegativeBudgetsAndTimeouts() throws {
+        for (flag, value) in [("--prefix-cache-mib", "-1"), ("--shard-cache-mib", "-5"), ("--stall-timeout", "0")] {
+            // `--flag=-1`: with a space, the parser would read "-1" as another flag.
+            assertOneLineError(try calibrate(["\(flag)=\(value)"]), mentions: "\(flag) \(value)")
+        }
+    }
+
     /// A copy of the example data with one byte of the image array changed.
     func testShardHashMismatch() throws {
         let directory = try copyOfExampleData()
