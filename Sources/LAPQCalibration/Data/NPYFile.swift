@@ -53,11 +53,19 @@ public final class NPYFile: Sendable {
     /// `bytes` read from this array (`int64` or `int32`) as `Int`s. `Int` is 64-bit on every
     /// platform lapq builds for, so the conversion is exact.
     public func decodeIntegers(_ bytes: [UInt8]) throws -> [Int] {
-        switch header.dtype {
-        case .int64: return Self.decode(bytes, as: Int64.self).map { Int($0) }
-        case .int32: return Self.decode(bytes, as: Int32.self).map { Int($0) }
-        case .uint8, .float32:
+        guard let values = Self.decodeIntegers(bytes, as: header.dtype) else {
             throw NPYError.dtypeMismatch(file: path, found: header.dtype, expected: [.int64, .int32])
+        }
+        return values
+    }
+
+    /// Little-endian int64 or int32 elements as `Int`s (e.g. labels shipped without their
+    /// file); nil for any other dtype.
+    public static func decodeIntegers(_ bytes: [UInt8], as dtype: NPYDType) -> [Int]? {
+        switch dtype {
+        case .int64: return decode(bytes, as: Int64.self).map { Int($0) }
+        case .int32: return decode(bytes, as: Int32.self).map { Int($0) }
+        case .uint8, .float32: return nil
         }
     }
 

@@ -26,9 +26,9 @@ final class ReceivedShards: CalibrationShards, @unchecked Sendable {
         let facts = shard.facts
         let images = Array(shard.bytes[..<facts.imageByteCount])
         let labelBytes = Array(shard.bytes[facts.imageByteCount...])
-        let labels: [Int] = facts.labelDType == .int32
-            ? NPYFile.decode(labelBytes, as: Int32.self).map(Int.init)
-            : NPYFile.decode(labelBytes, as: Int64.self).map(Int.init)
+        guard let labels = NPYFile.decodeIntegers(labelBytes, as: facts.labelDType) else {
+            preconditionFailure("ShardFacts admits only int64 and int32 labels, got \(facts.labelDType)")
+        }
         let input = ShardStore.networkInput(storedImages: images, layout: facts.layout,
                                             preprocessing: facts.preprocessing, sampleShape: facts.sampleShape)
         return (Tensor(shape: [facts.samples.count] + facts.sampleShape, data: input), labels)

@@ -180,10 +180,14 @@ public final class Executor {
             try running(step.node) {
                 switch step.kernel {
                 case .convolution(let primitive, let constants, let integer):
-                    try requantize(primitive, constants, node: index, weightChanged: weightChanged)
                     try integer?.update(context: context, weight: constants.weight, bias: constants.bias,
                                         input: binding.activationQuantizer(node: index),
                                         weightQuantizer: binding.weightQuantizer(node: index))
+                    // While the int8 form runs, the f32 primitive is idle: it is brought up to
+                    // date when a float run (every point changed) drops the int8 form.
+                    if integer?.primitive == nil {
+                        try requantize(primitive, constants, node: index, weightChanged: weightChanged)
+                    }
                 case .innerProduct(let primitive, let constants):
                     try requantize(primitive, constants, node: index, weightChanged: weightChanged)
                 default:
