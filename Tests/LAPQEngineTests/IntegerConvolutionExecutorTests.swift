@@ -50,7 +50,9 @@ final class IntegerConvolutionExecutorTests: XCTestCase {
     }
 
     /// Whether some Conv reads a quantized input with a quantized weight whose largest codes
-    /// keep two products within int16 (2·qmax_x·qmax_w ≤ 32767), stated from the plan.
+    /// keep two products within int16 on CPUs without VNNI (2·qmax_x·qmax_w ≤ 32767; a signed
+    /// input is shifted by 128 and its weights doubled, so 2·(128 + qmax_x)·qmax_w ≤ 32767 and
+    /// qmax_w ≤ 63), stated from the plan.
     private static func hasIntegerConv(_ graph: Graph, _ plan: QuantizationPlan) -> Bool {
         graph.nodes.contains { node in
             guard case .conv = node.op else { return false }
@@ -58,6 +60,7 @@ final class IntegerConvolutionExecutorTests: XCTestCase {
             guard let input = readers.first(where: { $0.kind == .activation }),
                   let weight = readers.first(where: { $0.kind == .weight }) else { return false }
             let qmax = { (point: QuantizationPoint) in point.isSigned ? (1 << (point.bits - 1)) - 1 : (1 << point.bits) - 1 }
+            if input.isSigned { return qmax(weight) <= 63 && 2 * (128 + qmax(input)) * qmax(weight) <= 32767 }
             return 2 * qmax(input) * qmax(weight) <= 32767
         }
     }

@@ -20,6 +20,8 @@ final class ConvolutionPrimitiveTests: XCTestCase {
                                     kernel: (3, 3), pads: (2, 2, 2, 2), dilations: (2, 2))),
         ("asymmetric pads", Conv2DGeometry(batch: 3, inChannels: 5, inHeight: 7, inWidth: 10, outChannels: 7,
                                             kernel: (3, 2), strides: (2, 1), pads: (0, 1, 2, 0))),
+        ("1x1 stride 2 batch 8", Conv2DGeometry(batch: 8, inChannels: 8, inHeight: 16, inWidth: 16, outChannels: 16,
+                                                 kernel: (1, 1), strides: (2, 2))),
         ("odd everything", Conv2DGeometry(batch: 1, inChannels: 3, inHeight: 5, inWidth: 6, outChannels: 5,
                                            kernel: (5, 3), strides: (1, 2), pads: (2, 0, 1, 1), dilations: (1, 2))),
     ]

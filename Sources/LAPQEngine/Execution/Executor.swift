@@ -73,19 +73,20 @@ public final class Executor {
         var layers: [Int: Bool] = [:]
         for (index, node) in graph.nodes.enumerated() {
             guard case .conv = node.op, let input = binding.activationPoint[index], let weight = binding.weightPoint[index],
-                  fitsPairwiseInt16(plan.points[input], plan.points[weight]) else { continue }
+                  sumsExactlyOnInt8(plan.points[input], plan.points[weight]) else { continue }
             layers[index] = plan.points[input].isSigned
         }
         return layers
     }
 
-    /// Whether two products of the largest codes fit an int16: CPUs without VNNI run oneDNN's
-    /// u8×s8 kernels with `vpmaddubsw`, which adds product pairs in saturating int16, so larger
-    /// codes (e.g. W8/A8: 2·255·127) could clip there. Such layers stay on the f32 path.
-    static func fitsPairwiseInt16(_ input: QuantizationPoint, _ weight: QuantizationPoint) -> Bool {
+    /// Whether the layer's largest codes are summed exactly by oneDNN's int8 kernels on every
+    /// ISA (`Int8ExactRange`: without VNNI, product pairs add in saturating int16), so e.g.
+    /// W8/A8 layers stay f32 — on every host alike.
+    static func sumsExactlyOnInt8(_ input: QuantizationPoint, _ weight: QuantizationPoint) -> Bool {
         guard input.bits <= 8, weight.bits <= 8 else { return false }
         let largest = { (point: QuantizationPoint) in UniformQuantizer.quantMax(bits: point.bits, isSigned: point.isSigned) }
-        return 2 * largest(input) * largest(weight) <= Int(Int16.max)
+        return Int8ExactRange.contains(largestInputCode: largest(input), isSourceSigned: input.isSigned,
+                                       largestWeightCode: largest(weight))
     }
 
     /// oneDNN's thread count for this executor.

@@ -20,7 +20,8 @@ final class IntegerConvolution {
     }
 
     /// Rebuilds the primitive for the layer's current quantizers (oneDNN fixes the output
-    /// scale Δx·Δw at creation), or drops it when either is missing (a float run).
+    /// scale Δx·Δw at creation), or drops it when either is missing (a float run) or a bias
+    /// code leaves `Int8ExactRange`.
     func update(context: DNNLContext, weight: Tensor, bias: Tensor?, input: UniformQuantizer?,
                 weightQuantizer: UniformQuantizer?) throws {
         guard let input, let weightQuantizer, !input.isIdentity, !weightQuantizer.isIdentity else {
@@ -28,10 +29,14 @@ final class IntegerConvolution {
             return
         }
         let biasQuantizer = BiasQuantizer(inputStep: input.stepSize, weightStep: weightQuantizer.stepSize)
+        let biasCodes = bias.map { $0.data.map(biasQuantizer.code) }
         primitive = nil   // release the old primitive's memory before building the new one
+        // A bias code this large (|b| ≥ 2^30 · Δx·Δw) is not exact on every ISA: this step
+        // vector runs the layer in f32, on every host alike.
+        if let biasCodes, biasCodes.contains(where: { abs(Int($0)) > Int8ExactRange.largestBiasCode }) { return }
         primitive = try IntegerConv2DPrimitive(
             context: context, geometry: geometry, isSourceSigned: isSourceSigned,
-            weightCodes: Self.codes(weight.data, weightQuantizer), biasCodes: bias.map { $0.data.map(biasQuantizer.code) },
+            weightCodes: Self.codes(weight.data, weightQuantizer), biasCodes: biasCodes,
             outputScale: biasQuantizer.scale, postOps: postOps)
     }
 

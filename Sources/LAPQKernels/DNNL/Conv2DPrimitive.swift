@@ -103,9 +103,10 @@ private func makeConvolutionDescriptor(_ g: Conv2DGeometry, hasBias: Bool, postO
 
 /// A forward-inference convolution descriptor for `g` with the given operand descriptors (any
 /// types oneDNN accepts together) and attributes; the destination is f32 in the library's layout.
+/// The implementation is oneDNN's first choice among those whose name `accepts` takes.
 func makeConvolutionDescriptor(_ g: Conv2DGeometry, source: dnnl_memory_desc_t, weights: dnnl_memory_desc_t,
-                               bias: dnnl_memory_desc_t?, attributes: AttributeHandle,
-                               context: DNNLContext) throws(KernelError) -> PrimitiveDescHandle {
+                               bias: dnnl_memory_desc_t?, attributes: AttributeHandle, context: DNNLContext,
+                               accepting accepts: (String) -> Bool = { _ in true }) throws(KernelError) -> PrimitiveDescHandle {
     var source = source, weights = weights
     let hasBias = bias != nil
     var bias = bias ?? dnnl_memory_desc_t()
@@ -122,7 +123,8 @@ func makeConvolutionDescriptor(_ g: Conv2DGeometry, source: dnnl_memory_desc_t, 
     }
     try check(status, where: "dnnl_dilated_convolution_forward_desc_init")
     context.applyThreadCount()
-    return try PrimitiveDescHandle(function: "dnnl_primitive_desc_create(convolution)") { out in
-        dnnl_primitive_desc_create(&out, &operation, attributes.raw, context.engine.raw, nil)
+    return try withUnsafePointer(to: &operation) { pointer throws(KernelError) in
+        try PrimitiveDescHandle(function: "dnnl_primitive_desc_create(convolution)", operation: pointer,
+                                attributes: attributes, engine: context.engine, accepting: accepts)
     }
 }

@@ -114,6 +114,39 @@ final class PrimitiveDescHandle {
         raw = desc
     }
 
+    /// The first implementation of `operation` (in oneDNN's order of preference) whose name
+    /// `accepts` takes, e.g. to keep away from a kernel known to be wrong for some shape.
+    init(function: String, operation: const_dnnl_op_desc_t, attributes: AttributeHandle, engine: EngineHandle,
+         accepting accepts: (String) -> Bool) throws(KernelError) {
+        var iterator: dnnl_primitive_desc_iterator_t?
+        try check(dnnl_primitive_desc_iterator_create(&iterator, operation, attributes.raw, engine.raw, nil),
+                  where: function)
+        guard let iterator else { throw KernelError.call(function: function, status: .runtimeError) }
+        defer { dnnl_primitive_desc_iterator_destroy(iterator) }
+        var rejected: [String] = []
+        repeat {
+            guard let candidate = dnnl_primitive_desc_iterator_fetch(iterator) else { break }
+            let name = Self.implementationName(candidate)
+            if accepts(name) {
+                raw = candidate
+                return
+            }
+            rejected.append(name)
+            dnnl_primitive_desc_destroy(candidate)
+        } while dnnl_primitive_desc_iterator_next(iterator) == dnnl_success
+        throw KernelError.unsupported(op: function, reason: "no acceptable implementation (rejected: \(rejected.joined(separator: ", ")))")
+    }
+
+    /// The implementation's name as `ONEDNN_VERBOSE` prints it, e.g. "jit_uni_int8:avx2".
+    var implementationName: String { Self.implementationName(raw) }
+
+    private static func implementationName(_ descriptor: const_dnnl_primitive_desc_t) -> String {
+        var name: UnsafePointer<CChar>?
+        guard dnnl_primitive_desc_query(descriptor, dnnl_query_impl_info_str, 0, &name) == dnnl_success,
+              let name else { return "" }
+        return String(cString: name)
+    }
+
     /// The memory descriptor the implementation uses for `query` (e.g. `dnnl_query_src_md`).
     /// `index` picks among several of a kind (weights 0, bias 1).
     func memoryDescriptor(_ query: dnnl_query_t, index: Int32 = 0) throws(KernelError) -> dnnl_memory_desc_t {

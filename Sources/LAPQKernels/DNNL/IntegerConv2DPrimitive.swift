@@ -9,7 +9,9 @@ internal import CDNNL
 /// With outputScale = Δx·Δw and bias codes at that scale this is the fake-quantized layer
 /// (`Conv2DPrimitive` on x̂ = q_x·Δx, ŵ = q_w·Δw, b̂ = q_b·Δx·Δw), up to float rounding: the
 /// f32 kernel rounds every product and partial sum, this one only the final scaling. On VNNI
-/// CPUs it runs about 3.9× faster (docs/benchmarks.md).
+/// CPUs it runs about 3.9× faster (docs/benchmarks.md). On CPUs without VNNI the operands are
+/// pre-scaled so that oneDNN's weight adjustment stays exact (`Int8WeightAdjustment`); codes
+/// must lie in `Int8ExactRange`, or the sums may saturate on such CPUs.
 ///
 /// oneDNN 2.6 fixes the output scale when the primitive is created (its int8 convolutions
 /// have no run-time scales), so a new Δx or Δw means a new primitive; creating one costs
@@ -42,11 +44,20 @@ public final class IntegerConv2DPrimitive {
                                             actual: [biasCodes.count])
         }
         let weightShape = libraryWeightShape(geometry)
-        let descriptor = try makeConvolutionDescriptor(
-            geometry, source: try anyDescriptor(geometry.inputShape, type: isSourceSigned ? dnnl_s8 : dnnl_u8),
-            weights: try anyDescriptor(weightShape, type: dnnl_s8),
-            bias: biasCodes == nil ? nil : try plainDescriptor([geometry.outChannels], type: dnnl_s32),
-            attributes: try makeAttributes(postOps: postOps, outputScale: outputScale), context: context)
+        let source = try anyDescriptor(geometry.inputShape, type: isSourceSigned ? dnnl_s8 : dnnl_u8)
+        let weightLayout = try anyDescriptor(weightShape, type: dnnl_s8)
+        let biasLayout = biasCodes == nil ? nil : try plainDescriptor([geometry.outChannels], type: dnnl_s32)
+        let describe = { (scale: Float) throws(KernelError) in
+            try makeConvolutionDescriptor(geometry, source: source, weights: weightLayout, bias: biasLayout,
+                                          attributes: try makeAttributes(postOps: postOps, outputScale: scale),
+                                          context: context, accepting: { isTrusted($0, for: geometry) })
+        }
+        var descriptor = try describe(outputScale)
+        // The output scale is fixed at creation, and the adjustment is known only from the
+        // descriptor: a CPU that adjusts gets a second descriptor with the compensating scale.
+        let adjustment = try Int8WeightAdjustment(weights: try descriptor.memoryDescriptor(dnnl_query_weights_md),
+                                                  op: "Conv (int8)")
+        if adjustment != .none { descriptor = try describe(adjustment.outputScale(outputScale)) }
         self.context = context
         self.geometry = geometry
         self.postOps = postOps
@@ -56,10 +67,12 @@ public final class IntegerConv2DPrimitive {
         codes = try context.makeMemory(codeLayout)
         floatSource = LayoutStaging(target: retyped(codeLayout, dnnl_f32))
         bridge = LayoutBridge(sourceLayout: codeLayout, destinationLayout: try descriptor.memoryDescriptor(dnnl_query_dst_md))
-        weights = try loadParameter(weightCodes, plain: try plainDescriptor(weightShape, type: dnnl_s8),
+        weights = try loadParameter(try adjustment.weights(weightCodes, op: "Conv (int8)"),
+                                    plain: try plainDescriptor(weightShape, type: dnnl_s8),
                                     library: try descriptor.memoryDescriptor(dnnl_query_weights_md), context: context)
         bias = try biasCodes.map { codes throws(KernelError) in
-            try loadParameter(codes, plain: try plainDescriptor([geometry.outChannels], type: dnnl_s32),
+            try loadParameter(try adjustment.bias(codes, op: "Conv (int8)"),
+                              plain: try plainDescriptor([geometry.outChannels], type: dnnl_s32),
                               library: try descriptor.memoryDescriptor(dnnl_query_weights_md, index: 1), context: context)
         }
     }
@@ -88,6 +101,18 @@ public final class IntegerConv2DPrimitive {
         if let bias { parameters.append((DNNL_ARG_BIAS, bias)) }
         try bridge.run(primitive, sourceMemory: codes, destination: destination, parameters: parameters, context: context)
     }
+}
+
+/// Whether oneDNN's int8 implementation `name` computes `geometry` right. Its 1×1 kernels
+/// (`jit_uni_int8_1x1`, `jit_int8_1x1`) first copy a strided source to unit stride per thread,
+/// and with two or more threads oneDNN 2.6's AVX2 one returns wrong sums for some shapes and
+/// runs (a 1×1 stride-2 conv of 8 channels, batch 8, is wrong in about half the runs); the
+/// generic int8 kernel that oneDNN tries next is exact there, and such layers are a small part
+/// of a network's work.
+func isTrusted(_ name: String, for geometry: Conv2DGeometry) -> Bool {
+    let strided = geometry.strideHeight > 1 || geometry.strideWidth > 1
+    let isOneByOne = geometry.kernelHeight == 1 && geometry.kernelWidth == 1
+    return !(strided && isOneByOne && (name.hasPrefix("jit_uni_int8_1x1") || name.hasPrefix("jit_int8_1x1")))
 }
 
 /// Integer parameters (weight or bias codes) copied in row-major and reordered once into the
