@@ -9,21 +9,24 @@ import LAPQKernels
 /// same with or without it. Memory: one buffer per slot, about the sum of the program's
 /// intermediate tensors.
 final class BufferPool {
-    /// What a buffer holds: the graph input, the output of a step, or the fake-quantized
-    /// value of a point.
+    /// What a buffer holds: the graph input, the output of a step, the fake-quantized value
+    /// of a point, or a step's operand reordered into the layout the step computes in.
     enum Slot {
         case input
         case step(Int)
         case quantized(point: Int)
+        case reorderedOperand(step: Int)
     }
 
     private var inputBuffer: DNNLTensor?
     private var stepBuffers: [DNNLTensor?]
     private var quantizedBuffers: [DNNLTensor?]
+    private var operandBuffers: [DNNLTensor?]
 
     init(stepCount: Int, pointCount: Int) {
         stepBuffers = Array(repeating: nil, count: stepCount)
         quantizedBuffers = Array(repeating: nil, count: pointCount)
+        operandBuffers = Array(repeating: nil, count: stepCount)
     }
 
     /// The slot's buffer if nobody else holds it and `fits` accepts it, else a new one from `make`
@@ -34,6 +37,7 @@ final class BufferPool {
         case .input: return try reuse(&inputBuffer, fits: fits, make: make)
         case .step(let index): return try reuse(&stepBuffers[index], fits: fits, make: make)
         case .quantized(let point): return try reuse(&quantizedBuffers[point], fits: fits, make: make)
+        case .reorderedOperand(let step): return try reuse(&operandBuffers[step], fits: fits, make: make)
         }
     }
 

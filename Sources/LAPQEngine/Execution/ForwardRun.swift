@@ -114,12 +114,16 @@ struct ForwardRun {
         return (destination, true)
     }
 
-    /// Sum on the storage when both operands share a layout; otherwise through plain tensors.
+    /// Sum on the storage in the left operand's layout: a right operand in another layout
+    /// (e.g. a residual from an f32 layer meeting an int8 layer's output) is reordered into it
+    /// first, so the sum keeps the layout the next layers read, never falling back to plain.
     private mutating func add(_ index: Int, _ step: CompiledStep) throws -> (value: DNNLTensor, owned: Bool) {
-        let (left, right) = (try value(step.inputs[0]), try value(step.inputs[1]))
-        guard left.hasSameLayout(as: right) else {
-            return (try DNNLTensor(try plain(index, step), context: executor.context), true)
-        }
+        let (left, given) = (try value(step.inputs[0]), try value(step.inputs[1]))
+        let right = left.hasSameLayout(as: given) ? given
+            : try program.buffers.buffer(.reorderedOperand(step: index), fits: { $0.hasSameLayout(as: left) }) {
+                try left.makeSimilar()
+            }
+        if right !== given { try right.copyContents(reordering: given) }
         let target = try writable(step.inputs[0], at: index)
         right.withUnsafeMutableStorage { addend in
             target.withUnsafeMutableStorage { sum in

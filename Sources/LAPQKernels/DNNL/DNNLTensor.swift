@@ -40,6 +40,15 @@ public final class DNNLTensor {
         memory.buffer.copyMemory(from: other.memory.buffer, byteCount: memory.byteCount)
     }
 
+    /// Overwrites the contents with `other`'s, which must have the same dims, in any layout
+    /// (reordered by oneDNN when it differs).
+    public func copyContents(reordering other: DNNLTensor) throws(KernelError) {
+        try requireShape(other.shape, shape, op: "DNNLTensor.copyContents", argument: "source")
+        if hasSameLayout(as: other) { return copyContents(of: other) }
+        try Reorder(from: other.memory.descriptor, to: memory.descriptor, context: context)
+            .run(from: other.memory, to: memory, context: context)
+    }
+
     /// Whether the layout is plain row-major (NCHW for rank 4), so the storage is `Tensor.data`.
     public var isPlain: Bool {
         (try? sameLayout(memory.descriptor, plainDescriptor(shape))) ?? false
