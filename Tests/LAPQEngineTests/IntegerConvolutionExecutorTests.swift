@@ -7,7 +7,7 @@ import LAPQMath
 /// per-sample rule as between the executor and its naive twin (`SampleVerdicts`).
 final class IntegerConvolutionExecutorTests: XCTestCase {
     func testIntegerConvolutionsAgreeWithTheFloatPath() throws {
-        var integerFixtures: Set<String> = []
+        var integerFixtures: Set<String> = [], innerProductFixtures: Set<String> = []
         for golden in try QuantizedGoldens.quantized() {
             let graph = try golden.graph()
             let plan = golden.plan(for: graph)
@@ -21,10 +21,34 @@ final class IntegerConvolutionExecutorTests: XCTestCase {
             XCTAssertTrue(verdicts.failures.isEmpty, "int8 vs f32, \(golden.label): \(verdicts.summary)")
             XCTAssertEqual(float.reuseStatistics.integerMACs, 0, golden.label)
             XCTAssertEqual(integer.reuseStatistics.integerMACs > 0, Self.hasIntegerConv(graph, plan), golden.label)
+            XCTAssertEqual(integer.layerPaths.contains { $0.kind == .int8 }, integer.reuseStatistics.integerMACs > 0,
+                           golden.label)
             if integer.reuseStatistics.integerMACs > 0 { integerFixtures.insert(golden.fixture) }
+            let integerInnerProducts = integer.layerPaths.filter { path in
+                path.kind == .int8 && graph.nodes.contains { $0.name == path.node && $0.op.name != "Conv" }
+            }
+            if !integerInnerProducts.isEmpty { innerProductFixtures.insert(golden.fixture) }
         }
         XCTAssertEqual(integerFixtures, ["resnet", "mobilenet_v2", "vgg", "inception", "mobilenet_v3", "hard_activations"],
                        "each network with quantized convolutions should run some of them on int8")
+        XCTAssertTrue(innerProductFixtures.contains("vgg"), "vgg's quantized Gemm and MatMul should run on int8")
+    }
+
+    /// The path rule and its reasons: W8/A8 and bias-corrected layers stay f32, W4/A4 runs int8.
+    func testLayerPathsFollowTheCodesAndThePlan() throws {
+        let golden = try QuantizedGoldens.golden("vgg", weightBits: 2, activationBits: 4)
+        let graph = try golden.graph()
+        let narrow = try Executor(graph: graph, plan: golden.plan(for: graph))
+        XCTAssertFalse(narrow.layerPaths.isEmpty)
+        XCTAssertTrue(narrow.layerPaths.allSatisfy { $0.kind == .int8 }, "\(narrow.layerPaths)")
+        let wide = try Executor(graph: graph, plan: QuantizationPlan(graph: graph, weightBits: 8, activationBits: 8))
+        XCTAssertTrue(wide.layerPaths.allSatisfy { $0.kind == .f32 && $0.reason.contains("saturate") }, "\(wide.layerPaths)")
+        var corrected = golden.plan(for: graph)
+        corrected.correctsWeightBias = true
+        let correctedPaths = try Executor(graph: graph, plan: corrected).layerPaths
+        XCTAssertTrue(correctedPaths.allSatisfy { $0.kind == .f32 && $0.reason.contains("bias-corrected") })
+        let off = try Executor(graph: graph, plan: golden.plan(for: graph), options: .init(integerConvolution: false))
+        XCTAssertTrue(off.layerPaths.allSatisfy { $0.kind == .f32 })
     }
 
     /// A float run has no int8 primitive to use, and a bias-corrected plan's weights are off

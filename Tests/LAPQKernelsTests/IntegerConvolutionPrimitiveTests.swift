@@ -12,8 +12,8 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
         var generator = SeededGenerator(seed: 21)
         for (name, geometry) in ConvolutionPrimitiveTests.cases {
             for isSigned in [false, true] {
-                let input = codes(geometry.inputShape, isSigned ? -7...7 : 0...15, &generator)
-                let weights = codes(geometry.weightShape, -7...7, &generator)
+                let input = integerCodes(geometry.inputShape, isSigned ? -7...7 : 0...15, &generator)
+                let weights = integerCodes(geometry.weightShape, -7...7, &generator)
                 let bias = (0..<geometry.outChannels).map { _ in Int32.random(in: -500...500, using: &generator) }
                 for withBias in [true, false] {
                     let primitive = try IntegerConv2DPrimitive(
@@ -67,8 +67,8 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
         let geometry = ConvolutionPrimitiveTests.cases[1].geometry
         let limit = Int32(Int8ExactRange.largestBiasCode)
         for isSigned in [false, true] {
-            let input = codes(geometry.inputShape, isSigned ? -7...7 : 0...15, &generator)
-            let weights = codes(geometry.weightShape, -7...7, &generator)
+            let input = integerCodes(geometry.inputShape, isSigned ? -7...7 : 0...15, &generator)
+            let weights = integerCodes(geometry.weightShape, -7...7, &generator)
             let bias = (0..<geometry.outChannels).map { channel in
                 (limit - Int32.random(in: 0...1000, using: &generator) * 2) * (channel.isMultiple(of: 2) ? 1 : -1)
             }
@@ -104,8 +104,8 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
         var generator = SeededGenerator(seed: 26)
         for (name, geometry) in ConvolutionPrimitiveTests.cases {
             for isSigned in [false, true] {
-                let input = codes(geometry.inputShape, isSigned ? -7...7 : 0...15, &generator)
-                let weights = codes(geometry.weightShape, -7...7, &generator)
+                let input = integerCodes(geometry.inputShape, isSigned ? -7...7 : 0...15, &generator)
+                let weights = integerCodes(geometry.weightShape, -7...7, &generator)
                 let primitive = try IntegerConv2DPrimitive(
                     context: context, geometry: geometry, isSourceSigned: isSigned, weightCodes: weights.data.map { Int8($0) },
                     biasCodes: nil, outputScale: scale)
@@ -123,8 +123,8 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
         let context = try DNNLContext()
         var generator = SeededGenerator(seed: 22)
         let geometry = ConvolutionPrimitiveTests.cases[1].geometry
-        let input = codes(geometry.inputShape, -7...7, &generator)
-        let weights = codes(geometry.weightShape, -7...7, &generator)
+        let input = integerCodes(geometry.inputShape, -7...7, &generator)
+        let weights = integerCodes(geometry.weightShape, -7...7, &generator)
         let primitive = try IntegerConv2DPrimitive(context: context, geometry: geometry, isSourceSigned: true,
                                                    weightCodes: weights.data.map { Int8($0) }, biasCodes: nil,
                                                    outputScale: scale, postOps: [.relu])
@@ -140,8 +140,8 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
         let context = try DNNLContext()
         var generator = SeededGenerator(seed: 23)
         let geometry = ConvolutionPrimitiveTests.cases[1].geometry
-        let input = codes(geometry.inputShape, 0...15, &generator)
-        let weights = codes(geometry.weightShape, -7...7, &generator)
+        let input = integerCodes(geometry.inputShape, 0...15, &generator)
+        let weights = integerCodes(geometry.weightShape, -7...7, &generator)
         let primitive = try IntegerConv2DPrimitive(context: context, geometry: geometry, isSourceSigned: false,
                                                    weightCodes: weights.data.map { Int8($0) }, biasCodes: nil,
                                                    outputScale: scale)
@@ -178,7 +178,4 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
         })
     }
 
-    private func codes(_ shape: [Int], _ range: ClosedRange<Int>, _ generator: inout SeededGenerator) -> Tensor {
-        Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(Int.random(in: range, using: &generator)) })
-    }
 }

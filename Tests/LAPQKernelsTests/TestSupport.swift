@@ -29,3 +29,8 @@ func assertClose(_ actual: Tensor, _ expected: Tensor, relativeTolerance: Float,
     XCTAssertLessThanOrEqual(worst, relativeTolerance * scale, "\(message): max error \(worst), scale \(scale)",
                              file: file, line: line)
 }
+
+/// A tensor of integer values drawn uniformly from `range` (codes for the int8 kernels).
+func integerCodes(_ shape: [Int], _ range: ClosedRange<Int>, _ generator: inout SeededGenerator) -> Tensor {
+    Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(Int.random(in: range, using: &generator)) })
+}

@@ -16,8 +16,8 @@ final class CompiledProgram {
     /// Output buffers reused across forward passes.
     let buffers: BufferPool
 
-    /// `integerLayers` maps the Conv nodes that get an int8 form to whether their input codes
-    /// are signed.
+    /// `integerLayers` maps the Conv, Gemm and MatMul nodes that get an int8 form to whether
+    /// their input codes are signed.
     init(graph: Graph, batchSize: Int, pointCount: Int, context: DNNLContext, integerLayers: [Int: Bool] = [:]) throws {
         let shapes = try graph.inferShapes(batchSize: batchSize)
         var ids: [String: Int] = [graph.input.name: 0]
@@ -71,12 +71,12 @@ private struct StepBuilder {
             let primitive = try Conv2DPrimitive(context: context, geometry: geometry, weights: weight, bias: bias,
                                                 postOps: postOps)
             let integer = integerLayers[index].map {
-                IntegerConvolution(geometry: geometry, postOps: postOps, isSourceSigned: $0)
+                IntegerLayer(shape: .convolution(geometry), postOps: postOps, isSourceSigned: $0)
             }
             return .convolution(primitive, LayerConstants(weight: weight, weightToPrimitive: { $0 },
                                                           bias: bias, biasToPrimitive: { $0 }), integer)
         case .gemm, .matMul:
-            return try innerProduct(node, input: input) ?? .plain
+            return try innerProduct(index, input: input) ?? .plain
         case .maxPool(let attributes), .averagePool(let attributes):
             let geometry = try attributes.geometry(node: node.name, op: node.op.name, input: input)
             if case .averagePool = node.op, attributes.countIncludePad,
@@ -107,7 +107,8 @@ private struct StepBuilder {
 
     /// Gemm (no transA) or MatMul of a rank-2 activation by a constant matrix, as an inner
     /// product with weights (out, in) = alpha·op(B)ᵀ and bias beta·C when C is a vector.
-    private func innerProduct(_ node: Node, input: [Int]) throws -> StepKernel? {
+    private func innerProduct(_ index: Int, input: [Int]) throws -> StepKernel? {
+        let node = graph.nodes[index]
         guard input.count == 2, let b = constant(node, 1), b.rank == 2 else { return nil }
         var alpha: Float = 1, beta: Float = 1, transB = false
         if case .gemm(let attributes) = node.op {
@@ -129,8 +130,13 @@ private struct StepBuilder {
         let biasToPrimitive = { (c: Tensor) -> Tensor in Tensor(shape: [outFeatures], data: c.data.map { $0 * beta }) }
         let primitive = try InnerProductPrimitive(context: context, inputShape: input, weights: toPrimitive(b),
                                                   bias: c.map(biasToPrimitive))
+        // LayerPath admits only alpha = beta = 1, where toPrimitive is a pure transpose (or none).
+        let integer = integerLayers[index].map {
+            IntegerLayer(shape: .innerProduct(inputShape: input, outFeatures: outFeatures, transposesWeight: !transB),
+                         postOps: [], isSourceSigned: $0)
+        }
         return .innerProduct(primitive, LayerConstants(weight: b, weightToPrimitive: toPrimitive,
-                                                       bias: c, biasToPrimitive: biasToPrimitive))
+                                                       bias: c, biasToPrimitive: biasToPrimitive), integer)
     }
 
     /// The activation that the conv at `index` can run as a post-op: its output has exactly

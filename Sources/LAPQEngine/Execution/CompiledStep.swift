@@ -26,10 +26,10 @@ extension InnerProductPrimitive: LayerPrimitive {}
 /// How one node runs in a compiled program.
 enum StepKernel {
     /// oneDNN convolution, possibly with a fused activation (the activation's node is `.alias`),
-    /// and its int8 form when the layer qualifies (`IntegerConvolution`).
-    case convolution(Conv2DPrimitive, LayerConstants, IntegerConvolution?)
-    /// oneDNN inner product: Gemm, or MatMul by a constant 2-D matrix.
-    case innerProduct(InnerProductPrimitive, LayerConstants)
+    /// and its int8 form when the layer's `LayerPath` is int8.
+    case convolution(Conv2DPrimitive, LayerConstants, IntegerLayer?)
+    /// oneDNN inner product: Gemm, or MatMul by a constant 2-D matrix, and its int8 form.
+    case innerProduct(InnerProductPrimitive, LayerConstants, IntegerLayer?)
     /// oneDNN max / average pooling, also global average pooling.
     case pooling(Pool2DPrimitive)
     /// An activation that maps 0 to 0, run on the library's storage in Swift.
@@ -58,6 +58,16 @@ enum ElementwiseActivation {
             case let .clip(lower, upper): clipFast(chunk, UnsafeBufferPointer(chunk), lower: lower, upper: upper)
             case .hardSwish: hardSwishFast(chunk, UnsafeBufferPointer(chunk))
             }
+        }
+    }
+}
+
+extension StepKernel {
+    /// The layer's int8 form, if it has one.
+    var integerLayer: IntegerLayer? {
+        switch self {
+        case .convolution(_, _, let integer), .innerProduct(_, _, let integer): return integer
+        default: return nil
         }
     }
 }

@@ -14,9 +14,9 @@ public final class Executor {
         public var threads: Int?
         /// Memory the prefix snapshots may hold; 0 disables prefix reuse.
         public var prefixCacheBytes: Int
-        /// Run quantized convolutions on int8 codes (`IntegerConvolution`) rather than on
-        /// fake-quantized f32 values: the same network up to float rounding, ~3.9× faster
-        /// convolutions on VNNI CPUs. Off: the f32 fake-quant path everywhere.
+        /// Run quantized Conv, Gemm and MatMul layers on int8 codes where their `LayerPath`
+        /// says so (`IntegerLayer`) rather than on fake-quantized f32 values: the same network
+        /// up to float rounding, much faster. Off: the f32 fake-quant path everywhere.
         public var integerConvolution: Bool
         public init(threads: Int? = nil, prefixCacheBytes: Int = 0, integerConvolution: Bool = true) {
             self.threads = threads
@@ -50,7 +50,9 @@ public final class Executor {
     private let exclusiveActivation: [Bool]
     /// Fake-quantized weights for plain-kernel nodes, by point.
     var plainWeights: [Int: Tensor] = [:]
-    /// The Conv nodes that run on int8 codes when quantized, and whether their input is signed.
+    /// For each node with a quantized input and weight, the path it takes (`LayerPath`).
+    let paths: [Int: LayerPath]
+    /// The nodes that run on int8 codes when quantized, and whether their input is signed.
     let integerLayers: [Int: Bool]
 
     public init(graph: Graph, plan: QuantizationPlan, options: Options = Options()) throws {
@@ -63,31 +65,16 @@ public final class Executor {
             point.kind == .activation && !graph.outputs.contains(point.tensor)
                 && graph.consumers(of: point.tensor).count == point.consumers.count
         }
-        self.integerLayers = options.integerConvolution ? Self.integerLayers(graph, plan, binding) : [:]
-    }
-
-    /// Conv nodes whose input and weight are both quantized with the weight on its grid (no
-    /// bias correction) and small enough codes, mapped to whether the input codes are signed.
-    private static func integerLayers(_ graph: Graph, _ plan: QuantizationPlan, _ binding: QuantizationBinding) -> [Int: Bool] {
-        guard !plan.correctsWeightBias else { return [:] }
-        var layers: [Int: Bool] = [:]
-        for (index, node) in graph.nodes.enumerated() {
-            guard case .conv = node.op, let input = binding.activationPoint[index], let weight = binding.weightPoint[index],
-                  sumsExactlyOnInt8(plan.points[input], plan.points[weight]) else { continue }
-            layers[index] = plan.points[input].isSigned
+        self.paths = LayerPath.paths(graph: graph, plan: plan, binding: binding, integerLayers: options.integerConvolution)
+        var integerLayers: [Int: Bool] = [:]
+        for (index, path) in paths where path.kind == .int8 {
+            integerLayers[index] = binding.activationPoint[index].map { plan.points[$0].isSigned }
         }
-        return layers
+        self.integerLayers = integerLayers
     }
 
-    /// Whether the layer's largest codes are summed exactly by oneDNN's int8 kernels on every
-    /// ISA (`Int8ExactRange`: without VNNI, product pairs add in saturating int16), so e.g.
-    /// W8/A8 layers stay f32 — on every host alike.
-    static func sumsExactlyOnInt8(_ input: QuantizationPoint, _ weight: QuantizationPoint) -> Bool {
-        guard input.bits <= 8, weight.bits <= 8 else { return false }
-        let largest = { (point: QuantizationPoint) in UniformQuantizer.quantMax(bits: point.bits, isSigned: point.isSigned) }
-        return Int8ExactRange.contains(largestInputCode: largest(input), isSourceSigned: input.isSigned,
-                                       largestWeightCode: largest(weight))
-    }
+    /// The path of every quantized Conv, Gemm and MatMul layer, in graph order.
+    public var layerPaths: [LayerPath] { paths.keys.sorted().compactMap { paths[$0] } }
 
     /// oneDNN's thread count for this executor.
     public var threadCount: Int { context.threadCount }
@@ -127,8 +114,7 @@ public final class Executor {
         reuseStatistics.skippedMACs += skipped
         reuseStatistics.computedMACs += program.steps.reduce(0) { $0 + $1.multiplyAccumulates } - skipped
         reuseStatistics.integerMACs += program.steps[start...].reduce(0) { total, step in
-            guard case .convolution(_, _, let integer) = step.kernel, integer?.primitive != nil else { return total }
-            return total + step.multiplyAccumulates
+            step.kernel.integerLayer?.primitive == nil ? total : total + step.multiplyAccumulates
         }
         return try run.output()
     }
@@ -181,21 +167,33 @@ public final class Executor {
             try running(step.node) {
                 switch step.kernel {
                 case .convolution(let primitive, let constants, let integer):
-                    try integer?.update(context: context, weight: constants.weight, bias: constants.bias,
-                                        input: binding.activationQuantizer(node: index),
-                                        weightQuantizer: binding.weightQuantizer(node: index))
-                    // While the int8 form runs, the f32 primitive is idle: it is brought up to
-                    // date when a float run (every point changed) drops the int8 form.
-                    if integer?.primitive == nil {
-                        try requantize(primitive, constants, node: index, weightChanged: weightChanged)
-                    }
-                case .innerProduct(let primitive, let constants):
-                    try requantize(primitive, constants, node: index, weightChanged: weightChanged)
+                    try update(primitive, integer, constants, node: index, weightChanged: weightChanged)
+                case .innerProduct(let primitive, let constants, let integer):
+                    try update(primitive, integer, constants, node: index, weightChanged: weightChanged)
                 default:
                     break
                 }
             }
         }
+    }
+
+    /// Rebuilds a layer's int8 form for the current quantizers; while that form runs the f32
+    /// primitive is idle, and it is brought fully up to date when the int8 form is dropped (a
+    /// float run, or a bias code beyond `Int8ExactRange`).
+    private func update(_ primitive: some LayerPrimitive, _ integer: IntegerLayer?, _ constants: LayerConstants,
+                        node index: Int, weightChanged: Bool) throws {
+        if let integer {
+            try integer.update(context: context, weight: constants.weight, bias: constants.bias,
+                               input: binding.activationQuantizer(node: index),
+                               weightQuantizer: binding.weightQuantizer(node: index))
+            if integer.primitive != nil {
+                integer.floatPrimitiveIsStale = true
+                return
+            }
+        }
+        let stale = integer?.floatPrimitiveIsStale ?? false
+        integer?.floatPrimitiveIsStale = false
+        try requantize(primitive, constants, node: index, weightChanged: weightChanged || stale)
     }
 
     /// Hands one layer's primitive its quantized weight (when it changed) and bias (when it

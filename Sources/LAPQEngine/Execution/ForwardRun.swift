@@ -68,11 +68,12 @@ struct ForwardRun {
     private mutating func compute(_ index: Int, _ step: CompiledStep) throws -> (value: DNNLTensor, owned: Bool) {
         switch step.kernel {
         case .convolution(let primitive, _, let integer):
-            if let integer = integer?.primitive { return try integerConvolution(index, step, integer) }
+            if let integer = integer?.primitive { return try integerLayer(index, step, integer) }
             let destination = try program.buffers.buffer(.step(index)) { try primitive.makeDestination() }
             try primitive.execute(try activation(index, step), into: destination)
             return (destination, true)
-        case .innerProduct(let primitive, _):
+        case .innerProduct(let primitive, _, let integer):
+            if let integer = integer?.primitive { return try integerLayer(index, step, integer) }
             let destination = try program.buffers.buffer(.step(index)) { try primitive.makeDestination() }
             try primitive.execute(try activation(index, step), into: destination)
             return (destination, true)
@@ -94,13 +95,13 @@ struct ForwardRun {
         }
     }
 
-    /// A Conv on int8 codes: its input is encoded straight from the float value (the observer
+    /// A layer on int8 codes: its input is encoded straight from the float value (the observer
     /// still sees that value), so the fake-quantized f32 copy is never made for this reader.
-    private mutating func integerConvolution(_ index: Int, _ step: CompiledStep,
-                                             _ primitive: IntegerConv2DPrimitive) throws -> (value: DNNLTensor, owned: Bool) {
+    private mutating func integerLayer(_ index: Int, _ step: CompiledStep,
+                                       _ primitive: any IntegerLayerPrimitive) throws -> (value: DNNLTensor, owned: Bool) {
         guard let point = executor.binding.activationPoint[index],
               let quantizer = executor.binding.activationQuantizer(node: index) else {
-            preconditionFailure("an int8 convolution without an input quantizer")
+            preconditionFailure("an int8 layer without an input quantizer")
         }
         let source = try value(step.inputs[0])
         if let observer, observedPoints.insert(point).inserted { observer(point, try source.toTensor()) }

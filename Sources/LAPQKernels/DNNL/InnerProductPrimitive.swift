@@ -93,17 +93,27 @@ public final class InnerProductPrimitive {
 
 private func makeInnerProductDescriptor(inputShape: [Int], weightShape: [Int], hasBias: Bool,
                                         postOps: [PostOp], context: DNNLContext) throws(KernelError) -> PrimitiveDescHandle {
-    var source = try anyDescriptor(inputShape)
-    var weights = try anyDescriptor(weightShape)
-    var bias = try plainDescriptor([weightShape[0]])
-    var destination = try anyDescriptor([inputShape[0], weightShape[0]])
+    try makeInnerProductDescriptor(source: try anyDescriptor(inputShape), weights: try anyDescriptor(weightShape),
+                                   bias: hasBias ? try plainDescriptor([weightShape[0]]) : nil,
+                                   outputShape: [inputShape[0], weightShape[0]],
+                                   attributes: try makeAttributes(postOps: postOps), context: context)
+}
+
+/// A forward-inference inner product descriptor with the given operand descriptors (any types
+/// oneDNN accepts together) and attributes; the destination is f32 in the library's layout.
+func makeInnerProductDescriptor(source: dnnl_memory_desc_t, weights: dnnl_memory_desc_t, bias: dnnl_memory_desc_t?,
+                                outputShape: [Int], attributes: AttributeHandle,
+                                context: DNNLContext) throws(KernelError) -> PrimitiveDescHandle {
+    var source = source, weights = weights
+    let hasBias = bias != nil
+    var bias = bias ?? dnnl_memory_desc_t()
+    var destination = try anyDescriptor(outputShape)
     var operation = dnnl_inner_product_desc_t()
     let status = withUnsafeMutablePointer(to: &bias) { biasPointer in
         dnnl_inner_product_forward_desc_init(&operation, dnnl_forward_inference, &source, &weights,
                                              hasBias ? biasPointer : nil, &destination)
     }
     try check(status, where: "dnnl_inner_product_forward_desc_init")
-    let attributes = try makeAttributes(postOps: postOps)
     context.applyThreadCount()
     return try PrimitiveDescHandle(function: "dnnl_primitive_desc_create(inner_product)") { out in
         dnnl_primitive_desc_create(&out, &operation, attributes.raw, context.engine.raw, nil)

@@ -1,0 +1,75 @@
+import LAPQKernels
+import LAPQMath
+
+/// The int8 form of a compiled Conv or inner-product step whose input and weight are both
+/// quantized and whose `LayerPath` is int8: while step sizes are set, the step runs on an
+/// `IntegerLayerPrimitive` — input codes × weight codes + bias codes, scaled by Δx·Δw —
+/// instead of the f32 primitive on fake-quantized values; in a float run it has no primitive
+/// and the f32 one runs. See docs/engine.md, "Integer convolution".
+final class IntegerLayer {
+    /// What the primitive computes.
+    enum Shape {
+        case convolution(Conv2DGeometry)
+        /// Gemm / MatMul: the input (N, K) and the number of outputs; `transposesWeight` when the
+        /// model stores the weight as (K, O) (MatMul, Gemm with transB = 0).
+        case innerProduct(inputShape: [Int], outFeatures: Int, transposesWeight: Bool)
+    }
+
+    let shape: Shape
+    let postOps: [PostOp]
+    let isSourceSigned: Bool
+    /// The primitive for the current step sizes; nil while the network runs in float.
+    private(set) var primitive: (any IntegerLayerPrimitive)?
+    /// Whether the layer's f32 primitive missed weight updates while this form ran.
+    var floatPrimitiveIsStale = false
+
+    init(shape: Shape, postOps: [PostOp], isSourceSigned: Bool) {
+        self.shape = shape
+        self.postOps = postOps
+        self.isSourceSigned = isSourceSigned
+    }
+
+    /// Rebuilds the primitive for the layer's current quantizers (oneDNN fixes the output
+    /// scale Δx·Δw at creation), or drops it when either is missing (a float run) or a bias
+    /// code leaves `Int8ExactRange`.
+    func update(context: DNNLContext, weight: Tensor, bias: Tensor?, input: UniformQuantizer?,
+                weightQuantizer: UniformQuantizer?) throws {
+        guard let input, let weightQuantizer, !input.isIdentity, !weightQuantizer.isIdentity else {
+            primitive = nil
+            return
+        }
+        let biasQuantizer = BiasQuantizer(inputStep: input.stepSize, weightStep: weightQuantizer.stepSize)
+        let biasCodes = bias.map { $0.data.map(biasQuantizer.code) }
+        primitive = nil   // release the old primitive's memory before building the new one
+        // A bias code this large (|b| ≥ 2^30 · Δx·Δw) is not exact on every ISA: this step
+        // vector runs the layer in f32, on every host alike.
+        if let biasCodes, biasCodes.contains(where: { abs(Int($0)) > Int8ExactRange.largestBiasCode }) { return }
+        let weightCodes = Self.codes(weight, weightQuantizer)
+        switch shape {
+        case .convolution(let geometry):
+            primitive = try IntegerConv2DPrimitive(
+                context: context, geometry: geometry, isSourceSigned: isSourceSigned, weightCodes: weightCodes,
+                biasCodes: biasCodes, outputScale: biasQuantizer.scale, postOps: postOps)
+        case let .innerProduct(inputShape, outFeatures, transposesWeight):
+            primitive = try IntegerInnerProductPrimitive(
+                context: context, inputShape: inputShape, outFeatures: outFeatures, isSourceSigned: isSourceSigned,
+                weightCodes: transposesWeight ? Self.transposed(weightCodes, rows: weight.shape[0]) : weightCodes,
+                biasCodes: biasCodes, outputScale: biasQuantizer.scale, postOps: postOps)
+        }
+    }
+
+    /// The int8 codes of `weight` (the vector encoder; equal to `quantizer.code`), row-major.
+    private static func codes(_ weight: Tensor, _ quantizer: UniformQuantizer) -> [Int8] {
+        var bytes = [UInt8](repeating: 0, count: weight.count)
+        weight.data.withUnsafeBufferPointer { input in
+            bytes.withUnsafeMutableBufferPointer { quantizer.encode(input, into: $0) }
+        }
+        return bytes.map { Int8(bitPattern: $0) }
+    }
+
+    /// The (columns, rows) transpose of a row-major (rows, columns) matrix of codes.
+    private static func transposed(_ codes: [Int8], rows: Int) -> [Int8] {
+        let columns = codes.count / rows
+        return (0..<codes.count).map { index in codes[(index % rows) * columns + index / rows] }
+    }
+}
