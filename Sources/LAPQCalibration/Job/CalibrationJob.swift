@@ -69,7 +69,8 @@ public struct CalibrationJob {
         let timings = ["calibration": calibrated.timeIntervalSince(started),
                        "validation": Date().timeIntervalSince(calibrated)]
         var steps = StepsFile(record: record, plan: plan, options: c.planOptions, model: c.model.path,
-                              calibrationData: c.calibrationManifest.path, timings: timings)
+                              calibrationData: c.calibrationManifest.path,
+                              layerPaths: try LayerPath.paths(graph: graph, plan: plan), timings: timings)
         if let validation {
             steps.validationScores = ["float": .init(validation[0]), "quantized": .init(validation[1])]
         }

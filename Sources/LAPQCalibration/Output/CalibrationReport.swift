@@ -24,7 +24,7 @@ public struct CalibrationReport {
                         + " last layer \(steps.quantizeLastLayer ? "quantized" : "float"))"
                         + (steps.correctsWeightBias ? ", weights bias-corrected" : ""),
                      "- loss evaluations: \(steps.evaluations)", ""]
-        lines += accuracyTable() + [""] + pSweepSection() + powellSection() + pointsTable() + timingLines()
+        lines += accuracyTable() + [""] + pSweepSection() + powellSection() + pointsTable() + pathsTable() + timingLines()
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -69,6 +69,17 @@ public struct CalibrationReport {
                 "| `\($0.name)` | \($0.bits) | \($0.signed ? "yes" : "no") | \(formatNumber($0.stepSize)) | "
                     + "\(formatNumber($0.clipValue)) | \(formatNumber($0.initialStepSize)) |"
             }
+    }
+
+    /// Which layers ran on int8 codes and which on f32 fake-quant, with the rule's reason
+    /// (the same on every host, docs/engine.md).
+    private func pathsTable() -> [String] {
+        guard let paths = steps.layerPaths, !paths.isEmpty else { return [] }
+        let integer = paths.filter { $0.kind == .int8 }.count
+        return ["", "## Compute path", "", "\(integer) of \(paths.count) quantized layers on int8 codes, "
+                    + "the rest on fake-quantized f32 values.", "",
+                "| layer | path | why |", "|---|---|---|"]
+            + paths.map { "| `\($0.node)` | \($0.kind.rawValue) | \($0.reason) |" }
     }
 
     private func timingLines() -> [String] {

@@ -62,6 +62,9 @@ public struct StepsFile: Codable, Equatable, Sendable {
     /// `float` and `quantized` on the validation set, when one was given.
     public var validationScores: [String: Score] = [:]
     public var evaluations: Int
+    /// How each quantized layer computed (int8 codes or f32 fake-quant) and why; absent in
+    /// files written before it was recorded.
+    public var layerPaths: [LayerPath]?
     /// Wall-clock seconds per phase; the only non-deterministic field.
     public var timings: [String: Double]
 
@@ -72,7 +75,7 @@ public struct StepsFile: Codable, Equatable, Sendable {
 extension StepsFile {
     /// The steps file of a finished calibration record.
     public init(record: CalibrationRecord, plan: QuantizationPlan, options: QuantizationPlan.Options,
-                model: String, calibrationData: String, timings: [String: Double]) {
+                model: String, calibrationData: String, layerPaths: [LayerPath], timings: [String: Double]) {
         let final = record.finalSteps ?? []
         let initial = record.initialSteps ?? []
         points = plan.points.enumerated().map { index, point in
@@ -100,6 +103,7 @@ extension StepsFile {
         if let final = record.finalScore { scores["quantized"] = Score(final) }
         calibrationScores = scores
         evaluations = record.evaluations
+        self.layerPaths = layerPaths
         self.timings = timings
     }
 

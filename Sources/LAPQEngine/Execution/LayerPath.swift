@@ -25,7 +25,15 @@ public struct LayerPath: Sendable, Hashable, Codable {
 }
 
 extension LayerPath {
-    /// The path of every node that has a quantized input and weight, in graph order.
+    /// The path of every Conv, Gemm and MatMul with a quantized input and weight, in graph
+    /// order, as an `Executor` for `plan` with int8 layers on (`integerLayers`) runs them.
+    public static func paths(graph: Graph, plan: QuantizationPlan, integerLayers: Bool = true) throws -> [LayerPath] {
+        let paths = paths(graph: graph, plan: plan, binding: try QuantizationBinding(plan: plan, graph: graph),
+                          integerLayers: integerLayers)
+        return paths.keys.sorted().compactMap { paths[$0] }
+    }
+
+    /// The path of every node that has a quantized input and weight, by node index.
     static func paths(graph: Graph, plan: QuantizationPlan, binding: QuantizationBinding,
                       integerLayers enabled: Bool) -> [Int: LayerPath] {
         let shapes = (try? graph.inferShapes(batchSize: 1)) ?? [:]

@@ -12,8 +12,9 @@ final class StepsFileTests: XCTestCase {
         var record = CalibrationRecord(settings: CalibrationSettings(), pointNames: plan.points.map(\.name),
                                        correctsWeightBias: true)
         record.finalSteps = plan.points.map { _ in 0.1 }
+        let paths = try LayerPath.paths(graph: graph, plan: plan)
         let steps = StepsFile(record: record, plan: plan, options: options, model: "m.onnx", calibrationData: "c.json",
-                              timings: [:])
+                              layerPaths: paths, timings: [:])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lapq-steps-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -23,8 +24,12 @@ final class StepsFileTests: XCTestCase {
         XCTAssertEqual(object["biasCorrection"] as? Bool, true)
         XCTAssertTrue(try StepsFile.read(from: url).correctsWeightBias)
 
+        XCTAssertEqual(try StepsFile.read(from: url).layerPaths, paths)
+
         object["biasCorrection"] = nil
+        object["layerPaths"] = nil
         try JSONSerialization.data(withJSONObject: object).write(to: url)
         XCTAssertFalse(try StepsFile.read(from: url).correctsWeightBias)
+        XCTAssertNil(try StepsFile.read(from: url).layerPaths)
     }
 }
