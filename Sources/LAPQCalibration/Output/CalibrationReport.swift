@@ -76,8 +76,9 @@ public struct CalibrationReport {
     private func pathsTable() -> [String] {
         guard let paths = steps.layerPaths, !paths.isEmpty else { return [] }
         let integer = paths.filter { $0.kind == .int8 }.count
-        return ["", "## Compute path", "", "\(integer) of \(paths.count) quantized layers on int8 codes, "
-                    + "the rest on fake-quantized f32 values.", "",
+        let summary = integer == paths.count ? "All \(integer) quantized layers computed on int8 codes."
+            : "\(integer) of \(paths.count) quantized layers computed on int8 codes, the others on fake-quantized f32 values."
+        return ["", "## Compute path", "", summary, "",
                 "| layer | path | why |", "|---|---|---|"]
             + paths.map { "| `\($0.node)` | \($0.kind.rawValue) | \($0.reason) |" }
     }
