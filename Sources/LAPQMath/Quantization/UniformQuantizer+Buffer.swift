@@ -15,8 +15,7 @@ extension UniformQuantizer {
             if target != UnsafeMutablePointer(mutating: source) { target.update(from: source, count: x.count) }
             return
         }
-        let grid = VectorGrid(self)
-        Self.map(source, into: target, count: x.count, vector: grid.fakeQuantize, scalar: fakeQuantize)
+        Self.map(source, into: target, count: x.count, FakeQuantizeLanes(quantizer: self))
     }
 
     /// Fake-quantizes `buffer` in place; see `fakeQuantize(_:into:)`.
@@ -44,28 +43,64 @@ extension UniformQuantizer {
         precondition(x.count == out.count, "encoding \(x.count) values into \(out.count) bytes")
         precondition(!isIdentity, "a 32-bit quantizer has no byte codes")
         guard let source = x.baseAddress, let target = out.baseAddress else { return }
-        let grid = VectorGrid(self)
-        Self.map(source, into: target, count: x.count, vector: grid.codeBytes) { UInt8(truncatingIfNeeded: code($0)) }
+        Self.map(source, into: target, count: x.count, EncodeLanes(quantizer: self))
     }
 
-    /// target[i] = f(source[i]) for i < count: `vector` on whole 8-lane blocks (unaligned loads
-    /// and stores), `scalar` on the tail. `target` may equal `source` when the element types do.
+    /// target[i] = f(source[i]) for i < count: `lanes.vector` on whole 8-lane blocks (unaligned
+    /// loads and stores), `lanes.scalar` on the tail. `target` may equal `source` when the
+    /// element types do. Generic over the lane map (not a closure) so that the vector body is
+    /// specialized and inlined into the loop: as a closure it was a call per 8 values with
+    /// its constants spilled to the stack.
     @inline(__always)
-    private static func map<Output>(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Output>, count: Int,
-                                    vector: (SIMD8<Float>) -> SIMD8<Output>, scalar: (Float) -> Output)
-    where Output: SIMDScalar {
-        let lanes = SIMD8<Float>.scalarCount, whole = count - count % lanes
+    private static func map<Lanes: LaneMap>(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Lanes.Output>,
+                                            count: Int, _ lanes: Lanes) {
+        let width = SIMD8<Float>.scalarCount, whole = count - count % width
         var index = 0
         while index < whole {
             let values = UnsafeRawPointer(source + index).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(target + index).storeBytes(of: vector(values), as: SIMD8<Output>.self)
-            index += lanes
+            UnsafeMutableRawPointer(target + index).storeBytes(of: lanes.vector(values), as: SIMD8<Lanes.Output>.self)
+            index += width
         }
         while index < count {
-            target[index] = scalar(source[index])
+            target[index] = lanes.scalar(source[index])
             index += 1
         }
     }
+}
+
+/// An elementwise map from floats, in 8-lane and scalar form (equal results).
+private protocol LaneMap {
+    associatedtype Output: SIMDScalar
+    func vector(_ values: SIMD8<Float>) -> SIMD8<Output>
+    func scalar(_ value: Float) -> Output
+}
+
+/// x ↦ clamp(round(x/Δ))·Δ.
+private struct FakeQuantizeLanes: LaneMap {
+    let quantizer: UniformQuantizer
+    let grid: VectorGrid
+
+    init(quantizer: UniformQuantizer) {
+        self.quantizer = quantizer
+        grid = VectorGrid(quantizer)
+    }
+
+    @inline(__always) func vector(_ values: SIMD8<Float>) -> SIMD8<Float> { grid.fakeQuantize(values) }
+    @inline(__always) func scalar(_ value: Float) -> Float { quantizer.fakeQuantize(value) }
+}
+
+/// x ↦ the code clamp(round(x/Δ)) as a byte.
+private struct EncodeLanes: LaneMap {
+    let quantizer: UniformQuantizer
+    let grid: VectorGrid
+
+    init(quantizer: UniformQuantizer) {
+        self.quantizer = quantizer
+        grid = VectorGrid(quantizer)
+    }
+
+    @inline(__always) func vector(_ values: SIMD8<Float>) -> SIMD8<UInt8> { grid.codeBytes(values) }
+    @inline(__always) func scalar(_ value: Float) -> UInt8 { UInt8(truncatingIfNeeded: quantizer.code(value)) }
 }
 
 /// One quantizer's constants as vectors, and the vector form of x ↦ clamp(round(x/Δ))·Δ.
@@ -75,8 +110,9 @@ private struct VectorGrid {
     let upper: SIMD8<Float>
 
     /// 1.5·2²³: adding and subtracting it rounds a float with |c| ≤ 2²² to an integer, to
-    /// nearest, ties to even (the default rounding mode), with packed adds only.
-    static let roundingShift = SIMD8<Float>(repeating: 12_582_912)
+    /// nearest, ties to even (the default rounding mode), with packed adds only. An instance
+    /// constant, not a static one, so the loop does not pass a lazy global's once-check.
+    let roundingShift = SIMD8<Float>(repeating: 12_582_912)
 
     init(_ quantizer: UniformQuantizer) {
         step = SIMD8(repeating: quantizer.stepSize)
@@ -97,7 +133,7 @@ private struct VectorGrid {
     /// lane with overflow checks (it made encoding slower than the int8 convolution it feeds).
     @inline(__always)
     func codeBytes(_ values: SIMD8<Float>) -> SIMD8<UInt8> {
-        let shifted = unsafeBitCast(codes(values) + Self.roundingShift, to: SIMD8<UInt32>.self)
+        let shifted = unsafeBitCast(codes(values) + roundingShift, to: SIMD8<UInt32>.self)
         return SIMD8<UInt8>(truncatingIfNeeded: shifted)
     }
 
@@ -108,7 +144,7 @@ private struct VectorGrid {
         let one = SIMD8<Float>(repeating: 1)
         let limited = scaled.replacing(with: lower - one, where: scaled .< lower - one)
             .replacing(with: upper + one, where: scaled .> upper + one)
-        let rounded = (limited + Self.roundingShift) - Self.roundingShift
+        let rounded = (limited + roundingShift) - roundingShift
         return rounded.replacing(with: lower, where: rounded .< lower).replacing(with: upper, where: rounded .> upper)
     }
 }
