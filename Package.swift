@@ -17,7 +17,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(
@@ -34,16 +33,14 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        .target(
-            name: "LAPQCalibration",
-            dependencies: ["LAPQMath", "LAPQEngine", .product(name: "Crypto", package: "swift-crypto")]
-        ),
+        // libsodium comes with libzmq3-dev; lapq uses its SHA-256 (`SHA256Hasher`).
+        .systemLibrary(name: "CSodium", providers: [.apt(["libsodium-dev"])]),
+        .target(name: "LAPQCalibration", dependencies: ["LAPQMath", "LAPQEngine", "CSodium"]),
         // libzmq's pkg-config file adds -isystem flags SwiftPM refuses; its header and library are on the default paths.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .target(
             name: "LAPQCluster",
-            dependencies: ["LAPQMath", "LAPQEngine", "LAPQCalibration", "CZeroMQ",
-                           .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["LAPQMath", "LAPQEngine", "LAPQCalibration", "CZeroMQ"]
         ),
         .executableTarget(
             name: "lapq-coord",

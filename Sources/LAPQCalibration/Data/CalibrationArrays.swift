@@ -1,4 +1,3 @@
-import Crypto
 
 /// The images and labels arrays of a calibration set, opened once and checked to fit
 /// together: images `uint8` `(N, H, W, C)` or `float32` `(N, C, H, W)`, labels `int64` (or
@@ -54,12 +53,9 @@ public final class CalibrationArrays: Sendable {
 
     /// Lower-case hex SHA-256 of a shard: its image bytes followed by its label bytes (docs/formats.md).
     public static func sha256(images: [UInt8], labels: [UInt8]) -> String {
-        var hasher = SHA256()
-        hasher.update(data: images)
-        hasher.update(data: labels)
-        return hasher.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        var hasher = SHA256Hasher()
+        hasher.update(images)
+        hasher.update(labels)
+        return SHA256Hasher.hex(hasher.finalize())
     }
 }

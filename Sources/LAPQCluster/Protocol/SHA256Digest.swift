@@ -1,4 +1,4 @@
-import Crypto
+import LAPQCalibration
 
 /// A SHA-256 digest: 32 raw bytes on the wire, lower-case hex in manifests and logs. Shards
 /// and the model are named by it, so a worker's cache survives a coordinator restart.
@@ -26,13 +26,11 @@ public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
 
     /// The digest of `data`.
     public init(of data: [UInt8]) {
-        self.bytes = Array(SHA256.hash(data: data))
+        self.bytes = SHA256Hasher.digest(data)
     }
 
     /// Lower-case hex, as in the manifest.
-    public var hex: String {
-        bytes.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
-    }
+    public var hex: String { SHA256Hasher.hex(bytes) }
 
     public var description: String { hex }
 
