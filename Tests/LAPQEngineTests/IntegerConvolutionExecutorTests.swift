@@ -34,6 +34,36 @@ final class IntegerConvolutionExecutorTests: XCTestCase {
         XCTAssertTrue(innerProductFixtures.contains("vgg"), "vgg's quantized Gemm and MatMul should run on int8")
     }
 
+    /// A bias code beyond `Int8ExactRange.largestBiasCode` (here: a tiny input Δ) sends that
+    /// layer to f32 for that step vector, and the f32 primitive, idle while the int8 form ran,
+    /// computes with the current weights: the result equals a fresh executor's, bit for bit.
+    func testHugeBiasCodesSendTheLayerToF32WithCurrentWeights() throws {
+        let golden = try QuantizedGoldens.golden("resnet", weightBits: 4, activationBits: 4)
+        let graph = try golden.graph()
+        let plan = golden.plan(for: graph)
+        let input = try FixtureIndex.tensor(golden.input)
+        let executor = try Executor(graph: graph, plan: plan)
+        let node = try XCTUnwrap(graph.nodes.first { node in
+            node.inputs.count > 2 && executor.layerPaths.contains { $0.node == node.name && $0.kind == .int8 }
+        })
+        let weightPoint = try XCTUnwrap(plan.points.firstIndex { $0.kind == .weight && $0.consumers.contains(node.name) })
+        let inputPoint = try XCTUnwrap(plan.points.firstIndex { $0.kind == .activation && $0.consumers.contains(node.name) })
+        var steps = golden.stepSizes
+        try executor.setStepSizes(steps)
+        _ = try executor.run(input)
+        let allInteger = executor.reuseStatistics.integerMACs
+        steps[weightPoint] *= 1.3   // changes the weights while the int8 form runs
+        try executor.setStepSizes(steps)
+        _ = try executor.run(input)
+        steps[inputPoint] *= 1e-9   // bias codes b / (Δx·Δw) far beyond ±2^30
+        try executor.setStepSizes(steps)
+        let output = try executor.run(input)
+        XCTAssertLessThan(executor.reuseStatistics.integerMACs - 2 * allInteger, allInteger, "some layer should leave int8")
+        let fresh = try Executor(graph: graph, plan: plan)
+        try fresh.setStepSizes(steps)
+        XCTAssertEqual(output, try fresh.run(input))
+    }
+
     /// The path rule and its reasons: W8/A8 and bias-corrected layers stay f32, W4/A4 runs int8.
     func testLayerPathsFollowTheCodesAndThePlan() throws {
         let golden = try QuantizedGoldens.golden("vgg", weightBits: 2, activationBits: 4)
