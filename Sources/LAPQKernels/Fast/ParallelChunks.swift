@@ -19,10 +19,9 @@ public func inParallelChunks(_ count: Int, threads: Int, minimumPerThread: Int =
     let perPart = (count + parts - 1) / parts
     let chunk = (perPart + alignment - 1) / alignment * alignment
     // The ranges are disjoint and `body` returns before this function does, so sharing it (and
-    // the buffers it captures) with the worker threads is safe although its type is not Sendable.
-    nonisolated(unsafe) let work = body
-    DispatchQueue.concurrentPerform(iterations: parts) { part in
+    // the buffers it captures) with the team's threads is safe although its type is not Sendable.
+    onOpenMPTeam(parts: parts) { part in
         let start = min(part * chunk, count), end = min(start + chunk, count)
-        if start < end { work(start..<end) }
+        if start < end { body(start..<end) }
     }
 }
