@@ -1,12 +1,11 @@
-import Dispatch
-
 /// Runs `body` over `0..<count` split into at most `threads` contiguous ranges, concurrently.
 ///
 /// Interior boundaries are multiples of 64 elements (whole cache lines and whole 16-lane
 /// vectors), so a kernel that treats its last count mod 16 elements differently sees the same
 /// split as one call over everything: results do not depend on `threads`. Below
-/// `minimumPerThread` elements per range the work stays on the calling thread, where a
-/// dispatch would cost more than it saves.
+/// `minimumPerThread` elements per range the work stays on the calling thread, where waking
+/// the thread team would cost more than it saves. The ranges run on libgomp's team, the
+/// threads oneDNN runs on (`onOpenMPTeam`).
 public func inParallelChunks(_ count: Int, threads: Int, minimumPerThread: Int = 1 << 15,
                              _ body: (Range<Int>) -> Void) {
     precondition(count >= 0 && threads >= 1, "count \(count), threads \(threads)")
