@@ -47,24 +47,24 @@ struct Int8WeightAdjustment: Equatable {
 
     /// q_w / a, the codes the weight reorder turns back into `codes` exactly.
     func weights(_ codes: [Int8], op: String) throws(KernelError) -> [Int8] {
-        guard multiplier != 1 else { return codes }
-        let limit = Int(Int8.max) / multiplier
-        if let code = codes.first(where: { abs(Int($0)) > limit }) {
-            throw KernelError.unsupported(op: op, reason: "weight code \(code) exceeds ±\(limit), the largest that "
-                                          + "oneDNN's weight adjustment ×\(factor) on this CPU keeps exact")
-        }
-        return codes.map { $0 * Int8(multiplier) }
+        try divided(codes, named: "weight", op: op)
     }
 
     /// q_b / a, which the kernel's bias scaling turns back into `codes` exactly.
     func bias(_ codes: [Int32], op: String) throws(KernelError) -> [Int32] {
+        try divided(codes, named: "bias", op: op)
+    }
+
+    /// codes · (1 / a), refusing a code whose product leaves the type.
+    private func divided<Code: FixedWidthInteger>(_ codes: [Code], named kind: String,
+                                                  op: String) throws(KernelError) -> [Code] {
         guard multiplier != 1 else { return codes }
-        let limit = Int(Int32.max) / multiplier
+        let limit = Int(Code.max) / multiplier
         if let code = codes.first(where: { abs(Int($0)) > limit }) {
-            throw KernelError.unsupported(op: op, reason: "bias code \(code) exceeds ±\(limit), the largest that "
+            throw KernelError.unsupported(op: op, reason: "\(kind) code \(code) exceeds ±\(limit), the largest that "
                                           + "oneDNN's weight adjustment ×\(factor) on this CPU keeps exact")
         }
-        return codes.map { $0 * Int32(multiplier) }
+        return codes.map { $0 * Code(multiplier) }
     }
 
     /// s · a, which the kernel multiplies by 1 / a again (exact: a power of two).
