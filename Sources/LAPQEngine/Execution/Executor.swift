@@ -53,7 +53,13 @@ public final class Executor {
     /// For each node with a quantized input and weight, the path it takes (`LayerPath`).
     let paths: [Int: LayerPath]
     /// The nodes that run on int8 codes when quantized, and whether their input is signed.
-    let integerLayers: [Int: Bool]
+    private var integerLayers: [Int: Bool] {
+        var layers: [Int: Bool] = [:]
+        for (index, path) in paths where path.kind == .int8 {
+            layers[index] = binding.activationPoint[index].map { plan.points[$0].isSigned }
+        }
+        return layers
+    }
 
     public init(graph: Graph, plan: QuantizationPlan, options: Options = Options()) throws {
         self.graph = graph
@@ -66,11 +72,6 @@ public final class Executor {
                 && graph.consumers(of: point.tensor).count == point.consumers.count
         }
         self.paths = LayerPath.paths(graph: graph, plan: plan, binding: binding, integerLayers: options.integerConvolution)
-        var integerLayers: [Int: Bool] = [:]
-        for (index, path) in paths where path.kind == .int8 {
-            integerLayers[index] = binding.activationPoint[index].map { plan.points[$0].isSigned }
-        }
-        self.integerLayers = integerLayers
     }
 
     /// The path of every quantized Conv, Gemm and MatMul layer, in graph order.

@@ -15,7 +15,7 @@ extension UniformQuantizer {
             if target != UnsafeMutablePointer(mutating: source) { target.update(from: source, count: x.count) }
             return
         }
-        Self.map(source, into: target, count: x.count, FakeQuantizeLanes(quantizer: self))
+        Self.map(source, into: target, count: x.count, FakeQuantizeLanes(grid: VectorGrid(self)))
     }
 
     /// Fake-quantizes `buffer` in place; see `fakeQuantize(_:into:)`.
@@ -43,7 +43,7 @@ extension UniformQuantizer {
         precondition(x.count == out.count, "encoding \(x.count) values into \(out.count) bytes")
         precondition(!isIdentity, "a 32-bit quantizer has no byte codes")
         guard let source = x.baseAddress, let target = out.baseAddress else { return }
-        Self.map(source, into: target, count: x.count, EncodeLanes(quantizer: self))
+        Self.map(source, into: target, count: x.count, EncodeLanes(grid: VectorGrid(self)))
     }
 
     /// target[i] = f(source[i]) for i < count: `lanes.vector` on whole 8-lane blocks (unaligned
@@ -77,34 +77,22 @@ private protocol LaneMap {
 
 /// x ↦ clamp(round(x/Δ))·Δ.
 private struct FakeQuantizeLanes: LaneMap {
-    let quantizer: UniformQuantizer
     let grid: VectorGrid
-
-    init(quantizer: UniformQuantizer) {
-        self.quantizer = quantizer
-        grid = VectorGrid(quantizer)
-    }
-
     @inline(__always) func vector(_ values: SIMD8<Float>) -> SIMD8<Float> { grid.fakeQuantize(values) }
-    @inline(__always) func scalar(_ value: Float) -> Float { quantizer.fakeQuantize(value) }
+    @inline(__always) func scalar(_ value: Float) -> Float { grid.quantizer.fakeQuantize(value) }
 }
 
 /// x ↦ the code clamp(round(x/Δ)) as a byte.
 private struct EncodeLanes: LaneMap {
-    let quantizer: UniformQuantizer
     let grid: VectorGrid
-
-    init(quantizer: UniformQuantizer) {
-        self.quantizer = quantizer
-        grid = VectorGrid(quantizer)
-    }
-
     @inline(__always) func vector(_ values: SIMD8<Float>) -> SIMD8<UInt8> { grid.codeBytes(values) }
-    @inline(__always) func scalar(_ value: Float) -> UInt8 { UInt8(truncatingIfNeeded: quantizer.code(value)) }
+    @inline(__always) func scalar(_ value: Float) -> UInt8 { UInt8(truncatingIfNeeded: grid.quantizer.code(value)) }
 }
 
 /// One quantizer's constants as vectors, and the vector form of x ↦ clamp(round(x/Δ))·Δ.
 private struct VectorGrid {
+    /// The scalar form, for the tail.
+    let quantizer: UniformQuantizer
     let step: SIMD8<Float>
     let lower: SIMD8<Float>
     let upper: SIMD8<Float>
@@ -115,6 +103,7 @@ private struct VectorGrid {
     let roundingShift = SIMD8<Float>(repeating: 12_582_912)
 
     init(_ quantizer: UniformQuantizer) {
+        self.quantizer = quantizer
         step = SIMD8(repeating: quantizer.stepSize)
         lower = SIMD8(repeating: Float(quantizer.quantMin))
         upper = SIMD8(repeating: Float(quantizer.quantMax))
