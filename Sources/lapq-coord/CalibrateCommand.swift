@@ -69,6 +69,7 @@ struct CalibrateCommand: ParsableCommand {
             throw ValidationError("--bits \(bits): give W/A with each of W and A in 2…8, or 32 for float (e.g. 4/4, 8/32)")
         }
         try requireExistingFiles(["--model": model, "--calib": calib, "--val": val])
+        try requireDirectoryOrNothing(resume.map { ("--resume", $0) } ?? ("--out", out))
         guard localWorkers >= 1 else { throw ValidationError("--local-workers \(localWorkers): need at least one") }
         guard prefixCacheMib >= 0 else { throw ValidationError("--prefix-cache-mib \(prefixCacheMib): cannot be negative") }
         guard shardCacheMib >= 0 else { throw ValidationError("--shard-cache-mib \(shardCacheMib): cannot be negative") }
@@ -81,11 +82,11 @@ struct CalibrateCommand: ParsableCommand {
         guard let bits = BitWidths(bits) else { throw ValidationError("--bits \(self.bits): not W/A") }
         var configuration = CalibrationJob.Configuration(
             model: URL(fileURLWithPath: model), calibrationManifest: URL(fileURLWithPath: calib),
-            weightBits: bits.weights, activationBits: bits.activations,
+            plan: PlanSettings(weightBits: bits.weights, activationBits: bits.activations,
+                               quantizeFirstLayer: quantizeFirstLayer, quantizeLastLayer: quantizeLastLayer,
+                               correctsWeightBias: biasCorrection),
             outputDirectory: URL(fileURLWithPath: resume ?? out))
         configuration.validationManifest = val.map { URL(fileURLWithPath: $0) }
-        configuration.planOptions = .init(quantizeFirstLayer: quantizeFirstLayer, quantizeLastLayer: quantizeLastLayer,
-                                          correctsWeightBias: biasCorrection)
         configuration.settings.method = method
         configuration.settings.powell.maxEvaluations = maxEvals
         configuration.settings.powell.maxIterations = maxIterations
@@ -96,8 +97,7 @@ struct CalibrateCommand: ParsableCommand {
         configuration.resume = resume != nil
         let printer = ProgressPrinter()
         configuration.makeCalibrationOracle = try reportingErrors {
-            try cluster.oracleFactory(model: configuration.model, planOptions: configuration.planOptions,
-                                      log: { printer.log($0) })
+            try cluster.oracleFactory(model: configuration.model, log: { printer.log($0) })
         }
         let outcome = try reportingErrors { try CalibrationJob(configuration: configuration).run(progress: printer.report) }
         if json {

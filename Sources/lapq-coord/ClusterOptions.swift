@@ -42,8 +42,7 @@ struct ClusterOptions: ParsableArguments {
     }
 
     /// The cluster oracle factory for `CalibrationJob`, or nil to run local workers.
-    func oracleFactory(model: URL, planOptions: QuantizationPlan.Options,
-                       log: @escaping @Sendable (String) -> Void) throws -> (@Sendable (Graph, QuantizationPlan, ShardStore) throws -> LossOracle)? {
+    func oracleFactory(model: URL, log: @escaping @Sendable (String) -> Void) throws -> (@Sendable (Graph, QuantizationPlan, ShardStore) throws -> LossOracle)? {
         guard let bind else { return nil }
         var options = ClusterLossOracle.Options(bind: bind)
         options.minWorkers = minWorkers
@@ -57,8 +56,7 @@ struct ClusterOptions: ParsableArguments {
         let modelBytes = Array(try Data(contentsOf: model))
         let settings = options
         return { graph, plan, store in
-            let oracle = try ClusterLossOracle(modelBytes: modelBytes, plan: plan, planOptions: planOptions,
-                                               store: store, options: settings, log: log)
+            let oracle = try ClusterLossOracle(modelBytes: modelBytes, plan: plan, store: store, options: settings, log: log)
             log("coordinator listening on \(oracle.endpoint); waiting for \(settings.minWorkers) worker(s)")
             return oracle
         }

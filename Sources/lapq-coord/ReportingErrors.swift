@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LAPQCalibration
 
 /// Turns a library error into one line on standard error ("error: <file>: <what>") and a
 /// non-zero exit, instead of a stack of Swift type names.
@@ -9,8 +10,17 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let exit as ExitCode {
         throw exit
     } catch {
-        FileHandle.standardError.write(Data("error: \(String(describing: error))\n".utf8))
+        FileHandle.standardError.write(Data("error: \(userFacingDescription(of: error))\n".utf8))
         throw ExitCode.failure
+    }
+}
+
+/// Throws a `ValidationError` naming the flag when its path exists but is not a directory (an
+/// output directory is created when missing).
+func requireDirectoryOrNothing(_ flagAndPath: (flag: String, path: String)) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: flagAndPath.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+        throw ValidationError("\(flagAndPath.flag) \(flagAndPath.path): is a file, not a directory; give a directory for the outputs")
     }
 }
 

@@ -16,7 +16,7 @@ enum ResultTable {
 
     /// e.g. "W3/A3 lapq", or "W3/A3 lapq +bc" for bias-corrected weights.
     static func label(_ run: StepsFile) -> String {
-        "W\(run.weightBits)/A\(run.activationBits) \(run.method.rawValue)" + (run.correctsWeightBias ? " +bc" : "")
+        "\(run.plan.bitsLabel) \(run.method.rawValue)" + (run.plan.correctsWeightBias ? " +bc" : "")
     }
 
     private static func cells(_ name: String, _ calibration: StepsFile.Score?, _ validation: StepsFile.Score?) -> [String] {

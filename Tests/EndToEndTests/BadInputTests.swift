@@ -5,11 +5,12 @@ import XCTest
 final class BadInputTests: XCTestCase {
     private let example = CommandRunner.repository.appendingPathComponent("examples/digits")
 
-    private func calibrate(_ extra: [String], calib: String? = nil, model: String? = nil) throws -> CommandRunner.Outcome {
+    private func calibrate(_ extra: [String], calib: String? = nil, model: String? = nil, out: URL? = nil) throws
+        -> CommandRunner.Outcome {
         try CommandRunner.lapqCoord(["calibrate",
                                      "--model", model ?? example.appendingPathComponent("digits.onnx").path,
                                      "--calib", calib ?? example.appendingPathComponent("calib.json").path,
-                                     "--method", "maxabs", "--out", try CommandRunner.temporaryDirectory(self).path] + extra)
+                                     "--method", "maxabs", "--out", (try out ?? CommandRunner.temporaryDirectory(self)).path] + extra)
     }
 
     private func assertOneLineError(_ outcome: CommandRunner.Outcome, mentions needle: String,
@@ -24,6 +25,38 @@ final class BadInputTests: XCTestCase {
 
     func testMissingModelFile() throws {
         assertOneLineError(try calibrate([], model: "/nonexistent/model.onnx"), mentions: "/nonexistent/model.onnx")
+    }
+
+    /// Finding 4 of issue #11: `--out` naming an existing file printed Foundation's error dump.
+    func testOutputDirectoryThatIsAFile() throws {
+        let file = try CommandRunner.temporaryDirectory(self).appendingPathComponent("r")
+        try Data("x".utf8).write(to: file)
+        let outcome = try calibrate([], out: file)
+        assertOneLineError(outcome, mentions: "--out \(file.path): is a file")
+        XCTAssertFalse(outcome.standardError.contains("NSCocoaErrorDomain"), outcome.standardError)
+        XCTAssertEqual(try Data(contentsOf: file), Data("x".utf8), "the file is left as it was")
+    }
+
+    /// A Foundation error while writing the outputs (here: a directory where steps.json goes)
+    /// is one line naming the file, not `Error Domain=NSCocoaErrorDomain …`.
+    func testUnwritableOutputFileGivesOneLine() throws {
+        let out = try CommandRunner.temporaryDirectory(self)
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("steps.json/inside"), withIntermediateDirectories: true)
+        let outcome = try calibrate([], out: out)
+        assertOneLineError(outcome, mentions: "steps.json")
+        XCTAssertFalse(outcome.standardError.contains("Domain="), outcome.standardError)
+    }
+
+    /// Finding 1 of issue #11: a resume with other bit widths was accepted and wrote the saved
+    /// run's 4-bit steps labelled 3/3. Now it is refused, naming the setting, and the saved
+    /// run's files are untouched.
+    func testResumeWithOtherBitWidthsIsRefused() throws {
+        let out = try CommandRunner.temporaryDirectory(self)
+        XCTAssertEqual(try calibrate(["--bits", "4/4"], out: out).status, 0)
+        let before = try Data(contentsOf: out.appendingPathComponent("steps.json"))
+        let outcome = try calibrate(["--bits", "3/3", "--resume", out.path], out: out)
+        assertOneLineError(outcome, mentions: "cannot resume: weightBits (--bits (weights)) was 4 in the saved run, is 3 now")
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("steps.json")), before)
     }
 
     func testUnsupportedBitWidth() throws {

@@ -39,7 +39,7 @@ final class CalibrateRunTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), file)
         }
         let written = try steps(out)
-        XCTAssertEqual(written["biasCorrection"] as? Bool, !extra.isEmpty)
+        XCTAssertEqual((written["plan"] as? [String: Any])?["correctsWeightBias"] as? Bool, !extra.isEmpty)
         let top1 = try validationTop1(written)
 
         let evaluation = try CommandRunner.lapqCoord(["evaluate", "--model", example.appendingPathComponent("digits.onnx").path,

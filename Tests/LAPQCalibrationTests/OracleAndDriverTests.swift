@@ -4,10 +4,11 @@ import LAPQMath
 @testable import LAPQCalibration
 
 final class OracleAndDriverTests: XCTestCase {
-    private func setUp(bits: Int = 3, workers: Int = 1, options: QuantizationPlan.Options = .init()) throws
+    private func setUp(bits: Int = 3, workers: Int = 1, correctsWeightBias: Bool = false) throws
         -> (Graph, QuantizationPlan, LocalLossOracle) {
         let graph = try TinyNetwork.graph()
-        let plan = QuantizationPlan(graph: graph, weightBits: bits, activationBits: bits, options: options)
+        let plan = QuantizationPlan(graph: graph, settings: PlanSettings(weightBits: bits, activationBits: bits,
+                                                                          correctsWeightBias: correctsWeightBias))
         let shards = try TinyNetwork.shards(graph: graph, shardCount: 5, shardSize: 40)
         let oracle = try LocalLossOracle(graph: graph, plan: plan, shards: shards, workers: workers, threadsPerWorker: 1,
                                          prefixCacheBytes: workers == 1 ? 64 << 20 : 0)
@@ -79,16 +80,17 @@ final class OracleAndDriverTests: XCTestCase {
     func testBiasCorrectedCalibrationRunsAndResumesOnlyAsItself() throws {
         var settings = CalibrationSettings()
         settings.powell.maxEvaluations = 40
-        let (graph, plan, oracle) = try setUp(options: .init(correctsWeightBias: true))
+        let (graph, plan, oracle) = try setUp(correctsWeightBias: true)
         let corrected = try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: settings).run()
-        XCTAssertTrue(corrected.correctsWeightBias)
+        XCTAssertTrue(corrected.plan.correctsWeightBias)
         XCTAssertLessThanOrEqual(try XCTUnwrap(corrected.finalScore?.meanLoss), try XCTUnwrap(corrected.initialScore?.meanLoss))
         let (_, plainPlan, plainOracle) = try setUp()
         let plain = try CalibrationDriver(graph: graph, plan: plainPlan, oracle: plainOracle, settings: settings).run()
         XCTAssertNotEqual(corrected.initialScore, plain.initialScore)
         XCTAssertThrowsError(try CalibrationDriver(graph: graph, plan: plainPlan, oracle: plainOracle, settings: settings,
                                                    resumeFrom: corrected)) { error in
-            XCTAssertEqual("\(error)", "cannot resume: the saved run was bias-corrected; add --bias-correction")
+            XCTAssertEqual("\(error)", "cannot resume: correctsWeightBias (--bias-correction) was true in the saved run, "
+                + "is false now")
         }
     }
 
@@ -115,8 +117,48 @@ final class OracleAndDriverTests: XCTestCase {
         let (graph, plan, oracle) = try setUp()
         var other = CalibrationSettings()
         other.histogramBins = 512
-        let saved = CalibrationRecord(settings: CalibrationSettings(), pointNames: plan.points.map(\.name))
-        XCTAssertThrowsError(try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: other, resumeFrom: saved))
+        let saved = CalibrationRecord(settings: CalibrationSettings(), plan: plan.settings, pointNames: plan.points.map(\.name))
+        XCTAssertThrowsError(try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: other, resumeFrom: saved)) {
+            XCTAssertEqual("\($0)", "cannot resume: histogramBins was 2048 in the saved run, is 512 now")
+        }
+    }
+
+    /// Finding 1 of issue #11: the point names of a 4/4 and a 3/3 plan are the same, and the
+    /// resume used to be accepted and wrote the 4-bit steps under a 3/3 label. The bit widths
+    /// are part of the plan settings the checkpoint holds, and a difference is refused.
+    func testResumeRefusesOtherBitWidths() throws {
+        var settings = CalibrationSettings()
+        settings.method = .lpInit
+        let (graph, fourBit, fourBitOracle) = try setUp(bits: 4)
+        let saved = try CalibrationDriver(graph: graph, plan: fourBit, oracle: fourBitOracle, settings: settings).run()
+        let (_, threeBit, threeBitOracle) = try setUp(bits: 3)
+        XCTAssertEqual(threeBit.points.map(\.name), fourBit.points.map(\.name))
+        XCTAssertThrowsError(try CalibrationDriver(graph: graph, plan: threeBit, oracle: threeBitOracle, settings: settings,
+                                                   resumeFrom: saved)) {
+            XCTAssertEqual("\($0)", "cannot resume: weightBits (--bits (weights)) was 4 in the saved run, is 3 now; "
+                + "activationBits (--bits (activations)) was 4 in the saved run, is 3 now")
+        }
+        XCTAssertNoThrow(try CalibrationDriver(graph: graph, plan: fourBit, oracle: fourBitOracle, settings: settings,
+                                               resumeFrom: saved))
+    }
+
+    /// A resume on another model or calibration file (same points, other bytes) is refused,
+    /// naming the file; a moved but identical file is the same input.
+    func testResumeRefusesOtherInputFiles() throws {
+        let (graph, plan, oracle) = try setUp()
+        func inputs(model: String, manifest: String) -> InputDigests {
+            InputDigests(model: .init(path: "m.onnx", sha256: model), calibrationManifest: .init(path: "c.json", sha256: manifest))
+        }
+        let saved = CalibrationRecord(settings: CalibrationSettings(), plan: plan.settings, pointNames: plan.points.map(\.name),
+                                      inputs: inputs(model: "aa", manifest: "bb"))
+        XCTAssertThrowsError(try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: CalibrationSettings(),
+                                                   inputs: inputs(model: "aa", manifest: "cc"), resumeFrom: saved)) {
+            XCTAssertEqual("\($0)", "cannot resume: the calibration manifest c.json (sha256 cc…) is not the saved run's c.json (sha256 bb…)")
+        }
+        var moved = inputs(model: "aa", manifest: "bb")
+        moved.model.path = "elsewhere/m.onnx"
+        XCTAssertNoThrow(try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: CalibrationSettings(),
+                                               inputs: moved, resumeFrom: saved))
     }
 }
 

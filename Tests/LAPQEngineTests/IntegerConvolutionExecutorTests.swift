@@ -74,7 +74,7 @@ final class IntegerConvolutionExecutorTests: XCTestCase {
         let wide = try Executor(graph: graph, plan: QuantizationPlan(graph: graph, weightBits: 8, activationBits: 8))
         XCTAssertTrue(wide.layerPaths.allSatisfy { $0.kind == .f32 && $0.reason.contains("saturate") }, "\(wide.layerPaths)")
         var corrected = golden.plan(for: graph)
-        corrected.correctsWeightBias = true
+        corrected.settings.correctsWeightBias = true
         let correctedPaths = try Executor(graph: graph, plan: corrected).layerPaths
         XCTAssertTrue(correctedPaths.allSatisfy { $0.kind == .f32 && $0.reason.contains("bias-corrected") })
         let off = try Executor(graph: graph, plan: golden.plan(for: graph), options: .init(integerConvolution: false))
@@ -88,7 +88,7 @@ final class IntegerConvolutionExecutorTests: XCTestCase {
         let graph = try golden.graph()
         let input = try FixtureIndex.tensor(golden.input)
         var corrected = golden.plan(for: graph)
-        corrected.correctsWeightBias = true
+        corrected.settings.correctsWeightBias = true
         let correctedExecutor = try Executor(graph: graph, plan: corrected)
         try correctedExecutor.setStepSizes(golden.stepSizes)
         _ = try correctedExecutor.run(input)

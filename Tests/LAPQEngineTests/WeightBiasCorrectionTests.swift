@@ -6,15 +6,16 @@ import LAPQMath
 /// executor computes with keep their float per-output-channel means, the fast executor agrees
 /// with its reference twin, and the correction follows the output channel of each layout.
 final class WeightBiasCorrectionTests: XCTestCase {
-    private let everyLayer = QuantizationPlan.Options(quantizeFirstLayer: true, quantizeLastLayer: true,
-                                                      correctsWeightBias: true)
+    /// W2/A4, every layer quantized and corrected.
+    private let everyLayer = PlanSettings(weightBits: 2, activationBits: 4, quantizeFirstLayer: true,
+                                          quantizeLastLayer: true, correctsWeightBias: true)
 
     /// For Conv (resnet), MatMul and transB = 1 Gemm (vgg) and transB = 0 Gemm (gemm_scaled):
     /// the corrected weight's channel means equal the float ones along the output axis (the
     /// uncorrected ones do not), and the vector and scalar quantization paths agree bit for bit.
     func testCorrectedWeightsKeepTheFloatChannelMeans() throws {
         for fixture in ["resnet", "vgg", "gemm_scaled"] {
-            let exportCase = try QDQExportCase(fixture: fixture, weightBits: 2, activationBits: 4, options: everyLayer)
+            let exportCase = try QDQExportCase(fixture: fixture, plan: everyLayer)
             var binding = try QuantizationBinding(plan: exportCase.plan, graph: exportCase.graph)
             _ = try binding.setStepSizes(exportCase.stepSizes)
             for (index, node) in exportCase.graph.nodes.enumerated() {
@@ -42,10 +43,12 @@ final class WeightBiasCorrectionTests: XCTestCase {
         let graph = try FixtureIndex.graph("gemm_scaled")
         let shape = graph.input.shape(batchSize: 2)
         let ones = Tensor(shape: shape, data: [Float](repeating: 1, count: shape.reduce(1, *)))
-        var uncorrectedOptions = everyLayer
-        uncorrectedOptions.correctsWeightBias = false
-        let corrected = QuantizationPlan(graph: graph, weightBits: 2, activationBits: 32, options: everyLayer)
-        let uncorrected = QuantizationPlan(graph: graph, weightBits: 2, activationBits: 32, options: uncorrectedOptions)
+        var correctedSettings = everyLayer
+        correctedSettings.activationBits = 32
+        var uncorrectedSettings = correctedSettings
+        uncorrectedSettings.correctsWeightBias = false
+        let corrected = QuantizationPlan(graph: graph, settings: correctedSettings)
+        let uncorrected = QuantizationPlan(graph: graph, settings: uncorrectedSettings)
         let steps = try QDQExportCase.maxAbsStepSizes(graph: graph, plan: corrected, input: ones)
         let float = try Self.run(Executor(graph: graph, plan: corrected), nil, ones)
         XCTAssertEqual(float, try Self.run(Executor(graph: graph, plan: uncorrected), nil, ones))
@@ -64,7 +67,7 @@ final class WeightBiasCorrectionTests: XCTestCase {
         for golden in try QuantizedGoldens.quantized() {
             let graph = try golden.graph()
             var plan = golden.plan(for: graph)
-            plan.correctsWeightBias = true
+            plan.settings.correctsWeightBias = true
             let input = try FixtureIndex.tensor(golden.input)
             let reference = try ReferenceExecutor(graph: graph, plan: plan)
             try reference.setStepSizes(golden.stepSizes)

@@ -93,7 +93,7 @@ public struct CalibrationManifest: Sendable, Equatable, Codable {
         do {
             manifest = try JSONDecoder().decode(CalibrationManifest.self, from: data)
         } catch let error as DecodingError {
-            throw CalibrationDataError.malformed(file: url.path, reason: describe(error))
+            throw CalibrationDataError.malformed(file: url.path, reason: userFacingDescription(of: error))
         }
         try manifest.validate(file: url.path)
         return manifest
@@ -114,21 +114,5 @@ public struct CalibrationManifest: Sendable, Equatable, Codable {
     /// The file a manifest path names: relative paths are resolved against `directory`.
     public static func resolve(_ path: String, against directory: URL) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)
-    }
-
-    /// "at images.layout: …" — the JSON path and Foundation's reason, without its debug noise.
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty ? "top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }
-                .joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
-        }
-        switch error {
-        case let .keyNotFound(key, context):
-            return "at \(path(context.codingPath)): missing key '\(key.stringValue)'"
-        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
-            return "at \(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
     }
 }

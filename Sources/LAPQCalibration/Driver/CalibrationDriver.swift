@@ -20,24 +20,21 @@ public final class CalibrationDriver {
     /// without evaluating it again.
     private var powellScores: [[Double]: BatchScore] = [:]
 
+    /// - Parameter inputs: the digests of the model and calibration files, recorded in the
+    ///   checkpoint and compared on resume (nil when the caller has no files, as in tests).
     public init(graph: Graph, plan: QuantizationPlan, oracle: LossOracle, settings: CalibrationSettings,
-                resumeFrom saved: CalibrationRecord? = nil,
+                inputs: InputDigests? = nil, resumeFrom saved: CalibrationRecord? = nil,
                 progress: @escaping (CalibrationProgress) -> Void = { _ in },
                 checkpoint: @escaping (CalibrationRecord) throws -> Void = { _ in }) throws {
         let names = plan.points.map(\.name)
-        if let saved {
-            guard saved.settings == settings else { throw CalibrationError.resumeMismatch("the settings differ from the saved run's") }
-            guard saved.pointNames == names else { throw CalibrationError.resumeMismatch("the model's quantization points differ from the saved run's") }
-            guard saved.correctsWeightBias == plan.correctsWeightBias else {
-                throw CalibrationError.resumeMismatch("the saved run was \(saved.correctsWeightBias ? "" : "not ")bias-corrected; "
-                    + "\(saved.correctsWeightBias ? "add" : "drop") --bias-correction")
-            }
+        if let saved, let reason = ResumeCheck.refusal(saved: saved, settings: settings, plan: plan.settings,
+                                                        pointNames: names, inputs: inputs) {
+            throw CalibrationError.resumeMismatch(reason)
         }
         self.graph = graph
         self.plan = plan
         self.oracle = oracle
-        self.record = saved ?? CalibrationRecord(settings: settings, pointNames: names,
-                                                 correctsWeightBias: plan.correctsWeightBias)
+        self.record = saved ?? CalibrationRecord(settings: settings, plan: plan.settings, pointNames: names, inputs: inputs)
         self.progress = progress
         self.checkpoint = checkpoint
     }

@@ -19,10 +19,13 @@ public struct PSample: Sendable, Codable, Equatable {
 /// are made from it.
 public struct CalibrationRecord: Sendable, Codable, Equatable {
     public var settings: CalibrationSettings
-    /// The plan's point names, to refuse resuming with a different model or bit widths.
+    /// What was quantized; a resume with other plan settings is refused (`ResumeCheck`).
+    public var plan: PlanSettings
+    /// The plan's point names, to refuse resuming with a model whose points differ.
     public var pointNames: [String]
-    /// The plan's `correctsWeightBias`, to refuse resuming with the other choice.
-    public var correctsWeightBias: Bool
+    /// The SHA-256 of the model and calibration manifest the run read, when the caller knew
+    /// the files (a `CalibrationJob` does); a resume on other files is refused.
+    public var inputs: InputDigests?
     public var floatScore: BatchScore?
     /// The Lp-optimal clips (α) and steps (Δ) of the chosen starting point, per plan point.
     public var initialClips: [Double]?
@@ -44,10 +47,11 @@ public struct CalibrationRecord: Sendable, Codable, Equatable {
     /// Loss evaluations so far (step vectors scored).
     public var evaluations = 0
 
-    public init(settings: CalibrationSettings, pointNames: [String], correctsWeightBias: Bool = false) {
+    public init(settings: CalibrationSettings, plan: PlanSettings, pointNames: [String], inputs: InputDigests? = nil) {
         self.settings = settings
+        self.plan = plan
         self.pointNames = pointNames
-        self.correctsWeightBias = correctsWeightBias
+        self.inputs = inputs
     }
 
     public var isFinished: Bool { finalSteps != nil && finalScore != nil }

@@ -10,9 +10,7 @@ public struct CalibrationJob {
         public var model: URL
         public var calibrationManifest: URL
         public var validationManifest: URL?
-        public var weightBits: Int
-        public var activationBits: Int
-        public var planOptions = QuantizationPlan.Options()
+        public var plan: PlanSettings
         public var settings = CalibrationSettings()
         public var localWorkers = 1
         /// oneDNN threads per local worker; nil divides the cores among the workers.
@@ -28,11 +26,10 @@ public struct CalibrationJob {
         /// oracle of LAPQCluster, which this module cannot name); nil runs local workers.
         public var makeCalibrationOracle: (@Sendable (Graph, QuantizationPlan, ShardStore) throws -> LossOracle)?
 
-        public init(model: URL, calibrationManifest: URL, weightBits: Int, activationBits: Int, outputDirectory: URL) {
+        public init(model: URL, calibrationManifest: URL, plan: PlanSettings, outputDirectory: URL) {
             self.model = model
             self.calibrationManifest = calibrationManifest
-            self.weightBits = weightBits
-            self.activationBits = activationBits
+            self.plan = plan
             self.outputDirectory = outputDirectory
         }
     }
@@ -50,14 +47,16 @@ public struct CalibrationJob {
         let started = Date()
         let c = configuration
         let graph = try ONNXImporter.load(contentsOf: c.model)
-        let plan = QuantizationPlan(graph: graph, weightBits: c.weightBits, activationBits: c.activationBits, options: c.planOptions)
+        let plan = QuantizationPlan(graph: graph, settings: c.plan)
+        let inputs = InputDigests(model: try .init(contentsOf: c.model),
+                                  calibrationManifest: try .init(contentsOf: c.calibrationManifest))
         let oracle = try makeOracle(graph: graph, plan: plan, manifest: c.calibrationManifest,
                                     factory: c.makeCalibrationOracle)
         try FileManager.default.createDirectory(at: c.outputDirectory, withIntermediateDirectories: true)
         let checkpointURL = c.outputDirectory.appendingPathComponent("checkpoint.json")
         let saved = c.resume ? try CheckpointFile.read(from: checkpointURL) : nil
         let driver = try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: c.settings,
-                                           resumeFrom: saved, progress: progress,
+                                           inputs: inputs, resumeFrom: saved, progress: progress,
                                            checkpoint: { try CheckpointFile.write($0, to: checkpointURL) })
         let record = try driver.run()
         let calibrated = Date()
@@ -68,7 +67,7 @@ public struct CalibrationJob {
         }
         let timings = ["calibration": calibrated.timeIntervalSince(started),
                        "validation": Date().timeIntervalSince(calibrated)]
-        var steps = StepsFile(record: record, plan: plan, options: c.planOptions, model: c.model.path,
+        var steps = StepsFile(record: record, plan: plan, model: c.model.path,
                               calibrationData: c.calibrationManifest.path,
                               layerPaths: try LayerPath.paths(graph: graph, plan: plan), timings: timings)
         if let validation {

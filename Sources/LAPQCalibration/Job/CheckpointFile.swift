@@ -14,7 +14,8 @@ public enum CheckpointFile {
         do {
             return try LAPQJSON.decoder().decode(CalibrationRecord.self, from: Data(contentsOf: url))
         } catch {
-            throw OutputError.unreadable(file: url.path, reason: "not a lapq checkpoint (\(error))")
+            throw OutputError.unreadable(file: url.path, reason: "not a checkpoint of this lapq version (\(userFacingDescription(of: error))); "
+                + "start a new run in another --out directory")
         }
     }
 }

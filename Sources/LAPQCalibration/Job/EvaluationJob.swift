@@ -22,10 +22,7 @@ public struct EvaluationJob {
         var stepSizes: [Double]?
         if let steps {
             let file = try StepsFile.read(from: steps)
-            plan = QuantizationPlan(graph: graph, weightBits: file.weightBits, activationBits: file.activationBits,
-                                    options: .init(quantizeFirstLayer: file.quantizeFirstLayer,
-                                                   quantizeLastLayer: file.quantizeLastLayer,
-                                                   correctsWeightBias: file.correctsWeightBias))
+            plan = QuantizationPlan(graph: graph, settings: file.plan)
             guard plan.points.map(\.name) == file.points.map(\.name) else {
                 throw OutputError.mismatch(file: steps.path, reason: "its quantization points do not match \(model.path)'s; "
                     + "was it calibrated for another model?")

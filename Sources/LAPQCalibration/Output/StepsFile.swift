@@ -39,21 +39,17 @@ public struct StepsFile: Codable, Equatable, Sendable {
     }
 
     public var format = "lapq-steps"
-    public var version = 1
+    /// 2 since the plan settings are one `plan` object; version-1 files are read too
+    /// (`migratedFromVersion1`).
+    public var version = 2
     public var lapqVersion: String
     public var model: String
     public var calibrationData: String
     public var method: CalibrationMethod
-    public var weightBits: Int
-    public var activationBits: Int
-    public var quantizeFirstLayer: Bool
-    public var quantizeLastLayer: Bool
-    /// Whether the quantized weights are bias-corrected (`--bias-correction`); always written,
-    /// absent (nil: not corrected) in files from before the option existed.
-    public var biasCorrection: Bool?
-
-    /// `biasCorrection`, reading an absent key as false.
-    public var correctsWeightBias: Bool { biasCorrection ?? false }
+    /// What was quantized: the plan a reader rebuilds to apply these steps.
+    public var plan: PlanSettings
+    /// The SHA-256 of the model and calibration manifest; absent in version-1 files.
+    public var inputs: InputDigests?
     public var points: [Point]
     public var pStar: Double?
     public var pStarSource: String?
@@ -74,8 +70,7 @@ public struct StepsFile: Codable, Equatable, Sendable {
 
 extension StepsFile {
     /// The steps file of a finished calibration record.
-    public init(record: CalibrationRecord, plan: QuantizationPlan, options: QuantizationPlan.Options,
-                model: String, calibrationData: String, layerPaths: [LayerPath], timings: [String: Double]) {
+    public init(record: CalibrationRecord, plan: QuantizationPlan, model: String, calibrationData: String, layerPaths: [LayerPath], timings: [String: Double]) {
         let final = record.finalSteps ?? []
         let initial = record.initialSteps ?? []
         points = plan.points.enumerated().map { index, point in
@@ -89,11 +84,8 @@ extension StepsFile {
         self.model = model
         self.calibrationData = calibrationData
         method = record.settings.method
-        weightBits = plan.weightBits
-        activationBits = plan.activationBits
-        quantizeFirstLayer = options.quantizeFirstLayer
-        quantizeLastLayer = options.quantizeLastLayer
-        biasCorrection = plan.correctsWeightBias
+        self.plan = plan.settings
+        inputs = record.inputs
         pStar = record.pStar
         pStarSource = record.pStarSource
         pSweep = record.pSweep.map { PSweepEntry(p: $0.p, loss: $0.score.meanLoss, top1: $0.score.accuracy) }
@@ -114,11 +106,25 @@ extension StepsFile {
     public static func read(from url: URL) throws -> StepsFile {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw OutputError.unreadable(file: url.path, reason: "\(error.localizedDescription)")
+            throw OutputError.unreadable(file: url.path, reason: userFacingDescription(of: error))
         }
-        do { return try LAPQJSON.decoder().decode(StepsFile.self, from: data) } catch {
-            throw OutputError.unreadable(file: url.path, reason: "not a lapq steps file (\(error))")
+        do { return try LAPQJSON.decoder().decode(StepsFile.self, from: migratedFromVersion1(data)) } catch {
+            throw OutputError.unreadable(file: url.path, reason: "not a lapq steps file (\(userFacingDescription(of: error)))")
         }
+    }
+
+    /// A version-1 file (plan settings as top-level keys, `biasCorrection` optional) in the
+    /// current layout; any other input unchanged, for the decoder to judge.
+    static func migratedFromVersion1(_ data: Data) -> Data {
+        guard var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              object["version"] as? Int == 1, object["plan"] == nil else { return data }
+        object["plan"] = ["weightBits": object.removeValue(forKey: "weightBits") as Any,
+                          "activationBits": object.removeValue(forKey: "activationBits") as Any,
+                          "quantizeFirstLayer": object.removeValue(forKey: "quantizeFirstLayer") as Any,
+                          "quantizeLastLayer": object.removeValue(forKey: "quantizeLastLayer") as Any,
+                          "correctsWeightBias": object.removeValue(forKey: "biasCorrection") ?? false]
+        object["version"] = 2
+        return (try? JSONSerialization.data(withJSONObject: object)) ?? data
     }
 }
 

@@ -36,9 +36,8 @@ public final class ClusterLossOracle: LossOracle {
     private var nextEvaluationID: UInt64 = 1
     private let timeout: Duration
 
-    public init(modelBytes: [UInt8], plan: QuantizationPlan, planOptions: QuantizationPlan.Options,
-                store: ShardStore, options: Options, log: @escaping @Sendable (String) -> Void) throws {
-        let package = try ModelPackage(plan: plan, options: planOptions, onnx: modelBytes).encoded()
+    public init(modelBytes: [UInt8], plan: QuantizationPlan, store: ShardStore, options: Options, log: @escaping @Sendable (String) -> Void) throws {
+        let package = try ModelPackage(plan: plan.settings, onnx: modelBytes).encoded()
         let items = LoadItems(model: package, store: store)
         var configuration = CoordinatorStateMachine.Configuration(
             runID: options.runID, model: items.modelDigest, modelSize: UInt64(package.count), shards: try items.jobShards())

@@ -4,32 +4,22 @@ import LAPQEngine
 /// What the coordinator ships as the LOAD "model" item: the ONNX bytes and the plan settings,
 /// so a worker builds the same `QuantizationPlan` whose point order the step vectors follow.
 ///
-/// Layout: "LQMP", u32 little-endian length of a JSON object {weightBits, activationBits,
-/// quantizeFirstLayer, quantizeLastLayer, correctsWeightBias}, the JSON, then the ONNX model
-/// bytes. Every key is required: a worker that does not know one must not guess it.
+/// Layout: "LQMP", u32 little-endian length of the JSON of the `PlanSettings` {weightBits,
+/// activationBits, quantizeFirstLayer, quantizeLastLayer, correctsWeightBias}, the JSON, then the
+/// ONNX model bytes. Every key is required: a worker that does not know one must not guess it.
 public struct ModelPackage: Equatable, Sendable {
-    public struct Settings: Codable, Equatable, Sendable {
-        public var weightBits: Int
-        public var activationBits: Int
-        public var quantizeFirstLayer: Bool
-        public var quantizeLastLayer: Bool
-        public var correctsWeightBias: Bool
-    }
-
-    public var settings: Settings
+    public var plan: PlanSettings
     public var onnx: [UInt8]
 
-    public init(plan: QuantizationPlan, options: QuantizationPlan.Options, onnx: [UInt8]) {
-        settings = Settings(weightBits: plan.weightBits, activationBits: plan.activationBits,
-                            quantizeFirstLayer: options.quantizeFirstLayer, quantizeLastLayer: options.quantizeLastLayer,
-                            correctsWeightBias: plan.correctsWeightBias)
+    public init(plan: PlanSettings, onnx: [UInt8]) {
+        self.plan = plan
         self.onnx = onnx
     }
 
     private static let magic = Array("LQMP".utf8)
 
     public func encoded() throws -> [UInt8] {
-        let json = Array(try JSONEncoder().encode(settings))
+        let json = Array(try JSONEncoder().encode(plan))
         let length = withUnsafeBytes(of: UInt32(json.count).littleEndian) { Array($0) }
         return Self.magic + length + json + onnx
     }
@@ -38,13 +28,8 @@ public struct ModelPackage: Equatable, Sendable {
         guard bytes.count >= 8, Array(bytes[0..<4]) == Self.magic else { throw ClusterError.malformedModelPackage("bad magic") }
         let length = Int(bytes[4]) | Int(bytes[5]) << 8 | Int(bytes[6]) << 16 | Int(bytes[7]) << 24
         guard bytes.count >= 8 + length else { throw ClusterError.malformedModelPackage("truncated settings") }
-        settings = try JSONDecoder().decode(Settings.self, from: Data(bytes[8..<(8 + length)]))
+        plan = try JSONDecoder().decode(PlanSettings.self, from: Data(bytes[8..<(8 + length)]))
         onnx = Array(bytes[(8 + length)...])
-    }
-
-    public var planOptions: QuantizationPlan.Options {
-        .init(quantizeFirstLayer: settings.quantizeFirstLayer, quantizeLastLayer: settings.quantizeLastLayer,
-              correctsWeightBias: settings.correctsWeightBias)
     }
 }
 

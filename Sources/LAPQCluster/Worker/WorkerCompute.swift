@@ -16,13 +16,12 @@ public final class WorkerCompute {
 
     /// - Parameters:
     ///   - modelBytes: the ONNX model as the coordinator sent it.
-    ///   - weightBits, activationBits, options: the coordinator's plan settings; the worker
-    ///     builds the same `QuantizationPlan`, whose point order the step vectors follow.
+    ///   - plan: the coordinator's plan settings; the worker builds the same
+    ///     `QuantizationPlan`, whose point order the step vectors follow.
     ///   - shardCacheBytes: memory for decoded shards (float input + labels).
-    public init(modelBytes: [UInt8], weightBits: Int, activationBits: Int, options: QuantizationPlan.Options,
-                threads: Int?, prefixCacheBytes: Int, shardCacheBytes: Int = 4 << 30) throws {
+    public init(modelBytes: [UInt8], plan settings: PlanSettings, threads: Int?, prefixCacheBytes: Int, shardCacheBytes: Int = 4 << 30) throws {
         graph = try ONNXImporter.load(serialized: Data(modelBytes), file: "model from the coordinator", baseDirectory: nil)
-        plan = QuantizationPlan(graph: graph, weightBits: weightBits, activationBits: activationBits, options: options)
+        plan = QuantizationPlan(graph: graph, settings: settings)
         executor = try Executor(graph: graph, plan: plan, options: .init(threads: threads, prefixCacheBytes: prefixCacheBytes))
         decoded = CachedShards(received, budgetBytes: shardCacheBytes)
     }

@@ -74,9 +74,7 @@ final class WorkerComputeQueue: @unchecked Sendable {
         switch item.item {
         case .model:
             let package = try ModelPackage(decoding: item.bytes)
-            let fresh = try WorkerCompute(modelBytes: package.onnx, weightBits: package.settings.weightBits,
-                                          activationBits: package.settings.activationBits, options: package.planOptions,
-                                          threads: threads, prefixCacheBytes: prefixCacheBytes,
+            let fresh = try WorkerCompute(modelBytes: package.onnx, plan: package.plan, threads: threads, prefixCacheBytes: prefixCacheBytes,
                                           shardCacheBytes: shardCacheBytes)
             for (id, shard) in shards { try fresh.storeShard(id: id, bytes: shard.bytes, facts: shard.facts) }
             compute = fresh

@@ -3,61 +3,50 @@
 /// this order.
 public struct QuantizationPlan: Sendable, Hashable, Codable {
     public var points: [QuantizationPoint]
-    public var weightBits: Int
-    public var activationBits: Int
-    /// Whether quantized weights get mean-only bias correction (`correctBias`): every
-    /// executor and the QDQ export then use ŵ − per-output-channel mean shift. See
-    /// docs/algorithms.md, "Bias correction".
-    public var correctsWeightBias: Bool
+    /// What the user chose; the points follow from it and the graph.
+    public var settings: PlanSettings
 
-    /// Which weighted layers to leave in float: the common choice keeps the first and last in
-    /// float, since they are small and sensitive (LAPQ §5).
-    public struct Options: Sendable, Hashable {
-        public var quantizeFirstLayer = false
-        public var quantizeLastLayer = false
-        /// Bias-correct the quantized weights (`QuantizationPlan.correctsWeightBias`).
-        public var correctsWeightBias = false
-        public init(quantizeFirstLayer: Bool = false, quantizeLastLayer: Bool = false, correctsWeightBias: Bool = false) {
-            self.quantizeFirstLayer = quantizeFirstLayer
-            self.quantizeLastLayer = quantizeLastLayer
-            self.correctsWeightBias = correctsWeightBias
-        }
-    }
+    public var weightBits: Int { settings.weightBits }
+    public var activationBits: Int { settings.activationBits }
+    /// Whether quantized weights get mean-only bias correction (`PlanSettings`).
+    public var correctsWeightBias: Bool { settings.correctsWeightBias }
 
-    public init(points: [QuantizationPoint], weightBits: Int, activationBits: Int, correctsWeightBias: Bool = false) {
+    public init(points: [QuantizationPoint], settings: PlanSettings) {
         self.points = points
-        self.weightBits = weightBits
-        self.activationBits = activationBits
-        self.correctsWeightBias = correctsWeightBias
+        self.settings = settings
     }
 
-    /// The plan for `graph` at the given bit widths (32 leaves that part in float).
-    public init(graph: Graph, weightBits: Int, activationBits: Int, options: Options = Options()) {
+    /// The plan for `graph` at the given bit widths, first and last layer in float.
+    public init(graph: Graph, weightBits: Int, activationBits: Int) {
+        self.init(graph: graph, settings: PlanSettings(weightBits: weightBits, activationBits: activationBits))
+    }
+
+    /// The plan for `graph` under `settings` (32 bits leaves that part in float).
+    public init(graph: Graph, settings: PlanSettings) {
         let layers = graph.nodes.indices.filter { Self.weightOperand(of: graph.nodes[$0], in: graph) != nil }
         var selected = layers
-        if !options.quantizeFirstLayer, let first = layers.first { selected.removeAll { $0 == first } }
-        if !options.quantizeLastLayer, let last = layers.last { selected.removeAll { $0 == last } }
+        if !settings.quantizeFirstLayer, let first = layers.first { selected.removeAll { $0 == first } }
+        if !settings.quantizeLastLayer, let last = layers.last { selected.removeAll { $0 == last } }
         var points: [QuantizationPoint] = []
         var activationPoint: [String: Int] = [:]
         for index in selected {
             let node = graph.nodes[index]
-            if weightBits != 32, let weight = Self.weightOperand(of: node, in: graph) {
+            if settings.weightBits != 32, let weight = Self.weightOperand(of: node, in: graph) {
                 points.append(QuantizationPoint(tensor: node.inputs[weight], kind: .weight, consumers: [node.name],
-                                                position: index, bits: weightBits, isSigned: true))
+                                                position: index, bits: settings.weightBits, isSigned: true))
             }
-            guard activationBits != 32 else { continue }
+            guard settings.activationBits != 32 else { continue }
             let activation = node.inputs[0]
             if let existing = activationPoint[activation] {
                 points[existing].consumers.append(node.name)
             } else {
                 activationPoint[activation] = points.count
                 points.append(QuantizationPoint(tensor: activation, kind: .activation, consumers: [node.name],
-                                                position: index, bits: activationBits,
+                                                position: index, bits: settings.activationBits,
                                                 isSigned: !Self.isNonNegative(activation, in: graph)))
             }
         }
-        self.init(points: points, weightBits: weightBits, activationBits: activationBits,
-                  correctsWeightBias: options.correctsWeightBias)
+        self.init(points: points, settings: settings)
     }
 
     /// The operand index of the constant weight of a Conv, Gemm or MatMul (always 1), or nil

@@ -3,17 +3,16 @@ import LAPQEngine
 @testable import LAPQCalibration
 
 final class StepsFileTests: XCTestCase {
-    /// steps.json always carries `biasCorrection`; a file written before the key existed reads
-    /// as not corrected instead of failing to decode.
-    func testBiasCorrectionIsWrittenAndAnOlderFileWithoutItReadsAsUncorrected() throws {
+    /// steps.json carries the plan settings as one `plan` object; a version-1 file (settings as
+    /// top-level keys, `biasCorrection` optional, no `layerPaths`) still reads, with the same plan.
+    func testPlanSettingsAreWrittenAsOneObjectAndAVersionOneFileStillReads() throws {
         let graph = try TinyNetwork.graph()
-        let options = QuantizationPlan.Options(correctsWeightBias: true)
-        let plan = QuantizationPlan(graph: graph, weightBits: 4, activationBits: 4, options: options)
-        var record = CalibrationRecord(settings: CalibrationSettings(), pointNames: plan.points.map(\.name),
-                                       correctsWeightBias: true)
+        let settings = PlanSettings(weightBits: 4, activationBits: 3, quantizeLastLayer: true, correctsWeightBias: true)
+        let plan = QuantizationPlan(graph: graph, settings: settings)
+        var record = CalibrationRecord(settings: CalibrationSettings(), plan: settings, pointNames: plan.points.map(\.name))
         record.finalSteps = plan.points.map { _ in 0.1 }
         let paths = try LayerPath.paths(graph: graph, plan: plan)
-        let steps = StepsFile(record: record, plan: plan, options: options, model: "m.onnx", calibrationData: "c.json",
+        let steps = StepsFile(record: record, plan: plan, model: "m.onnx", calibrationData: "c.json",
                               layerPaths: paths, timings: [:])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lapq-steps-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -21,15 +20,21 @@ final class StepsFileTests: XCTestCase {
         let url = directory.appendingPathComponent("steps.json")
         try steps.write(to: url)
         var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-        XCTAssertEqual(object["biasCorrection"] as? Bool, true)
-        XCTAssertTrue(try StepsFile.read(from: url).correctsWeightBias)
+        XCTAssertEqual(object["version"] as? Int, 2)
+        let planJSON = try JSONSerialization.data(withJSONObject: try XCTUnwrap(object["plan"]))
+        XCTAssertEqual(try JSONDecoder().decode(PlanSettings.self, from: planJSON), settings)
+        XCTAssertEqual(try StepsFile.read(from: url).plan, settings)
 
-        XCTAssertEqual(try StepsFile.read(from: url).layerPaths, paths)
-
-        object["biasCorrection"] = nil
+        let planObject = object.removeValue(forKey: "plan") as? [String: Any] ?? [:]
+        for key in ["weightBits", "activationBits", "quantizeFirstLayer", "quantizeLastLayer"] { object[key] = planObject[key] }
+        object["version"] = 1
         object["layerPaths"] = nil
         try JSONSerialization.data(withJSONObject: object).write(to: url)
-        XCTAssertFalse(try StepsFile.read(from: url).correctsWeightBias)
-        XCTAssertNil(try StepsFile.read(from: url).layerPaths)
+        let versionOne = try StepsFile.read(from: url)
+        XCTAssertEqual(versionOne.plan, PlanSettings(weightBits: 4, activationBits: 3, quantizeLastLayer: true))
+        XCTAssertNil(versionOne.layerPaths)
+        object["biasCorrection"] = true
+        try JSONSerialization.data(withJSONObject: object).write(to: url)
+        XCTAssertEqual(try StepsFile.read(from: url).plan, settings)
     }
 }

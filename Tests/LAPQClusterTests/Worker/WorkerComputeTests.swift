@@ -11,7 +11,7 @@ final class WorkerComputeTests: XCTestCase {
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("examples/digits")
 
     func testShippedShardsScoreLikeTheLocalOracle() throws {
-        let (store, _, plan, local, worker) = try setUp(options: .init())
+        let (store, _, plan, local, worker) = try setUp()
         let maxima = try local.activationMaxima()
         let vectors: [[Double]?] = [nil, plan.points.indices.map { 0.05 + 0.01 * Double($0) }]
         let perShard = try worker.evaluate(shardIDs: store.shardIDs, stepVectors: vectors)
@@ -28,21 +28,20 @@ final class WorkerComputeTests: XCTestCase {
     /// `--bias-correction` reaches the worker through the model package: its plan corrects the
     /// weights, and its losses are the local corrected oracle's (not the uncorrected ones).
     func testBiasCorrectionTravelsInTheModelPackage() throws {
-        let options = QuantizationPlan.Options(correctsWeightBias: true)
-        let (store, _, plan, local, worker) = try setUp(options: options)
+        let (store, _, plan, local, worker) = try setUp(correctsWeightBias: true)
         XCTAssertTrue(worker.plan.correctsWeightBias)
         let vectors: [[Double]?] = [plan.points.indices.map { 0.05 + 0.01 * Double($0) }]
         let perShard = try worker.evaluate(shardIDs: store.shardIDs, stepVectors: vectors)
         let expected = try local.evaluate(vectors)[0]
         XCTAssertEqual(reduceInShardOrder(perShard.mapValues { $0[0] }), expected)
-        let uncorrected = try setUp(options: .init()).local.evaluate(vectors)[0]
+        let uncorrected = try setUp().local.evaluate(vectors)[0]
         XCTAssertNotEqual(uncorrected.lossSum, expected.lossSum, "the correction should change the loss")
     }
 
     /// With no memory for decoded shards every job decodes its shards from the stored bytes
     /// again: the scores are the same, bit for bit.
     func testShardsBeyondTheCacheBudgetAreDecodedOnDemandWithTheSameScores() throws {
-        let (store, _, plan, local, worker) = try setUp(options: .init(), shardCacheBytes: 0)
+        let (store, _, plan, local, worker) = try setUp(shardCacheBytes: 0)
         let vectors: [[Double]?] = [nil, plan.points.indices.map { 0.05 + 0.01 * Double($0) }]
         for _ in 0..<2 {
             let perShard = try worker.evaluate(shardIDs: store.shardIDs, stepVectors: vectors)
@@ -52,20 +51,19 @@ final class WorkerComputeTests: XCTestCase {
         }
     }
 
-    /// The digits calibration set, a local oracle at W3/A3 with `options`, and a worker built
-    /// from the encoded and decoded model package holding every shard.
-    private func setUp(options: QuantizationPlan.Options, shardCacheBytes: Int = 4 << 30) throws
+    /// The digits calibration set, a local oracle at W3/A3, and a worker built from the encoded
+    /// and decoded model package holding every shard.
+    private func setUp(correctsWeightBias: Bool = false, shardCacheBytes: Int = 4 << 30) throws
         -> (store: ShardStore, graph: Graph, plan: QuantizationPlan, local: LocalLossOracle, worker: WorkerCompute) {
         let modelURL = example.appendingPathComponent("digits.onnx")
         let store = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
         let graph = try ONNXImporter.load(contentsOf: modelURL)
-        let plan = QuantizationPlan(graph: graph, weightBits: 3, activationBits: 3, options: options)
+        let plan = QuantizationPlan(graph: graph, settings: PlanSettings(weightBits: 3, activationBits: 3,
+                                                                          correctsWeightBias: correctsWeightBias))
         let local = try LocalLossOracle(graph: graph, plan: plan, shards: store, threadsPerWorker: 1)
-        let package = try ModelPackage(decoding: ModelPackage(plan: plan, options: options,
+        let package = try ModelPackage(decoding: ModelPackage(plan: plan.settings,
                                                               onnx: Array(try Data(contentsOf: modelURL))).encoded())
-        let worker = try WorkerCompute(modelBytes: package.onnx, weightBits: package.settings.weightBits,
-                                       activationBits: package.settings.activationBits, options: package.planOptions,
-                                       threads: 1, prefixCacheBytes: 0, shardCacheBytes: shardCacheBytes)
+        let worker = try WorkerCompute(modelBytes: package.onnx, plan: package.plan, threads: 1, prefixCacheBytes: 0, shardCacheBytes: shardCacheBytes)
         XCTAssertEqual(worker.plan, plan)
         for id in store.shardIDs {
             let bytes = try store.verifiedBytes(shard: id)
@@ -77,7 +75,7 @@ final class WorkerComputeTests: XCTestCase {
     func testRejectsAShardOfTheWrongSize() throws {
         let store = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
         let worker = try WorkerCompute(modelBytes: Array(try Data(contentsOf: example.appendingPathComponent("digits.onnx"))),
-                                       weightBits: 4, activationBits: 4, options: .init(), threads: 1, prefixCacheBytes: 0)
+                                       plan: PlanSettings(weightBits: 4, activationBits: 4), threads: 1, prefixCacheBytes: 0)
         XCTAssertThrowsError(try worker.storeShard(id: 0, bytes: [1, 2, 3], facts: ShardFacts(store: store, shard: 0)))
         XCTAssertThrowsError(try worker.evaluate(shardIDs: [0], stepVectors: [nil]))
     }

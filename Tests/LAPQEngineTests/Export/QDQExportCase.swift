@@ -16,14 +16,18 @@ struct QDQExportCase {
     /// The fraction of each tensor's range the grid covers.
     static let rangeFraction = 0.8
 
-    init(fixture: String, weightBits: Int, activationBits: Int, options: QuantizationPlan.Options = .init(),
-         batchSize: Int = 32, seed: UInt64 = 7) throws {
+    init(fixture: String, weightBits: Int, activationBits: Int, batchSize: Int = 32, seed: UInt64 = 7) throws {
+        try self.init(fixture: fixture, plan: PlanSettings(weightBits: weightBits, activationBits: activationBits),
+                      batchSize: batchSize, seed: seed)
+    }
+
+    init(fixture: String, plan settings: PlanSettings, batchSize: Int = 32, seed: UInt64 = 7) throws {
         let graph = try FixtureIndex.graph(fixture)
-        let plan = QuantizationPlan(graph: graph, weightBits: weightBits, activationBits: activationBits, options: options)
+        let plan = QuantizationPlan(graph: graph, settings: settings)
         var random = LAPQMath.SplitMix64(seed: seed)
         let shape = graph.input.shape(batchSize: batchSize)
         let input = Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(random.gaussian()) })
-        self.name = "\(fixture) W\(weightBits)A\(activationBits)" + (options.correctsWeightBias ? " bias-corrected" : "")
+        self.name = "\(fixture) \(settings.bitsLabel)" + (settings.correctsWeightBias ? " bias-corrected" : "")
         self.graph = graph
         self.plan = plan
         self.input = input

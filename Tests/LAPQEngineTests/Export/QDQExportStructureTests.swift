@@ -66,8 +66,9 @@ final class QDQExportStructureTests: XCTestCase {
     /// mean(ŵ_c) − mean(w_c): (C_out, 1, 1, 1) for Conv, (1, N) for MatMul, (N, 1) for a
     /// transB = 1 Gemm.
     func testBiasCorrectedWeightsAreDequantizedThenShiftedPerChannel() throws {
-        let options = QuantizationPlan.Options(quantizeFirstLayer: true, quantizeLastLayer: true, correctsWeightBias: true)
-        let exportCase = try QDQExportCase(fixture: "vgg", weightBits: 2, activationBits: 4, options: options)
+        let everyLayerCorrected = PlanSettings(weightBits: 2, activationBits: 4, quantizeFirstLayer: true,
+                                               quantizeLastLayer: true, correctsWeightBias: true)
+        let exportCase = try QDQExportCase(fixture: "vgg", plan: everyLayerCorrected)
         let model = try exportedModel(exportCase)
         let weightPoints = exportCase.plan.points.enumerated().filter { $0.element.kind == .weight }
         XCTAssertEqual(count("Sub", model), weightPoints.count)

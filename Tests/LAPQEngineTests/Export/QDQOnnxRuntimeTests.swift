@@ -50,10 +50,10 @@ final class QDQOnnxRuntimeTests: XCTestCase {
     /// the output channel on every weight layout: Conv (ResNet), MatMul (VGG, all layers),
     /// Gemm with transB = 0 and with alpha/beta (gemm_scaled, weights only).
     func testOnnxRuntimeReproducesBiasCorrectedWeights() throws {
-        let all = QuantizationPlan.Options(quantizeFirstLayer: true, quantizeLastLayer: true, correctsWeightBias: true)
         for (fixture, weightBits, activationBits) in [("resnet", 4, 4), ("vgg", 2, 4), ("gemm_scaled", 2, 32)] {
-            let exportCase = try QDQExportCase(fixture: fixture, weightBits: weightBits, activationBits: activationBits,
-                                               options: all)
+            let all = PlanSettings(weightBits: weightBits, activationBits: activationBits, quantizeFirstLayer: true,
+                                   quantizeLastLayer: true, correctsWeightBias: true)
+            let exportCase = try QDQExportCase(fixture: fixture, plan: all)
             let result = try check(exportCase, stepSizes: exportCase.stepSizes, lapqOutput: exportCase.lapqOutput())
             print(result.output, terminator: "")
             XCTAssertEqual(result.status, 0, "\(exportCase.name): \(result.output)")
@@ -63,11 +63,11 @@ final class QDQOnnxRuntimeTests: XCTestCase {
     /// The check sees the correction: the uncorrected export does not reproduce lapq's
     /// bias-corrected output.
     func testCheckRejectsAnUncorrectedExportOfACorrectedNetwork() throws {
-        let options = QuantizationPlan.Options(quantizeFirstLayer: true, quantizeLastLayer: true)
-        var corrected = options
+        let everyLayer = PlanSettings(weightBits: 2, activationBits: 4, quantizeFirstLayer: true, quantizeLastLayer: true)
+        var corrected = everyLayer
         corrected.correctsWeightBias = true
-        let plain = try QDQExportCase(fixture: "vgg", weightBits: 2, activationBits: 4, options: options)
-        let correctedOutput = try QDQExportCase(fixture: "vgg", weightBits: 2, activationBits: 4, options: corrected).lapqOutput()
+        let plain = try QDQExportCase(fixture: "vgg", plan: everyLayer)
+        let correctedOutput = try QDQExportCase(fixture: "vgg", plan: corrected).lapqOutput()
         let result = try check(plain, stepSizes: plain.stepSizes, lapqOutput: correctedOutput)
         XCTAssertEqual(result.status, 1, result.output)
     }
