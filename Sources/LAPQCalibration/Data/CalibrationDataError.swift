@@ -15,6 +15,9 @@ public enum CalibrationDataError: Error, Sendable, Equatable, CustomStringConver
     case labelCountMismatch(labels: String, labelCount: Int, images: String, imageCount: Int)
     /// A label is not a valid class index.
     case invalidLabel(file: String, sample: Int, value: Int)
+    /// A float32 image holds NaN or ±∞ (`source` is the images file, or where a worker got the
+    /// shard); `sample` is the first such sample's index in the whole set.
+    case nonFiniteImage(source: String, sample: Int, value: Float)
     /// A shard's bytes no longer hash to the manifest's SHA-256.
     case hashMismatch(images: String, labels: String, shard: Int, samples: Range<Int>, expected: String, actual: String)
 
@@ -34,6 +37,9 @@ public enum CalibrationDataError: Error, Sendable, Equatable, CustomStringConver
             return "\(labels) has \(labelCount) labels but \(images) has \(imageCount) images; they need one label per image"
         case let .invalidLabel(file, sample, value):
             return "\(file): label \(value) of sample \(sample) is not a class index (labels must be ≥ 0)"
+        case let .nonFiniteImage(source, sample, value):
+            return "\(source): sample \(sample) holds \(value); calibration images must be finite numbers "
+                + "(fix or drop that sample and regenerate the manifest)"
         case let .hashMismatch(images, labels, shard, samples, expected, actual):
             return "\(images) + \(labels): shard \(shard) (samples \(samples.lowerBound)..<\(samples.upperBound)) has SHA-256 \(actual) "
                 + "but the manifest says \(expected); the data changed since the manifest was written (regenerate it with lapq-coord manifest)"

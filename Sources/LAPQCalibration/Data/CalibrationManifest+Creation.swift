@@ -5,7 +5,7 @@ extension CalibrationManifest {
     /// of `shardSize` samples (the last one shorter when N is not a multiple), each hashed
     /// with SHA-256. File paths are stored relative to the directory of `manifestURL`, where
     /// the caller will write it. Reads the arrays one shard at a time, so memory stays at one
-    /// shard however large the set; also rejects negative labels. `shardSize` must be positive.
+    /// shard however large the set; also rejects negative labels and non-finite float images. `shardSize` must be positive.
     public static func create(imagesPath: String, labelsPath: String, shardSize: Int,
                               preprocessing: Preprocessing, manifestURL: URL) throws -> CalibrationManifest {
         precondition(shardSize > 0, "shard size \(shardSize) must be positive")
@@ -22,6 +22,7 @@ extension CalibrationManifest {
             let samples = start..<min(start + shardSize, arrays.sampleCount)
             let bytes = try arrays.storedBytes(samples: samples)
             _ = try arrays.classIndices(stored: bytes.labels, samples: samples)
+            try arrays.layout.requireFinite(stored: bytes.images, samples: samples, source: imagesPath)
             manifest.shards.append(Shard(id: manifest.shards.count, start: start, count: samples.count,
                                          sha256: CalibrationArrays.sha256(images: bytes.images, labels: bytes.labels)))
         }

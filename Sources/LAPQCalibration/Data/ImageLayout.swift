@@ -17,6 +17,19 @@ public enum ImageLayout: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// Throws `nonFiniteImage` for the first stored sample holding NaN or ±∞ — nothing a network
+    /// computes from it would mean anything, and ±∞ breaks the histograms' ranges. A uint8 image
+    /// is always finite. `samples` are the set indices of the samples in `bytes`, from `source`.
+    /// O(bytes).
+    public func requireFinite(stored bytes: [UInt8], samples: Range<Int>, source: String) throws {
+        guard self == .nchwFloat32, !samples.isEmpty else { return }
+        let values = NPYFile.decode(bytes, as: Float.self)
+        guard let index = values.firstIndex(where: { !$0.isFinite }) else { return }
+        let perSample = values.count / samples.count
+        throw CalibrationDataError.nonFiniteImage(source: source, sample: samples.lowerBound + index / perSample,
+                                                  value: values[index])
+    }
+
     /// One sample's network-input shape `[C, H, W]`, from the stored 4-D `shape`.
     public func sampleShape(stored shape: [Int]) -> [Int] {
         precondition(shape.count == 4, "calibration images are 4-D, got \(shape)")

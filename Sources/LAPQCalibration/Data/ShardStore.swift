@@ -55,8 +55,9 @@ public final class ShardStore: Sendable {
     /// One sample's network-input shape `[C, H, W]`.
     public var sampleShape: [Int] { manifest.images.layout.sampleShape(stored: manifest.images.shape) }
 
-    /// The stored bytes of shard `id`, after checking them against the manifest's SHA-256.
-    /// `id` must be in `0..<shardCount`.
+    /// The stored bytes of shard `id`, after checking them against the manifest's SHA-256 and
+    /// that its images are finite (the coordinator ships these bytes; a manifest made before
+    /// that check existed may name such data). `id` must be in `0..<shardCount`.
     public func verifiedBytes(shard id: Int) throws -> (images: [UInt8], labels: [UInt8]) {
         precondition(manifest.shards.indices.contains(id), "shard \(id) outside 0..<\(shardCount)")
         let shard = manifest.shards[id]
@@ -66,6 +67,7 @@ public final class ShardStore: Sendable {
             throw CalibrationDataError.hashMismatch(images: arrays.images.path, labels: arrays.labels.path, shard: id,
                                                     samples: shard.samples, expected: shard.sha256, actual: actual)
         }
+        try manifest.images.layout.requireFinite(stored: bytes.images, samples: shard.samples, source: arrays.images.path)
         return bytes
     }
 

@@ -43,7 +43,9 @@ public final class CalibrationDriver {
     public func run() throws -> CalibrationRecord {
         if record.floatScore == nil {
             report(.floatBaseline)
-            record.floatScore = try evaluate([nil])[0]
+            let floatScore = try evaluate([nil])[0]
+            if !floatScore.meanLoss.isFinite { try explainNonFiniteFloatLoss() }
+            record.floatScore = floatScore
             try checkpoint(record)
         }
         if record.initialSteps == nil { try initialize() }
@@ -55,6 +57,15 @@ public final class CalibrationDriver {
         try checkpoint(record)
         report(.done, current: record.finalScore?.meanLoss)
         return record
+    }
+
+    /// Throws the reason the float network's loss is NaN or ±∞ on the calibration data: the
+    /// first activation point holding such values (the statistics pass names its node), else the
+    /// logits. A run must not go on to calibrate against a meaningless loss.
+    private func explainNonFiniteFloatLoss() throws -> Never {
+        _ = try oracle.activationMaxima()
+        let logits = graph.outputs.first ?? "output"
+        throw ExecutionError.nonFinite(node: graph.producer(of: logits)?.name, tensor: logits)
     }
 
     /// Phases 1 and 2 (or the baseline's single rule): the starting step sizes and their score.

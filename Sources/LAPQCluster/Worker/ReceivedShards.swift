@@ -13,11 +13,14 @@ final class ReceivedShards: CalibrationShards, @unchecked Sendable {
     var shardIDs: [Int] { lock.withLock { stored.keys.sorted() } }
 
     /// Keeps a shard's bytes (images then labels, as hashed in the manifest), replacing any
-    /// earlier shard of that id. Throws when the size disagrees with the facts.
+    /// earlier shard of that id. Throws when the size disagrees with the facts or an image is
+    /// not finite (as the coordinator's own `ShardStore` would).
     func insert(id: Int, bytes: [UInt8], facts: ShardFacts) throws {
         guard bytes.count == facts.totalByteCount else {
             throw WorkerError.shardSize(id: id, expected: facts.totalByteCount, got: bytes.count)
         }
+        try facts.layout.requireFinite(stored: Array(bytes[..<facts.imageByteCount]), samples: facts.samples,
+                                       source: "shard \(id) from the coordinator")
         lock.withLock { stored[id] = (bytes, facts) }
     }
 

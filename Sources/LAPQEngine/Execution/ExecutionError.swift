@@ -14,6 +14,9 @@ public enum ExecutionError: Error, Equatable, CustomStringConvertible {
     case planMismatch(String)
     /// A kernel failed while running a node.
     case kernel(node: String, message: String)
+    /// The float network computed NaN or ±∞ on the data, first visible in `tensor` (the output
+    /// of `node`, or the graph input when `node` is nil).
+    case nonFinite(node: String?, tensor: String)
 
     public var description: String {
         switch self {
@@ -31,6 +34,10 @@ public enum ExecutionError: Error, Equatable, CustomStringConvertible {
             return "quantization plan does not match the graph: \(message)"
         case let .kernel(node, message):
             return "node '\(node)': \(message)"
+        case let .nonFinite(node, tensor):
+            let origin = node.map { "node '\($0)' computes NaN or infinity (its output '\(tensor)')" }
+                ?? "the input '\(tensor)' holds NaN or infinity"
+            return "\(origin) on the float network with this data; the model or the data is broken there"
         }
     }
 }

@@ -10,12 +10,33 @@ import LAPQMath
 public enum ActivationStatistics {
     /// max |x| per activation point over one batch. Runs the float network: the executor's
     /// step sizes are set to nil.
+    ///
+    /// - Throws: `ExecutionError.nonFinite` for an input holding NaN or ±∞, or naming the
+    ///   producer of the first point whose values do: no clipping of such a tensor means
+    ///   anything, and ±∞ has no histogram.
     public static func maxima(of input: Tensor, executor: Executor) throws -> [Double] {
+        // A non-finite input may vanish in a ReLU (max(NaN, 0)) and leave a plausible result.
+        guard input.data.allSatisfy(\.isFinite) else {
+            throw ExecutionError.nonFinite(node: nil, tensor: executor.graph.input.name)
+        }
         try executor.setStepSizes(nil)
-        var maxima = [Double](repeating: 0, count: executor.plan.points.count)
+        let points = executor.plan.points
+        var maxima = [Double](repeating: 0, count: points.count)
+        var firstNonFinite: Int?
         _ = try executor.run(input, observer: { point, values in
-            maxima[point] = Double(values.data.reduce(Float(0)) { max($0, abs($1)) })
+            var largest: Float = 0
+            var finite = true
+            for value in values.data {
+                largest = max(largest, abs(value))
+                finite = finite && value.isFinite
+            }
+            maxima[point] = Double(largest)
+            if !finite, firstNonFinite == nil { firstNonFinite = point }
         })
+        if let point = firstNonFinite {
+            let tensor = points[point].tensor
+            throw ExecutionError.nonFinite(node: executor.graph.producer(of: tensor)?.name, tensor: tensor)
+        }
         return maxima
     }
 

@@ -61,7 +61,7 @@ enum TinyNetwork {
 
 /// Shards held in memory, ids 0…n−1.
 final class InMemoryShards: CalibrationShards, @unchecked Sendable {
-    private let shards: [(Tensor, [Int])]
+    let shards: [(Tensor, [Int])]
     init(_ shards: [(Tensor, [Int])]) { self.shards = shards }
     var shardIDs: [Int] { Array(shards.indices) }
     func loadShard(_ id: Int) throws -> (input: Tensor, labels: [Int]) { shards[id] }

@@ -72,6 +72,24 @@ final class WorkerComputeTests: XCTestCase {
         return (store, graph, plan, local, worker)
     }
 
+    /// A worker refuses shipped float32 images holding NaN or ±∞ as the coordinator's own
+    /// `ShardStore` does, naming the shard and the sample (issue #11, findings 2 and 3).
+    func testRejectsShippedImagesThatAreNotFinite() throws {
+        let worker = try WorkerCompute(modelBytes: Array(try Data(contentsOf: example.appendingPathComponent("digits.onnx"))),
+                                       plan: PlanSettings(weightBits: 4, activationBits: 4), threads: 1, prefixCacheBytes: 0)
+        let facts = ShardFacts(layout: .nchwFloat32, storedSampleShape: [1, 8, 8], samples: 64..<66, labelDType: .int64,
+                               preprocessing: .identity)
+        var pixels = [Float](repeating: 0.5, count: 128)
+        pixels[100] = .infinity
+        var bytes: [UInt8] = []
+        for value in pixels { value.appendLittleEndianBytes(to: &bytes) }
+        bytes += [UInt8](repeating: 0, count: facts.labelByteCount)
+        XCTAssertThrowsError(try worker.storeShard(id: 3, bytes: bytes, facts: facts)) {
+            XCTAssertTrue("\($0)".contains("shard 3 from the coordinator: sample 65 holds inf"), "\($0)")
+        }
+        XCTAssertTrue(worker.shardIDs.isEmpty)
+    }
+
     func testRejectsAShardOfTheWrongSize() throws {
         let store = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
         let worker = try WorkerCompute(modelBytes: Array(try Data(contentsOf: example.appendingPathComponent("digits.onnx"))),

@@ -27,7 +27,7 @@ struct QDQExportCase {
         var random = LAPQMath.SplitMix64(seed: seed)
         let shape = graph.input.shape(batchSize: batchSize)
         let input = Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(random.gaussian()) })
-        self.name = "\(fixture) \(settings.bitsLabel)" + (settings.correctsWeightBias ? " bias-corrected" : "")
+        self.name = "\(fixture) W\(settings.weightBits)A\(settings.activationBits)" + (settings.correctsWeightBias ? " bias-corrected" : "")
         self.graph = graph
         self.plan = plan
         self.input = input
