@@ -24,9 +24,13 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "Seconds a worker may work on one shard before it counts as hung (a silent worker is dropped after 5 s regardless).")
     var stallTimeout = 300
 
+    @Option(help: "Failures of one shard that stop the run: error answers, or deaths of a worker while computing it (not while loading it).")
+    var maxShardFailures = 3
+
     func validate() throws {
         guard minWorkers >= 1 else { throw ValidationError("--min-workers \(minWorkers): need at least one") }
         guard stallTimeout >= 1 else { throw ValidationError("--stall-timeout \(stallTimeout): need at least one second") }
+        guard maxShardFailures >= 1 else { throw ValidationError("--max-shard-failures \(maxShardFailures): need at least one") }
         guard (curveSecretKey == nil) == (curveAllowedKeys == nil) else {
             throw ValidationError("CURVE needs both --curve-secret-key and --curve-allowed-keys")
         }
@@ -47,6 +51,7 @@ struct ClusterOptions: ParsableArguments {
         var options = ClusterLossOracle.Options(bind: bind)
         options.minWorkers = minWorkers
         options.stallMilliseconds = UInt64(stallTimeout) * 1000
+        options.maxShardFailures = maxShardFailures
         if let secretFile = curveSecretKey, let allowedFile = curveAllowedKeys {
             let allowed = try Self.lines(allowedFile)
             options.curve = (try Self.lines(secretFile).first ?? "", Set(allowed))

@@ -12,7 +12,10 @@ final class ClusterSimulation {
         var machine: WorkerStateMachine
         var inbox: [[UInt8]] = []
         var job: WorkerJob?
+        /// Silent: receives and sends nothing (a stopped process, or a cut network).
         var killed = false
+        /// Its connection is gone too (a killed process): the coordinator's sends to it fail.
+        var disconnected = false
         var stalled = false
         var reconnectAt: Milliseconds?
     }
@@ -73,6 +76,14 @@ final class ClusterSimulation {
         workers[peer] = SimulatedWorker(machine: machine)
         workerEvent(peer, .connected(at: now))
         return peer
+    }
+
+    /// Kills the worker's process: it goes silent and, as ZeroMQ's monitor would, the
+    /// coordinator hears that a connection closed; its later sends to the peer fail.
+    func crash(_ peer: PeerID) {
+        workers[peer]?.killed = true
+        workers[peer]?.disconnected = true
+        coordinatorEvent(.connectionClosed(at: now))
     }
 
     func evaluate(_ request: EvaluationRequest) {
@@ -175,6 +186,10 @@ final class ClusterSimulation {
         for action in actions {
             switch action {
             case let .send(message, peer):
+                guard workers[peer]?.disconnected != true else {
+                    perform(coordinator.on(.unreachable(peer, at: now)))   // ROUTER_MANDATORY: EHOSTUNREACH
+                    continue
+                }
                 workers[peer]?.inbox.append(message.encoded())
             case let .load(item, peer):
                 loads.append((peer, item))

@@ -97,6 +97,42 @@ final class CoordinatorSimulationTests: XCTestCase {
         XCTAssertTrue(simulation.completed.isEmpty, "never a partial loss")
     }
 
+    /// Finding 6 of issue #11: three workers killed one after another while they were still
+    /// loading the shards failed the evaluation ("shard failed 3 times") although no worker ever
+    /// computed it. Deaths during loading now re-place the shard without counting a failure, and
+    /// a killed worker is dead as soon as its connection closes, not after 5 s of silence.
+    func testWorkersKilledWhileLoadingDoNotFailTheShards() throws {
+        let simulation = ClusterSimulation(shardCount: 3, seed: 9)
+        var peer = simulation.addWorker("w0")
+        simulation.evaluate(EvaluationRequest(id: 1, work: .evaluate(vectors)))
+        for round in 1...4 {
+            XCTAssertTrue(simulation.run { simulation.loads.contains { $0.0 == peer && $0.1 != .model } }, "round \(round)")
+            let killedAt = simulation.now
+            simulation.crash(peer)
+            XCTAssertEqual(simulation.coordinator.workers[peer]?.alive, false, "dead at once")
+            XCTAssertEqual(simulation.now, killedAt)
+            peer = simulation.addWorker("w\(round)")
+        }
+        XCTAssertTrue(simulation.run { !simulation.completed.isEmpty || !simulation.failed.isEmpty })
+        XCTAssertEqual(simulation.failed, [])
+        XCTAssertEqual(simulation.completed.first?.values, .scores(expectedScores(shardCount: 3)))
+        XCTAssertEqual(simulation.coordinator.counters.failedShardAttempts, 0)
+        XCTAssertGreaterThanOrEqual(simulation.coordinator.counters.abandonedShardLoads, 4)
+    }
+
+    /// A worker killed while computing a shard does count a failure of it: with a cap of one
+    /// (`--max-shard-failures 1`) the evaluation fails, naming the worker.
+    func testWorkerKilledWhileComputingCountsAgainstTheCap() throws {
+        let simulation = ClusterSimulation(shardCount: 2, seed: 4) { $0.maxAttempts = 1 }
+        let doomed = simulation.addWorker("doomed")
+        simulation.evaluate(EvaluationRequest(id: 1, work: .evaluate(vectors)))
+        XCTAssertTrue(simulation.run { simulation.workers[doomed]?.job != nil })
+        simulation.crash(doomed)
+        let failure = try XCTUnwrap(simulation.failed.first)
+        XCTAssertTrue(failure.description.contains("worker doomed (1): disconnected"), failure.description)
+        XCTAssertEqual(failure.attempts, 1)
+    }
+
     func testLateJoinerGetsAShareAtTheNextEvaluation() {
         let simulation = ClusterSimulation(shardCount: 6, seed: 9)
         simulation.addWorker("early")

@@ -12,6 +12,8 @@ public final class ClusterLossOracle: LossOracle {
         /// Where to bind, e.g. "tcp://*:5555" or "tcp://127.0.0.1:*".
         public var bind: String
         public var minWorkers = 1
+        /// `--max-shard-failures`: see `CoordinatorStateMachine.Configuration.maxAttempts`.
+        public var maxShardFailures = 3
         public var heartbeatIntervalMilliseconds: UInt64 = 1000
         /// A worker busy this long without finishing a shard is declared dead (its computation
         /// hangs); see `CoordinatorStateMachine.Configuration.stallMilliseconds`.
@@ -44,6 +46,7 @@ public final class ClusterLossOracle: LossOracle {
         configuration.minWorkers = options.minWorkers
         configuration.heartbeatIntervalMilliseconds = options.heartbeatIntervalMilliseconds
         configuration.stallMilliseconds = options.stallMilliseconds
+        configuration.maxAttempts = options.maxShardFailures
         self.plan = plan
         self.timeout = options.evaluationTimeout
         self.link = CoordinatorLink(machine: CoordinatorStateMachine(configuration: configuration), items: items, log: log)
@@ -59,8 +62,11 @@ public final class ClusterLossOracle: LossOracle {
                 try router.setRouterMandatory(true)
                 if let curve { try router.setCurveServer(secretKey: curve.secretKey) }
                 try router.bind(bind)
+                // Socket 1: a closed connection (a killed worker) is seen at once, not after
+                // `missedIntervals` of silence (CoordinatorLink turns it into a probe).
+                let monitor = try router.startMonitor(events: .disconnected)
                 bound.set(.success(try router.lastEndpoint()))
-                return [router]
+                return [router, monitor]
             } catch {
                 bound.set(.failure(ClusterError.transport("cannot bind \(bind): \(error)")))
                 throw error

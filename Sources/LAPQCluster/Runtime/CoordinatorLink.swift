@@ -23,6 +23,10 @@ final class CoordinatorLink: @unchecked Sendable {
 
     var runID: UInt64 { machine.configuration.runID }
 
+    /// The loop's sockets: the ROUTER the workers connect to, and its monitor.
+    static let routerSocket = 0
+    static let monitorSocket = 1
+
     /// What the state machine dropped or noticed so far (malformed, foreign, stale messages…).
     var counters: CoordinatorCounters { lock.withLock { machine.counters } }
 
@@ -48,7 +52,11 @@ final class CoordinatorLink: @unchecked Sendable {
             for request in pending { actions += machine.on(.evaluate(request, at: now)) }
             pending.removeAll()
             switch event {
-            case let .received(_, frames) where frames.count == 2:
+            case let .received(CoordinatorLink.monitorSocket, frames):
+                if ZMQMonitorEvent(frames: frames)?.kind == .disconnected {
+                    actions += machine.on(.connectionClosed(at: now))
+                }
+            case let .received(CoordinatorLink.routerSocket, frames) where frames.count == 2:
                 trace("in", frames[1])
                 actions += machine.on(.received(frames[1], from: frames[0], at: now))
                 if tracing {
@@ -60,6 +68,9 @@ final class CoordinatorLink: @unchecked Sendable {
             case .tick:
                 actions += machine.on(.tick(at: now))
                 if let line = status.line(workers: machine.workers, assignment: machine.assignment, at: now) { log(line) }
+            case let .sendFailed(outgoing, error) where error.isHostUnreachable && outgoing.socket == CoordinatorLink.routerSocket:
+                // ROUTER_MANDATORY: the peer's connection is gone; it is dead now.
+                actions += machine.on(.unreachable(outgoing.frames[0], at: now))
             case let .sendFailed(outgoing, error):
                 log("could not send to a worker (\(error)); \(outgoing.frames.count) frames dropped")
             case let .failed(error):

@@ -21,7 +21,10 @@ public struct CoordinatorStateMachine: Sendable {
         /// whose computation hangs. Generous, because one shard of a large model on a slow
         /// machine can legitimately take minutes; a dead machine is caught by the silence rule.
         public var stallMilliseconds: Milliseconds = 300_000
-        /// Failed attempts on one shard that fail the evaluation.
+        /// Failures of one shard that fail the evaluation (`--max-shard-failures`). A failure is
+        /// a worker's error answer for the shard, or the death of a worker while it computed the
+        /// shard — not the death of a worker that merely held it or was loading it (Dask's
+        /// `allowed-failures` counts those too, which preemptible clusters then have to raise).
         public var maxAttempts = 3
         /// Fraction of shards done after which open shards are also sent to idle workers.
         public var speculationFraction = 0.9
@@ -48,6 +51,12 @@ public struct CoordinatorStateMachine: Sendable {
         case tick(at: Milliseconds)
         /// Start an evaluation (the first waits for `minWorkers`); at most one is open at a time.
         case evaluate(EvaluationRequest, at: Milliseconds)
+        /// A send to `peer` failed because its connection is gone (`EHOSTUNREACH` on the
+        /// ROUTER): the worker is dead now, not after `missedIntervals` of silence.
+        case unreachable(PeerID, at: Milliseconds)
+        /// The socket monitor saw a connection close, without saying whose: every live worker
+        /// is sent a heartbeat at once, and the one whose send fails is `unreachable`.
+        case connectionClosed(at: Milliseconds)
     }
 
     public enum Action: Equatable, Sendable {
@@ -97,7 +106,15 @@ public struct CoordinatorStateMachine: Sendable {
             lastEvaluationID = request.id
             pending = request
             return startPendingIfReady(at: now)
+        case let .unreachable(peer, now):
+            return declareDead(peer, reason: "disconnected", notify: false, at: now)
+        case .connectionClosed:
+            return alivePeers.map { .send(heartbeatMessage, to: $0) }
         }
+    }
+
+    var heartbeatMessage: Message {
+        Message(runID: configuration.runID, body: .heartbeat(Heartbeat(progress: lastEvaluationID, busy: open != nil)))
     }
 
     mutating func startPendingIfReady(at now: Milliseconds) -> [Action] {
@@ -125,8 +142,7 @@ public struct CoordinatorStateMachine: Sendable {
         }
         if now >= lastHeartbeat + interval {
             lastHeartbeat = now
-            let heartbeat = Message(runID: configuration.runID, body: .heartbeat(Heartbeat(progress: lastEvaluationID, busy: open != nil)))
-            actions += alivePeers.map { .send(heartbeat, to: $0) }
+            actions += alivePeers.map { .send(heartbeatMessage, to: $0) }
         }
         return actions
     }
@@ -137,8 +153,9 @@ public struct CoordinatorStateMachine: Sendable {
     }
 
     /// Marks the worker dead and (`notify`) tells it so — a stalled process that recovers says
-    /// HELLO again —, releases its shards and counts a failed attempt on each open shard it had;
-    /// the next dispatch re-sends them to the new owners with attempt + 1.
+    /// HELLO again —, releases its shards and re-places every open shard it had; a shard it was
+    /// computing (JOB sent) counts a failure, one it was still loading does not. The next
+    /// dispatch re-sends them to the new owners with attempt + 1.
     mutating func declareDead(_ peer: PeerID, reason: String, notify: Bool = true, at now: Milliseconds) -> [Action] {
         guard var record = workers[peer], record.alive else { return [] }
         record.alive = false
@@ -149,21 +166,30 @@ public struct CoordinatorStateMachine: Sendable {
         if notify { actions.insert(.send(Message(runID: configuration.runID, body: .bye(Bye(reason: reason))), to: peer), at: 0) }
         let lost = open?.shards.filter { !$0.value.isDone && $0.value.placements[peer] != nil }.keys.sorted() ?? []
         for id in lost {
-            actions += lose(shard: id, on: peer, reason: "worker \(record.name) (\(record.workerID)): \(reason)")
+            let computing = open?.shards[id]?.placements[peer] == .running
+            actions += lose(shard: id, on: peer, reason: "worker \(record.name) (\(record.workerID)): \(reason)",
+                            countsAsFailure: computing)
             if open == nil { return actions }
         }
         rebalance(releasingExcess: false)
         return actions + dispatch(at: now)
     }
 
-    /// Removes the shard's placement on `peer` and counts a failed attempt; when that was the
-    /// last allowed attempt, closes the evaluation (CANCEL to the others, evaluation failed).
-    mutating func lose(shard id: Int, on peer: PeerID, reason: String) -> [Action] {
+    /// Removes the shard's placement on `peer`; with `countsAsFailure`, counts a failure, and
+    /// when that was the last allowed one closes the evaluation (CANCEL to the others,
+    /// evaluation failed).
+    mutating func lose(shard id: Int, on peer: PeerID, reason: String, countsAsFailure: Bool = true) -> [Action] {
         guard var evaluation = open, var progress = evaluation.shards[id] else { return [] }
-        counters.failedShardAttempts += 1
         progress.placements[peer] = nil
-        progress.failureReasons.append(reason)
         progress.attempt += 1
+        guard countsAsFailure else {
+            counters.abandonedShardLoads += 1
+            evaluation.shards[id] = progress
+            open = evaluation
+            return []
+        }
+        counters.failedShardAttempts += 1
+        progress.failureReasons.append(reason)
         evaluation.shards[id] = progress
         open = evaluation
         guard progress.failureReasons.count >= configuration.maxAttempts else { return [] }

@@ -92,6 +92,9 @@ public struct CoordinatorCounters: Equatable, Sendable {
     public var unexpected = 0
     public var failedLoads = 0
     public var failedShardAttempts = 0
+    /// Open shards re-placed because their worker died before it was computing them (still
+    /// loading its bytes): not failures of the shard.
+    public var abandonedShardLoads = 0
     public var rejectedHellos = 0
     public var workersDeclaredDead = 0
     public var speculativeSends = 0
