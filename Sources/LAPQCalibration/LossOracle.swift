@@ -19,6 +19,14 @@ public protocol LossOracle: AnyObject {
     /// Histograms of every activation point over the whole set, on the float network, with
     /// fixed ranges from `maxima` (see `Histogram`); entries for weight points are nil.
     func activationHistograms(maxima: [Double], binCount: Int) throws -> [Histogram?]
+
+    /// Which numerics class (CPU fingerprint, hex) computed which shards, for a distributed
+    /// oracle; nil for a local one, whose one machine computes everything.
+    var numericsClasses: [String: [Int]]? { get }
+}
+
+extension LossOracle {
+    public var numericsClasses: [String: [Int]]? { nil }
 }
 
 /// Adds per-shard scores in shard-id order, in Float64, so the total is the same whatever

@@ -27,6 +27,9 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "Failures of one shard that stop the run: error answers, or deaths of a worker while computing it (not while loading it).")
     var maxShardFailures = 3
 
+    @Flag(help: "Let a shard move to workers whose CPU computes with other bits when its own CPU kind has no worker left (the result then depends on the machines; steps.json records which computed what).")
+    var allowMixedNumerics = false
+
     func validate() throws {
         guard minWorkers >= 1 else { throw ValidationError("--min-workers \(minWorkers): need at least one") }
         guard stallTimeout >= 1 else { throw ValidationError("--stall-timeout \(stallTimeout): need at least one second") }
@@ -52,6 +55,7 @@ struct ClusterOptions: ParsableArguments {
         options.minWorkers = minWorkers
         options.stallMilliseconds = UInt64(stallTimeout) * 1000
         options.maxShardFailures = maxShardFailures
+        options.allowMixedNumerics = allowMixedNumerics
         if let secretFile = curveSecretKey, let allowedFile = curveAllowedKeys {
             let allowed = try Self.lines(allowedFile)
             options.curve = (try Self.lines(secretFile).first ?? "", Set(allowed))

@@ -2,9 +2,11 @@ import Foundation
 import LAPQCalibration
 
 /// Renders calibration progress on standard error: one live, rewritten line on a terminal;
-/// plain timestamped lines otherwise (logs, CI), at most one per phase change or every 10 s.
+/// plain timestamped lines otherwise (logs, CI), at most one per phase change or every 10 s —
+/// or one per progress report with `LAPQ_TRACE=1` (Scripts/chaos counts evaluations from them).
 final class ProgressPrinter: @unchecked Sendable {
     private let isTerminal = isatty(STDERR_FILENO) != 0
+    private let everyReport = ProcessInfo.processInfo.environment["LAPQ_TRACE"] == "1"
     private let start = Date()
     private var lastPhase: CalibrationProgress.Phase?
     private var lastLogLine = Date.distantPast
@@ -16,7 +18,7 @@ final class ProgressPrinter: @unchecked Sendable {
         let line = render(progress)
         if isTerminal {
             FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line + (progress.phase == .done ? "\n" : "")).utf8))
-        } else if progress.phase != lastPhase || Date().timeIntervalSince(lastLogLine) >= 10 {
+        } else if everyReport || progress.phase != lastPhase || Date().timeIntervalSince(lastLogLine) >= 10 {
             let stamp = ISO8601DateFormatter().string(from: Date())
             FileHandle.standardError.write(Data("\(stamp) \(line)\n".utf8))
             lastLogLine = Date()

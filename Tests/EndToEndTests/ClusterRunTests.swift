@@ -12,12 +12,20 @@ final class ClusterRunTests: XCTestCase {
          "--bits", "3/3", "--method", "lapq", "--max-evals", "25", "--threads", "1", "--out", out.path]
     }
 
-    /// steps.json without the wall-clock timings.
-    private func steps(_ directory: URL) throws -> NSDictionary {
-        let data = try Data(contentsOf: directory.appendingPathComponent("steps.json"))
-        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+    /// steps.json without the wall-clock timings and the numerics classes (a distributed run
+    /// records them, a local one does not); workers on one machine are one class.
+    private func steps(_ directory: URL, file: StaticString = #filePath, line: UInt = #line) throws -> NSDictionary {
+        var object = try stepsObject(directory)
         object["timings"] = nil
+        if let classes = object.removeValue(forKey: "numericsClasses") as? [String: [Int]] {
+            XCTAssertEqual(classes.count, 1, "\(classes)", file: file, line: line)
+        }
         return NSDictionary(dictionary: object)
+    }
+
+    private func stepsObject(_ directory: URL) throws -> [String: Any] {
+        let data = try Data(contentsOf: directory.appendingPathComponent("steps.json"))
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
     private func localReference() throws -> NSDictionary {
@@ -61,6 +69,44 @@ final class ClusterRunTests: XCTestCase {
         XCTAssertEqual(harness.finish(coordinator), 0, harness.log("coordinator"))
         XCTAssertTrue(harness.log("coordinator").contains("worker 'victim' lost"), harness.log("coordinator"))
         XCTAssertEqual(try steps(out), expected)
+    }
+
+    /// Finding 5 of issue #11 on one machine: a worker started with ONEDNN_MAX_CPU_ISA=SSE41
+    /// computes with other bits (another numerics class). The run keeps each shard within the
+    /// class that first computed it and records the classes; when the native worker dies, its
+    /// shards have no worker of their class left and the run stops naming the classes —
+    /// unless `--allow-mixed-numerics`, with which it finishes on the other class.
+    func testWorkersOfTwoNumericsClassesKeepTheirShards() throws {
+        for allowMixed in [false, true] {
+            let harness = try ClusterHarness(self)
+            let out = harness.directory.appendingPathComponent("out")
+            var flags = arguments(out: out).filter { $0 != "25" && $0 != "--max-evals" } + ["--min-workers", "2"]
+            if allowMixed { flags.append("--allow-mixed-numerics") }
+            let (coordinator, endpoint) = try harness.startCoordinator(flags)
+            let native = try harness.startWorker(endpoint, name: "native")
+            setenv("ONEDNN_MAX_CPU_ISA", "SSE41", 1)
+            _ = try harness.startWorker(endpoint, name: "sse41")
+            unsetenv("ONEDNN_MAX_CPU_ISA")
+            let classes = try harness.waitFor(in: "coordinator", timeout: 120) { log -> Set<String>? in
+                let lines = log.components(separatedBy: "\n").filter { $0.contains("computes in numerics class") }
+                return lines.count == 2 ? Set(lines.compactMap { $0.components(separatedBy: " ").last }) : nil
+            }
+            XCTAssertEqual(classes.count, 2, "SSE41 should compute with other bits: \(harness.log("coordinator"))")
+            _ = try harness.waitFor(in: "coordinator", timeout: 120) { $0.contains("[powell]") ? true : nil }
+            kill(native.processIdentifier, SIGKILL)
+            let status = harness.finish(coordinator)
+            let log = harness.log("coordinator")
+            if allowMixed {
+                XCTAssertEqual(status, 0, log)
+                let recorded = try XCTUnwrap(stepsObject(out)["numericsClasses"] as? [String: [Int]])
+                XCTAssertEqual(Set(recorded.keys), classes)
+                XCTAssertEqual(Set(recorded.values.flatMap { $0 }).count, 7, "every shard recorded: \(recorded)")
+            } else {
+                XCTAssertNotEqual(status, 0, log)
+                XCTAssertTrue(log.contains("which has no live worker"), log)
+                XCTAssertTrue(log.contains("--allow-mixed-numerics"), log)
+            }
+        }
     }
 
     /// A worker with `--data-root` reads the shards it has locally (same SHA-256) instead of

@@ -34,6 +34,8 @@ final class ClusterSimulation {
     var failed: [EvaluationFailure] = []
     var loads: [(PeerID, LoadItem)] = []
     var shardsToFail: Set<Int> = []
+    /// Runs stopped by `runFailed` (a shard's numerics class has no live worker).
+    var runFailures: [String] = []
     /// Jobs the workers were told to stop (CANCEL, or a reconnect).
     var cancelledJobs = 0
 
@@ -202,7 +204,9 @@ final class ClusterSimulation {
                 completed.append(result)
             case let .evaluationFailed(failure):
                 failed.append(failure)
-            case .workerJoined, .workerDied:
+            case let .runFailed(_, reason):
+                runFailures.append(reason)
+            case .workerJoined, .workerDied, .workerClassified:
                 break
             }
         }

@@ -15,13 +15,15 @@ enum ProtocolSamples {
         let scores = [BatchScore(lossSum: 1.5, top1: 1, count: 2), BatchScore(lossSum: 0.25, top1: 2, count: 2),
                       BatchScore(lossSum: .pi, top1: 0, count: 2)]
         return [
-            Message(runID: 0, body: .hello(Hello(workerName: "node-ü1", threads: 8, cachedShards: [digestA, digestB], model: digestB))),
+            Message(runID: 0, body: .hello(Hello(workerName: "node-ü1", threads: 8, cachedShards: [digestA, digestB], model: digestB,
+                                                  fingerprint: 0x0123_4567_89AB_CDEF))),
             Message(runID: 0, body: .hello(Hello(workerName: "", threads: 1, cachedShards: [], model: nil))),
             Message(runID: 42, body: .welcome(Welcome(workerID: 3, heartbeatIntervalMilliseconds: 1000, modelSHA256: digestA, modelSize: 1 << 33))),
             Message(runID: 42, body: .load(LoadChunk(item: .model, totalSize: 10, offset: 4, bytes: [1, 2, 3], sha256: digestA, shardFacts: nil))),
             Message(runID: 42, body: .load(LoadChunk(item: .shard(5), totalSize: UInt64(facts.totalByteCount), offset: 0,
                                                      bytes: [9, 9], sha256: digestB, shardFacts: facts))),
             Message(runID: 42, body: .loaded(Loaded(item: .shard(5), sha256: digestB))),
+            Message(runID: 42, body: .loaded(Loaded(item: .model, sha256: digestA, fingerprint: 0xFEDC_BA98_7654_3210))),
             Message(runID: 42, body: .loaded(Loaded(item: .model, sha256: digestA, failure: "disk full"))),
             Message(runID: 42, evaluationID: 9, attempt: 2, stepHash: StepVectorHash.of(vectors), body: .job(Job(shards: shards, stepVectors: vectors))),
             Message(runID: 42, evaluationID: 9, attempt: 1, stepHash: StepVectorHash.of([nil]), body: .job(Job(shards: shards, stepVectors: [nil]))),

@@ -70,6 +70,7 @@ public struct CalibrationJob {
         var steps = StepsFile(record: record, plan: plan, model: c.model.path,
                               calibrationData: c.calibrationManifest.path,
                               layerPaths: try LayerPath.paths(graph: graph, plan: plan), timings: timings)
+        steps.numericsClasses = oracle.numericsClasses
         if let validation {
             steps.validationScores = ["float": .init(validation[0]), "quantized": .init(validation[1])]
         }

@@ -61,6 +61,9 @@ public struct StepsFile: Codable, Equatable, Sendable {
     /// How each quantized layer computed (int8 codes or f32 fake-quant) and why; absent in
     /// files written before it was recorded.
     public var layerPaths: [LayerPath]?
+    /// A distributed run's numerics classes (CPU fingerprint → shards it computed); a shard in
+    /// two classes moved under `--allow-mixed-numerics`. Absent for local runs.
+    public var numericsClasses: [String: [Int]]?
     /// Wall-clock seconds per phase; the only non-deterministic field.
     public var timings: [String: Double]
 

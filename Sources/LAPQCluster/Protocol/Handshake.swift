@@ -9,14 +9,17 @@ public struct Hello: Equatable, Sendable {
     public var cachedShards: [SHA256Digest]
     /// SHA-256 of the model it holds, if any.
     public var model: SHA256Digest?
+    /// Its `NumericsFingerprint` for that model (sent only with a model).
+    public var fingerprint: UInt64
 
     public init(protocolVersion: UInt16 = ProtocolConstants.version, workerName: String, threads: Int,
-                cachedShards: [SHA256Digest], model: SHA256Digest?) {
+                cachedShards: [SHA256Digest], model: SHA256Digest?, fingerprint: UInt64 = 0) {
         self.protocolVersion = protocolVersion
         self.workerName = workerName
         self.threads = threads
         self.cachedShards = cachedShards
         self.model = model
+        self.fingerprint = model == nil ? 0 : fingerprint
     }
 }
 
@@ -62,7 +65,10 @@ extension Hello {
         writer.u32(UInt32(clamping: threads))
         writer.array(cachedShards) { $0.digest($1) }
         writer.bool(model != nil)
-        if let model { writer.digest(model) }
+        if let model {
+            writer.digest(model)
+            writer.u64(fingerprint)
+        }
     }
 
     static func decode(from reader: inout WireReader) throws(ProtocolError) -> Hello {
@@ -73,8 +79,11 @@ extension Hello {
         let cached = try reader.array("cached shards", minimumElementSize: SHA256Digest.byteCount) { (reader) throws(ProtocolError) in
             try reader.digest("cached shard")
         }
-        let model = try reader.bool("has model", in: "HELLO") ? try reader.digest("model") : nil
-        return Hello(protocolVersion: version, workerName: name, threads: threads, cachedShards: cached, model: model)
+        let hasModel = try reader.bool("has model", in: "HELLO")
+        let model = hasModel ? try reader.digest("model") : nil
+        let fingerprint = hasModel ? try reader.u64("numerics fingerprint") : 0
+        return Hello(protocolVersion: version, workerName: name, threads: threads, cachedShards: cached, model: model,
+                     fingerprint: fingerprint)
     }
 }
 

@@ -46,11 +46,14 @@ public struct Loaded: Equatable, Sendable {
     public var sha256: SHA256Digest
     /// nil: stored; otherwise the reason it was not.
     public var failure: String?
+    /// For a stored model: the worker's `NumericsFingerprint` for it (0 otherwise, not sent).
+    public var fingerprint: UInt64
 
-    public init(item: LoadItem, sha256: SHA256Digest, failure: String? = nil) {
+    public init(item: LoadItem, sha256: SHA256Digest, failure: String? = nil, fingerprint: UInt64 = 0) {
         self.item = item
         self.sha256 = sha256
         self.failure = failure
+        self.fingerprint = item == .model && failure == nil ? fingerprint : 0
     }
 }
 
@@ -93,12 +96,14 @@ extension Loaded {
     func encode(into writer: inout WireWriter) {
         writer.digest(sha256)
         writer.bool(failure == nil)
-        if let failure { writer.string(failure) }
+        if let failure { writer.string(failure) } else if item == .model { writer.u64(fingerprint) }
     }
 
     static func decode(from reader: inout WireReader, item: LoadItem) throws(ProtocolError) -> Loaded {
         let digest = try reader.digest("sha256")
         let ok = try reader.bool("ok", in: "LOADED")
-        return Loaded(item: item, sha256: digest, failure: ok ? nil : try reader.string("reason", in: "LOADED"))
+        guard ok else { return Loaded(item: item, sha256: digest, failure: try reader.string("reason", in: "LOADED")) }
+        let fingerprint = item == .model ? try reader.u64("numerics fingerprint") : 0
+        return Loaded(item: item, sha256: digest, fingerprint: fingerprint)
     }
 }

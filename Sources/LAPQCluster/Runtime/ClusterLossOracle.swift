@@ -14,6 +14,8 @@ public final class ClusterLossOracle: LossOracle {
         public var minWorkers = 1
         /// `--max-shard-failures`: see `CoordinatorStateMachine.Configuration.maxAttempts`.
         public var maxShardFailures = 3
+        /// `--allow-mixed-numerics`: see `CoordinatorStateMachine.Configuration.allowMixedNumerics`.
+        public var allowMixedNumerics = false
         public var heartbeatIntervalMilliseconds: UInt64 = 1000
         /// A worker busy this long without finishing a shard is declared dead (its computation
         /// hangs); see `CoordinatorStateMachine.Configuration.stallMilliseconds`.
@@ -47,6 +49,7 @@ public final class ClusterLossOracle: LossOracle {
         configuration.heartbeatIntervalMilliseconds = options.heartbeatIntervalMilliseconds
         configuration.stallMilliseconds = options.stallMilliseconds
         configuration.maxAttempts = options.maxShardFailures
+        configuration.allowMixedNumerics = options.allowMixedNumerics
         self.plan = plan
         self.timeout = options.evaluationTimeout
         self.link = CoordinatorLink(machine: CoordinatorStateMachine(configuration: configuration), items: items, log: log)
@@ -77,6 +80,10 @@ public final class ClusterLossOracle: LossOracle {
 
     /// Messages dropped and counted so far, and other events of the run (docs/protocol.md).
     public var counters: CoordinatorCounters { link.counters }
+
+    public var numericsClasses: [String: [Int]]? {
+        Dictionary(uniqueKeysWithValues: link.shardsByClass.map { (NumericsFingerprint.label($0.key), $0.value.sorted()) })
+    }
 
     deinit {
         loop?.stop()

@@ -30,6 +30,9 @@ final class CoordinatorLink: @unchecked Sendable {
     /// What the state machine dropped or noticed so far (malformed, foreign, stale messages…).
     var counters: CoordinatorCounters { lock.withLock { machine.counters } }
 
+    /// Every numerics class that answered shards so far, with those shards.
+    var shardsByClass: [UInt64: Set<Int>] { lock.withLock { machine.shardsByClass } }
+
     /// Queues a request and blocks until its evaluation completes or fails, or `timeout` passes.
     func submit(_ request: EvaluationRequest, timeout: Duration) throws -> EvaluationResult {
         let semaphore = DispatchSemaphore(value: 0)
@@ -100,8 +103,12 @@ final class CoordinatorLink: @unchecked Sendable {
             finish(result.evaluationID, .success(result))
         case let .evaluationFailed(failure):
             finish(failure.evaluationID, .failure(ClusterError.evaluationFailed(failure.description)))
+        case let .runFailed(evaluationID, reason):
+            finish(evaluationID, .failure(ClusterError.evaluationFailed(reason)))
         case let .workerJoined(worker):
             log("worker '\(worker.name)' joined (\(worker.threads) threads)")
+        case let .workerClassified(worker):
+            log("worker '\(worker.name)' computes in numerics class \(NumericsFingerprint.label(worker.fingerprint ?? 0))")
         case let .workerDied(worker, reason):
             log("worker '\(worker.name)' lost: \(reason); its shards go to the others")
         }

@@ -62,6 +62,12 @@ extension CoordinatorStateMachine {
             if open != nil { replace(shard: id, avoiding: peer) }
             return actions
         }
+        guard mayCompute(peer, shard: id) else {
+            counters.unexpected += 1   // a copy computed in another numerics class: not used
+            open?.shards[id]?.placements[peer] = nil
+            return []
+        }
+        bindClass(shard: id, to: peer)
         open?.shards[id]?.answer = answer
         open?.shards[id]?.placements[peer] = nil   // other copies stay listed, so `close` can cancel them
         return []
@@ -97,6 +103,7 @@ extension CoordinatorStateMachine {
         let open = evaluation.shards.filter { !$0.value.isDone && !$0.value.speculated }.keys.sorted()
         for (index, id) in open.enumerated() {
             let peer = idle[index % idle.count]
+            guard mayCompute(peer, shard: id) else { continue }
             guard self.open?.shards[id]?.placements[peer] == nil else { continue }
             self.open?.shards[id]?.placements[peer] = .awaitingLoad
             self.open?.shards[id]?.speculated = true

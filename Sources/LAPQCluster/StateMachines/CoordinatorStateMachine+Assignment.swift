@@ -29,13 +29,14 @@ extension CoordinatorStateMachine {
         }
         let orphans = configuration.shards.map(\.id).filter { id in assignment[id].map { workers[$0]?.alive != true } ?? true }
         for id in orphans {
+            let eligible = peers.indices.filter { mayCompute(peers[$0], shard: id) }
             let digest = shardsByID[id]?.sha256
             func rank(_ index: Int) -> (Int, Int, Int) {
                 let peer = peers[index], deficit = (targets[peer] ?? 0) - (owned[peer]?.count ?? 0)
                 let holds = digest.map { workers[peer]?.heldShards.contains($0) == true } ?? false
                 return (deficit > 0 && holds ? 1 : 0, deficit, -index)
             }
-            guard let chosen = peers.indices.max(by: { rank($0) < rank($1) }).map({ peers[$0] }) else { continue }
+            guard let chosen = eligible.max(by: { rank($0) < rank($1) }).map({ peers[$0] }) else { continue }
             assignment[id] = chosen
             owned[chosen, default: []].append(id)
         }
@@ -44,6 +45,8 @@ extension CoordinatorStateMachine {
     /// Places every unanswered, unplaced shard on its owner, starts loads a placement waits
     /// for, and sends one JOB (or STATS) per worker with the shards it can compute now.
     mutating func dispatch(at now: Milliseconds) -> [Action] {
+        let failed = enforceNumericsClasses()
+        guard failed.isEmpty else { return failed }
         guard var evaluation = open else { return [] }
         var ready: [PeerID: [Int]] = [:]
         var actions: [Action] = []
@@ -73,7 +76,7 @@ extension CoordinatorStateMachine {
 
     func holdsEverything(_ peer: PeerID, shard id: Int) -> Bool {
         guard let record = workers[peer], record.alive, let shard = shardsByID[id] else { return false }
-        return record.hasModel && record.heldShards.contains(shard.sha256)
+        return record.hasModel && record.heldShards.contains(shard.sha256) && mayCompute(peer, shard: id)
     }
 
     /// LOADs of the model and the shard, unless held or already on their way.

@@ -51,12 +51,13 @@ extension CoordinatorStateMachine {
         var record = WorkerRecord(peer: peer, workerID: nextWorkerID, name: hello.workerName, threads: hello.threads,
                                   heldShards: Set(hello.cachedShards), hasModel: hello.model == configuration.model,
                                   lastHeard: now, progress: 0, lastProgressAt: now, alive: true)
+        if record.hasModel { record.fingerprint = hello.fingerprint }
         nextWorkerID += 1
         let welcome = Welcome(workerID: record.workerID, heartbeatIntervalMilliseconds: UInt32(clamping: interval),
                               modelSHA256: configuration.model, modelSize: configuration.modelSize)
         actions += [.send(Message(runID: configuration.runID, body: .welcome(welcome)), to: peer), .workerJoined(record)]
         workers[peer] = record
-        if !record.hasModel { actions += requestLoad(.model, for: peer) }
+        actions += record.hasModel ? [.workerClassified(record)] : requestLoad(.model, for: peer)
         guard open != nil else { return actions + startPendingIfReady(at: now) }
         rebalance(releasingExcess: false)
         return actions + dispatch(at: now)
@@ -77,7 +78,13 @@ extension CoordinatorStateMachine {
         guard var record = workers[peer] else { return [] }
         let expected = loaded.item == .model ? configuration.model : loaded.item.shardID.flatMap { shardsByID[$0]?.sha256 }
         if loaded.failure == nil, loaded.sha256 == expected {
-            if loaded.item == .model { record.hasModel = true } else { record.heldShards.insert(loaded.sha256) }
+            if loaded.item == .model {
+                record.hasModel = true
+                record.fingerprint = loaded.fingerprint
+                workers[peer] = record
+                return [.workerClassified(record)] + dispatch(at: now)
+            }
+            record.heldShards.insert(loaded.sha256)
             workers[peer] = record
             return dispatch(at: now)
         }
@@ -101,8 +108,8 @@ extension CoordinatorStateMachine {
     /// `peer` itself only when it is the last one), unless a copy is still being computed.
     mutating func replace(shard id: Int, avoiding peer: PeerID) {
         guard open?.shards[id]?.placements.isEmpty == true else { return }
-        let others = alivePeers.filter { $0 != peer }
-        let candidates = others.isEmpty ? alivePeers : others
+        let others = alivePeers.filter { $0 != peer && mayCompute($0, shard: id) }
+        let candidates = others.isEmpty ? alivePeers.filter { mayCompute($0, shard: id) } : others
         let loads = candidates.map { runningCount($0) }
         guard let chosen = candidates.indices.min(by: { (loads[$0], $0) < (loads[$1], $1) }).map({ candidates[$0] }) else { return }
         open?.shards[id]?.placements[chosen] = .awaitingLoad

@@ -35,6 +35,9 @@ public struct CoordinatorStateMachine: Sendable {
         /// socket per worker, however large the calibration set (a shard is read and chunked
         /// on the socket thread), and stays far below ZeroMQ's 1000-message high-water mark.
         public var loadWindow = 4
+        /// Let a shard move to workers of another numerics class when its own has none left
+        /// (`--allow-mixed-numerics`); otherwise the run stops (see `enforceNumericsClasses`).
+        public var allowMixedNumerics = false
 
         public init(runID: UInt64, model: SHA256Digest, modelSize: UInt64, shards: [JobShard]) {
             precondition(!shards.isEmpty && Set(shards.map(\.id)).count == shards.count, "shard ids are distinct, at least one")
@@ -65,7 +68,11 @@ public struct CoordinatorStateMachine: Sendable {
         case load(LoadItem, to: PeerID)
         case evaluationComplete(EvaluationResult)
         case evaluationFailed(EvaluationFailure)
+        /// The run cannot go on exactly (a shard's numerics class has no live worker).
+        case runFailed(evaluationID: UInt64, reason: String)
         case workerJoined(WorkerRecord)
+        /// The worker's numerics class is known (it holds the model).
+        case workerClassified(WorkerRecord)
         case workerDied(WorkerRecord, reason: String)
     }
 
@@ -76,6 +83,10 @@ public struct CoordinatorStateMachine: Sendable {
     /// Shard id → the worker that owns it (sticky until that worker dies or a rebalance moves it).
     public internal(set) var assignment: [Int: PeerID] = [:]
     var shardsByID: [Int: JobShard]
+    /// Shard id → the numerics class (fingerprint) bound to it by its first answer.
+    var shardClass: [Int: UInt64] = [:]
+    /// Every numerics class that answered a shard in this run, with those shards.
+    public internal(set) var shardsByClass: [UInt64: Set<Int>] = [:]
     var nextWorkerID: UInt32 = 1
     var lastHeartbeat: Milliseconds = 0
     var pending: EvaluationRequest?

@@ -63,6 +63,8 @@ public struct WorkerRecord: Equatable, Sendable {
     /// SHA-256 of the shards the worker holds (from HELLO and LOADED).
     public internal(set) var heldShards: Set<SHA256Digest>
     public internal(set) var hasModel: Bool
+    /// Its `NumericsFingerprint` for the run's model, once it holds it.
+    public internal(set) var fingerprint: UInt64?
     public internal(set) var lastHeard: Milliseconds
     public internal(set) var progress: UInt64
     /// When `progress` last changed, or a job was sent to the idle worker.
@@ -98,6 +100,8 @@ public struct CoordinatorCounters: Equatable, Sendable {
     public var rejectedHellos = 0
     public var workersDeclaredDead = 0
     public var speculativeSends = 0
+    /// Shards moved to another numerics class (`allowMixedNumerics`).
+    public var numericsClassMoves = 0
 
     public init() {}
 }

@@ -33,7 +33,8 @@ public struct WorkerStateMachine: Sendable {
         /// Time passes; call at least a few times per heartbeat interval.
         case tick(at: Milliseconds)
         /// The loop kept an item `.store` handed it.
-        case stored(LoadItem, SHA256Digest)
+        /// The item is kept; for the model, with this machine's `NumericsFingerprint`.
+        case stored(LoadItem, SHA256Digest, fingerprint: UInt64 = 0)
         case storeFailed(LoadItem, SHA256Digest, reason: String)
         /// The running job finished one unit of work (a batch); heartbeats carry the count.
         case progressed
@@ -65,6 +66,8 @@ public struct WorkerStateMachine: Sendable {
     /// SHA-256 of the shards and the model the worker holds.
     public internal(set) var heldShards: Set<SHA256Digest>
     public internal(set) var heldModel: SHA256Digest?
+    /// The `NumericsFingerprint` of `heldModel` on this machine.
+    public internal(set) var modelFingerprint: UInt64 = 0
     var connection = Connection.disconnected
     var interval: Milliseconds
     var lastHeard: Milliseconds = 0
@@ -77,10 +80,12 @@ public struct WorkerStateMachine: Sendable {
     var cancelled: [UInt64] = []
 
     /// - Parameters: cachedShards, cachedModel: what the worker's disk cache already holds.
-    public init(configuration: Configuration, cachedShards: Set<SHA256Digest> = [], cachedModel: SHA256Digest? = nil) {
+    public init(configuration: Configuration, cachedShards: Set<SHA256Digest> = [], cachedModel: SHA256Digest? = nil,
+                cachedFingerprint: UInt64 = 0) {
         self.configuration = configuration
         self.heldShards = cachedShards
         self.heldModel = cachedModel
+        self.modelFingerprint = cachedFingerprint
         self.interval = configuration.heartbeatIntervalMilliseconds
     }
 
@@ -101,9 +106,14 @@ public struct WorkerStateMachine: Sendable {
             return receive(frame, at: now)
         case let .tick(now):
             return tick(at: now)
-        case let .stored(item, digest):
-            if item == .model { heldModel = digest } else { heldShards.insert(digest) }
-            return reply(.loaded(Loaded(item: item, sha256: digest)))
+        case let .stored(item, digest, fingerprint):
+            if item == .model {
+                heldModel = digest
+                modelFingerprint = fingerprint
+            } else {
+                heldShards.insert(digest)
+            }
+            return reply(.loaded(Loaded(item: item, sha256: digest, fingerprint: fingerprint)))
         case let .storeFailed(item, digest, reason):
             counters.failedLoads += 1
             return reply(.loaded(Loaded(item: item, sha256: digest, failure: reason)))
@@ -119,7 +129,7 @@ public struct WorkerStateMachine: Sendable {
         connection = .awaitingWelcome
         lastHeard = now
         let hello = Hello(workerName: configuration.name, threads: configuration.threads,
-                          cachedShards: heldShards.sorted { $0.hex < $1.hex }, model: heldModel)
+                          cachedShards: heldShards.sorted { $0.hex < $1.hex }, model: heldModel, fingerprint: modelFingerprint)
         return [.send(Message(runID: 0, body: .hello(hello)))]
     }
 

@@ -24,7 +24,11 @@ public final class WorkerCompute {
         plan = QuantizationPlan(graph: graph, settings: settings)
         executor = try Executor(graph: graph, plan: plan, options: .init(threads: threads, prefixCacheBytes: prefixCacheBytes))
         decoded = CachedShards(received, budgetBytes: shardCacheBytes)
+        fingerprint = try NumericsFingerprint.of(executor: executor)
     }
+
+    /// This machine's `NumericsFingerprint` for the model, sent with LOADED and HELLO.
+    public let fingerprint: UInt64
 
     public var shardIDs: [Int] { received.shardIDs }
 

@@ -58,7 +58,7 @@ final class WorkerComputeQueue: @unchecked Sendable {
         queue.async {
             do {
                 try self.keep(item)
-                done(.stored(item.item, item.sha256))
+                done(.stored(item.item, item.sha256, fingerprint: item.item == .model ? self.compute?.fingerprint ?? 0 : 0))
             } catch {
                 done(.storeFailed(item.item, item.sha256, reason: "\(error)"))
             }
