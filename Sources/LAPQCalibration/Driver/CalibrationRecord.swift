@@ -24,6 +24,9 @@ public struct CalibrationRecord: Sendable, Codable, Equatable {
     /// The plan's `correctsWeightBias`, to refuse resuming with the other choice.
     public var correctsWeightBias: Bool
     public var floatScore: BatchScore?
+    /// max |x| per plan point (`LayerwiseInitialization.maxMagnitudes`); nil in checkpoints
+    /// written before it was recorded.
+    public var maxMagnitudes: [Double]?
     /// The Lp-optimal clips (α) and steps (Δ) of the chosen starting point, per plan point.
     public var initialClips: [Double]?
     public var initialSteps: [Double]?

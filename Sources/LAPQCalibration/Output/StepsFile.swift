@@ -17,6 +17,9 @@ public struct StepsFile: Codable, Equatable, Sendable {
         public var stepSize: Double
         /// α = qmax · Δ, the clip value.
         public var clipValue: Double
+        /// max |x| of the tensor: exact for weights, over the calibration set for activations;
+        /// absent in files written before it was recorded.
+        public var maxMagnitude: Double?
         /// Δ at the start of the joint optimization (Lp-optimal at p*, or the baseline rule).
         public var initialStepSize: Double
     }
@@ -78,11 +81,13 @@ extension StepsFile {
                 model: String, calibrationData: String, layerPaths: [LayerPath], timings: [String: Double]) {
         let final = record.finalSteps ?? []
         let initial = record.initialSteps ?? []
+        let maxima = record.maxMagnitudes ?? []
         points = plan.points.enumerated().map { index, point in
             let step = final.indices.contains(index) ? final[index] : .nan
             let levels = Double(UniformQuantizer.quantMax(bits: point.bits, isSigned: point.isSigned))
             return Point(name: point.name, tensor: point.tensor, kind: point.kind, consumers: point.consumers,
                          bits: point.bits, signed: point.isSigned, stepSize: step, clipValue: step * levels,
+                         maxMagnitude: maxima.indices.contains(index) ? maxima[index] : nil,
                          initialStepSize: initial.indices.contains(index) ? initial[index] : .nan)
         }
         lapqVersion = LAPQVersion.current

@@ -3,15 +3,16 @@ import LAPQEngine
 @testable import LAPQCalibration
 
 final class StepsFileTests: XCTestCase {
-    /// steps.json always carries `biasCorrection`; a file written before the key existed reads
-    /// as not corrected instead of failing to decode.
-    func testBiasCorrectionIsWrittenAndAnOlderFileWithoutItReadsAsUncorrected() throws {
+    /// steps.json always carries `biasCorrection`, `layerPaths` and each point's `maxMagnitude`;
+    /// a file written before those keys existed still decodes (not corrected, no paths, no maxima).
+    func testOptionalKeysAreWrittenAndAnOlderFileWithoutThemStillReads() throws {
         let graph = try TinyNetwork.graph()
         let options = QuantizationPlan.Options(correctsWeightBias: true)
         let plan = QuantizationPlan(graph: graph, weightBits: 4, activationBits: 4, options: options)
         var record = CalibrationRecord(settings: CalibrationSettings(), pointNames: plan.points.map(\.name),
                                        correctsWeightBias: true)
         record.finalSteps = plan.points.map { _ in 0.1 }
+        record.maxMagnitudes = plan.points.map { _ in 0.5 }
         let paths = try LayerPath.paths(graph: graph, plan: plan)
         let steps = StepsFile(record: record, plan: plan, options: options, model: "m.onnx", calibrationData: "c.json",
                               layerPaths: paths, timings: [:])
@@ -25,11 +26,14 @@ final class StepsFileTests: XCTestCase {
         XCTAssertTrue(try StepsFile.read(from: url).correctsWeightBias)
 
         XCTAssertEqual(try StepsFile.read(from: url).layerPaths, paths)
+        XCTAssertEqual(try StepsFile.read(from: url).points.map(\.maxMagnitude), plan.points.map { _ in 0.5 })
 
         object["biasCorrection"] = nil
         object["layerPaths"] = nil
+        object["points"] = (object["points"] as? [[String: Any]])?.map { $0.filter { $0.key != "maxMagnitude" } }
         try JSONSerialization.data(withJSONObject: object).write(to: url)
         XCTAssertFalse(try StepsFile.read(from: url).correctsWeightBias)
         XCTAssertNil(try StepsFile.read(from: url).layerPaths)
+        XCTAssertEqual(try StepsFile.read(from: url).points.map(\.maxMagnitude), plan.points.map { _ in nil })
     }
 }
