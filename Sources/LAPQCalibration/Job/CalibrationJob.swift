@@ -74,8 +74,7 @@ public struct CalibrationJob {
         if let validation {
             steps.validationScores = ["float": .init(validation[0]), "quantized": .init(validation[1])]
         }
-        let report = CalibrationReport(steps: steps, powellTrace: record.powellTrace,
-                                       validationFloat: validation?[0], validationQuantized: validation?[1])
+        let report = CalibrationReport(steps: steps, validationFloat: validation?[0], validationQuantized: validation?[1])
         let files = try write(steps: steps, report: report, graph: graph, plan: plan)
         return Outcome(steps: steps, files: files + [checkpointURL])
     }

@@ -4,17 +4,18 @@ import LAPQEngine
 /// calibration and validation sets, the p sweep and its fit, Powell's progress, the steps.
 public struct CalibrationReport {
     public var steps: StepsFile
-    public var powellTrace: [Double]
     /// Validation scores of the float and the quantized model, when a validation set was given.
     public var validationFloat: BatchScore?
     public var validationQuantized: BatchScore?
 
-    public init(steps: StepsFile, powellTrace: [Double], validationFloat: BatchScore?, validationQuantized: BatchScore?) {
+    public init(steps: StepsFile, validationFloat: BatchScore?, validationQuantized: BatchScore?) {
         self.steps = steps
-        self.powellTrace = powellTrace
         self.validationFloat = validationFloat
         self.validationQuantized = validationQuantized
     }
+
+    /// Powell's loss after each line search (empty when Powell did not run).
+    public var powellTrace: [Double] { steps.powellTrace ?? [] }
 
     public func markdown() -> String {
         var lines = ["# lapq calibration report", "",

@@ -61,6 +61,10 @@ public struct StepsFile: Codable, Equatable, Sendable {
     public var pStar: Double?
     public var pStarSource: String?
     public var pSweep: [PSweepEntry]
+    /// Mean loss after each of Powell's line searches (empty for methods without Powell), so
+    /// the report and `compare --html` can draw it from this file alone; absent in files
+    /// written before it was recorded.
+    public var powellTrace: [Double]?
     public var calibrationScores: [String: Score]
     /// `float` and `quantized` on the validation set, when one was given.
     public var validationScores: [String: Score] = [:]
@@ -102,6 +106,7 @@ extension StepsFile {
         pStar = record.pStar
         pStarSource = record.pStarSource
         pSweep = record.pSweep.map { PSweepEntry(p: $0.p, loss: $0.score.meanLoss, top1: $0.score.accuracy) }
+        powellTrace = record.powellTrace
         var scores: [String: Score] = [:]
         if let float = record.floatScore { scores["float"] = Score(float) }
         if let initial = record.initialScore { scores["initial"] = Score(initial) }
