@@ -20,10 +20,7 @@ public struct CalibrationReport {
     public func markdown() -> String {
         var lines = ["# lapq calibration report", "",
                      "- model: `\(steps.model)`", "- calibration data: `\(steps.calibrationData)`",
-                     "- method: \(steps.method.rawValue), W\(steps.weightBits)/A\(steps.activationBits)"
-                        + " (first layer \(steps.quantizeFirstLayer ? "quantized" : "float"),"
-                        + " last layer \(steps.quantizeLastLayer ? "quantized" : "float"))"
-                        + (steps.correctsWeightBias ? ", weights bias-corrected" : ""),
+                     "- method: \(steps.method.rawValue), \(steps.settingsDescription)",
                      "- loss evaluations: \(steps.evaluations)", ""]
         lines += accuracyTable() + [""] + pSweepSection() + powellSection() + pointsTable() + pathsTable() + timingLines()
         return lines.joined(separator: "\n") + "\n"
