@@ -140,11 +140,13 @@ public enum LAPQVersion {
 public enum OutputError: Error, Equatable, CustomStringConvertible {
     case unreadable(file: String, reason: String)
     case mismatch(file: String, reason: String)
+    case unwritable(file: String, reason: String)
 
     public var description: String {
         switch self {
         case let .unreadable(file, reason): return "\(file): \(reason)"
         case let .mismatch(file, reason): return "\(file): \(reason)"
+        case let .unwritable(file, reason): return "\(file): cannot write (\(reason))"
         }
     }
 }
