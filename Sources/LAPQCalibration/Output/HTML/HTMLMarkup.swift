@@ -26,11 +26,6 @@ enum HTMLMarkup {
         "<\(name)\(attributeList(attributes))>\(content)</\(name)>"
     }
 
-    /// `<name attributes/>`, for SVG shapes and HTML's void elements.
-    static func empty(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:]) -> String {
-        "<\(name)\(attributeList(attributes))/>"
-    }
-
     private static func attributeList(_ attributes: KeyValuePairs<String, String?>) -> String {
         attributes.compactMap { name, value in value.map { " \(name)=\"\(escape($0))\"" } }.joined()
     }
