@@ -4,7 +4,7 @@ import LAPQCalibration
 import LAPQEngine
 
 /// `lapq-coord calibrate`: runs LAPQ (or a baseline) on local workers and writes steps.json,
-/// report.md and model.qdq.onnx.
+/// report.md, report.html and model.qdq.onnx.
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",

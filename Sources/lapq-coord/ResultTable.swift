@@ -9,14 +9,9 @@ enum ResultTable {
             rows.append(cells("FP32", first.calibrationScores["float"], first.validationScores["float"]))
         }
         for run in runs {
-            rows.append(cells(label(run), run.calibrationScores["quantized"], run.validationScores["quantized"]))
+            rows.append(cells(run.runLabel, run.calibrationScores["quantized"], run.validationScores["quantized"]))
         }
         return rows.map { $0[0].padding(22) + $0[1...].map { $0.padding(12) }.joined() }.joined(separator: "\n")
-    }
-
-    /// e.g. "W3/A3 lapq", or "W3/A3 lapq +bc" for bias-corrected weights.
-    static func label(_ run: StepsFile) -> String {
-        "\(run.plan.bitsLabel) \(run.method.rawValue)" + (run.plan.correctsWeightBias ? " +bc" : "")
     }
 
     private static func cells(_ name: String, _ calibration: StepsFile.Score?, _ validation: StepsFile.Score?) -> [String] {

@@ -35,7 +35,7 @@ final class CalibrateRunTests: XCTestCase {
         let out = try CommandRunner.temporaryDirectory(self)
         let run = try CommandRunner.lapqCoord(calibrateArguments(method: "mmse", out: out, extra: extra))
         XCTAssertEqual(run.status, 0, run.standardError)
-        for file in ["steps.json", "report.md", "model.qdq.onnx", "checkpoint.json"] {
+        for file in ["steps.json", "report.md", "report.html", "model.qdq.onnx", "checkpoint.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), file)
         }
         let written = try steps(out)
@@ -57,6 +57,30 @@ final class CalibrateRunTests: XCTestCase {
         let hits = try XCTUnwrap(onnxruntime["top1"] as? Int), samples = try XCTUnwrap(onnxruntime["samples"] as? Int)
         XCTAssertLessThanOrEqual(abs(hits - Int((top1 * Double(samples)).rounded())), 1,
                                  "onnxruntime top-1 \(hits)/\(samples) vs lapq \(top1)")
+    }
+
+    /// Each run's report.html draws the phases that ran, and `compare --html` puts a lapq run
+    /// (p sweep and Powell) beside an mmse run (neither) on one self-contained page.
+    func testReportAndCompareHTMLDrawThePhasesThatRan() throws {
+        let lapq = try CommandRunner.temporaryDirectory(self), mmse = try CommandRunner.temporaryDirectory(self)
+        for (method, out) in [("lapq", lapq), ("mmse", mmse)] {
+            let run = try CommandRunner.lapqCoord(calibrateArguments(method: method, out: out, extra: ["--max-evals", "20"]))
+            XCTAssertEqual(run.status, 0, run.standardError)
+        }
+        let page = lapq.appendingPathComponent("compare.html")
+        let compare = try CommandRunner.lapqCoord(["compare", lapq.path, mmse.path, "--html", page.path])
+        XCTAssertEqual(compare.status, 0, compare.standardError)
+        XCTAssertTrue(compare.standardOutput.contains("W3/A3 mmse"))
+        let expected: [(URL, sweep: Int, powell: Int)] = [(lapq.appendingPathComponent("report.html"), 1, 1),
+                                                          (mmse.appendingPathComponent("report.html"), 0, 0), (page, 1, 1)]
+        for (file, sweep, powell) in expected {
+            let html = try String(contentsOf: file, encoding: .utf8)
+            func figures(_ kind: String) -> Int { html.components(separatedBy: "data-plot=\"\(kind)\"").count - 1 }
+            XCTAssertEqual(figures("p-sweep"), sweep, file.path)
+            XCTAssertEqual(figures("powell"), powell, file.path)
+            XCTAssertEqual(figures("loss"), 1, file.path)
+            XCTAssertFalse(html.contains("<script"), file.path)
+        }
     }
 
     /// `kill -9` during Powell's phase, then `--resume`: the same steps.json as a run that was

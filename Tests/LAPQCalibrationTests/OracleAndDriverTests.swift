@@ -49,6 +49,23 @@ final class OracleAndDriverTests: XCTestCase {
         XCTAssertLessThanOrEqual(lapq.evaluations, 1 + 10 + 1 + 120 + 1)
     }
 
+    /// The driver records max |x| of every point — the oracle's activation maxima, the weights'
+    /// exact maxima — and max-abs scaling clips at exactly that value.
+    func testMaxMagnitudesAreRecordedAndMaxAbsClipsAtThem() throws {
+        let (graph, plan, oracle) = try setUp()
+        var settings = CalibrationSettings()
+        settings.method = .maxabs
+        let record = try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: settings).run()
+        let maxima = try XCTUnwrap(record.maxMagnitudes)
+        let activationMaxima = try oracle.activationMaxima()
+        for (index, point) in plan.points.enumerated() {
+            let expected = point.kind == .activation ? activationMaxima[index]
+                : Double(graph.initializers[point.tensor]?.data.map(abs).max() ?? 0)
+            XCTAssertEqual(maxima[index], expected, point.name)
+        }
+        XCTAssertEqual(record.initialClips, maxima)
+    }
+
     /// A run stopped after a checkpoint and resumed from it ends exactly where an
     /// uninterrupted run ends.
     func testResumeReachesTheSameResult() throws {

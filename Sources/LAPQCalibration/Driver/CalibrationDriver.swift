@@ -76,6 +76,7 @@ public final class CalibrationDriver {
         let histograms = try oracle.activationHistograms(maxima: maxima, binCount: record.settings.histogramBins)
         let initialization = LayerwiseInitialization(graph: graph, plan: plan, histograms: histograms)
         report(.layerwiseInit)
+        record.maxMagnitudes = initialization.maxMagnitudes()
         let clips: [ClipSearchResult]
         switch record.settings.method {
         case .maxabs: clips = initialization.maxAbsClips()

@@ -27,6 +27,9 @@ public struct CalibrationRecord: Sendable, Codable, Equatable {
     /// the files (a `CalibrationJob` does); a resume on other files is refused.
     public var inputs: InputDigests?
     public var floatScore: BatchScore?
+    /// max |x| per plan point (`LayerwiseInitialization.maxMagnitudes`); nil in checkpoints
+    /// written before it was recorded.
+    public var maxMagnitudes: [Double]?
     /// The Lp-optimal clips (α) and steps (Δ) of the chosen starting point, per plan point.
     public var initialClips: [Double]?
     public var initialSteps: [Double]?

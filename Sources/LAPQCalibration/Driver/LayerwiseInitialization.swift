@@ -49,7 +49,13 @@ public struct LayerwiseInitialization: Sendable {
         }
     }
 
-    private func search(_ index: Int, _ body: (any LpErrorSource) -> ClipSearchResult) -> ClipSearchResult {
+    /// max |x| of every point, in plan order: exact for weights, over the calibration set for
+    /// activations (the range of their histograms). The report shows α against it.
+    public func maxMagnitudes() -> [Double] {
+        plan.points.indices.map { index in search(index) { $0.maxMagnitude } }
+    }
+
+    private func search<Result>(_ index: Int, _ body: (any LpErrorSource) -> Result) -> Result {
         if let weight = weights[index] { return body(weight) }
         if let histogram = histograms[index] { return body(histogram) }
         preconditionFailure("no statistics for point \(plan.points[index].name)")

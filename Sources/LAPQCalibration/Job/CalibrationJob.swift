@@ -3,8 +3,8 @@ import LAPQEngine
 import LAPQMath
 
 /// `lapq-coord calibrate` as a library call: load the model and data, run the driver on local
-/// executors, evaluate on the validation set, write steps.json, report.md, model.qdq.onnx and
-/// the checkpoint into the output directory.
+/// executors, evaluate on the validation set, write steps.json, report.md, report.html,
+/// model.qdq.onnx and the checkpoint into the output directory.
 public struct CalibrationJob {
     public struct Configuration: Sendable {
         public var model: URL
@@ -74,8 +74,7 @@ public struct CalibrationJob {
         if let validation {
             steps.validationScores = ["float": .init(validation[0]), "quantized": .init(validation[1])]
         }
-        let report = CalibrationReport(steps: steps, powellTrace: record.powellTrace,
-                                       validationFloat: validation?[0], validationQuantized: validation?[1])
+        let report = CalibrationReport(steps: steps, validationFloat: validation?[0], validationQuantized: validation?[1])
         let files = try write(steps: steps, report: report, graph: graph, plan: plan)
         return Outcome(steps: steps, files: files + [checkpointURL])
     }
@@ -103,11 +102,13 @@ public struct CalibrationJob {
         let directory = configuration.outputDirectory
         let stepsURL = directory.appendingPathComponent("steps.json")
         let reportURL = directory.appendingPathComponent("report.md")
+        let pageURL = directory.appendingPathComponent("report.html")
         let modelURL = directory.appendingPathComponent("model.qdq.onnx")
         try steps.write(to: stepsURL)
         try Data(report.markdown().utf8).write(to: reportURL, options: .atomic)
+        try Data(report.html().utf8).write(to: pageURL, options: .atomic)
         try QDQExporter.write(graph: graph, plan: plan, stepSizes: steps.stepSizes, to: modelURL)
-        return [stepsURL, reportURL, modelURL]
+        return [stepsURL, reportURL, pageURL, modelURL]
     }
 }
 

@@ -4,25 +4,23 @@ import LAPQEngine
 /// calibration and validation sets, the p sweep and its fit, Powell's progress, the steps.
 public struct CalibrationReport {
     public var steps: StepsFile
-    public var powellTrace: [Double]
     /// Validation scores of the float and the quantized model, when a validation set was given.
     public var validationFloat: BatchScore?
     public var validationQuantized: BatchScore?
 
-    public init(steps: StepsFile, powellTrace: [Double], validationFloat: BatchScore?, validationQuantized: BatchScore?) {
+    public init(steps: StepsFile, validationFloat: BatchScore?, validationQuantized: BatchScore?) {
         self.steps = steps
-        self.powellTrace = powellTrace
         self.validationFloat = validationFloat
         self.validationQuantized = validationQuantized
     }
 
+    /// Powell's loss after each line search (empty when Powell did not run).
+    public var powellTrace: [Double] { steps.powellTrace ?? [] }
+
     public func markdown() -> String {
         var lines = ["# lapq calibration report", "",
                      "- model: `\(steps.model)`", "- calibration data: `\(steps.calibrationData)`",
-                     "- method: \(steps.method.rawValue), \(steps.plan.bitsLabel)"
-                        + " (first layer \(steps.plan.quantizeFirstLayer ? "quantized" : "float"),"
-                        + " last layer \(steps.plan.quantizeLastLayer ? "quantized" : "float"))"
-                        + (steps.plan.correctsWeightBias ? ", weights bias-corrected" : ""),
+                     "- method: \(steps.method.rawValue), \(steps.settingsDescription)",
                      "- loss evaluations: \(steps.evaluations)", ""]
         lines += accuracyTable() + [""] + pSweepSection() + powellSection() + pointsTable() + pathsTable() + timingLines()
         return lines.joined(separator: "\n") + "\n"

@@ -17,6 +17,9 @@ public struct StepsFile: Codable, Equatable, Sendable {
         public var stepSize: Double
         /// α = qmax · Δ, the clip value.
         public var clipValue: Double
+        /// max |x| of the tensor: exact for weights, over the calibration set for activations;
+        /// absent in files written before it was recorded.
+        public var maxMagnitude: Double?
         /// Δ at the start of the joint optimization (Lp-optimal at p*, or the baseline rule).
         public var initialStepSize: Double
     }
@@ -54,6 +57,10 @@ public struct StepsFile: Codable, Equatable, Sendable {
     public var pStar: Double?
     public var pStarSource: String?
     public var pSweep: [PSweepEntry]
+    /// Mean loss after each of Powell's line searches (empty for methods without Powell), so
+    /// the report and `compare --html` can draw it from this file alone; absent in files
+    /// written before it was recorded.
+    public var powellTrace: [Double]?
     public var calibrationScores: [String: Score]
     /// `float` and `quantized` on the validation set, when one was given.
     public var validationScores: [String: Score] = [:]
@@ -76,11 +83,13 @@ extension StepsFile {
     public init(record: CalibrationRecord, plan: QuantizationPlan, model: String, calibrationData: String, layerPaths: [LayerPath], timings: [String: Double]) {
         let final = record.finalSteps ?? []
         let initial = record.initialSteps ?? []
+        let maxima = record.maxMagnitudes ?? []
         points = plan.points.enumerated().map { index, point in
             let step = final.indices.contains(index) ? final[index] : .nan
             let levels = Double(UniformQuantizer.quantMax(bits: point.bits, isSigned: point.isSigned))
             return Point(name: point.name, tensor: point.tensor, kind: point.kind, consumers: point.consumers,
                          bits: point.bits, signed: point.isSigned, stepSize: step, clipValue: step * levels,
+                         maxMagnitude: maxima.indices.contains(index) ? maxima[index] : nil,
                          initialStepSize: initial.indices.contains(index) ? initial[index] : .nan)
         }
         lapqVersion = LAPQVersion.current
@@ -92,6 +101,7 @@ extension StepsFile {
         pStar = record.pStar
         pStarSource = record.pStarSource
         pSweep = record.pSweep.map { PSweepEntry(p: $0.p, loss: $0.score.meanLoss, top1: $0.score.accuracy) }
+        powellTrace = record.powellTrace
         var scores: [String: Score] = [:]
         if let float = record.floatScore { scores["float"] = Score(float) }
         if let initial = record.initialScore { scores["initial"] = Score(initial) }
@@ -139,11 +149,13 @@ public enum LAPQVersion {
 public enum OutputError: Error, Equatable, CustomStringConvertible {
     case unreadable(file: String, reason: String)
     case mismatch(file: String, reason: String)
+    case unwritable(file: String, reason: String)
 
     public var description: String {
         switch self {
         case let .unreadable(file, reason): return "\(file): \(reason)"
         case let .mismatch(file, reason): return "\(file): \(reason)"
+        case let .unwritable(file, reason): return "\(file): cannot write (\(reason))"
         }
     }
 }

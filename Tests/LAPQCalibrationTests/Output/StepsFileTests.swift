@@ -3,14 +3,17 @@ import LAPQEngine
 @testable import LAPQCalibration
 
 final class StepsFileTests: XCTestCase {
-    /// steps.json carries the plan settings as one `plan` object; a version-1 file (settings as
-    /// top-level keys, `biasCorrection` optional, no `layerPaths`) still reads, with the same plan.
-    func testPlanSettingsAreWrittenAsOneObjectAndAVersionOneFileStillReads() throws {
+    /// steps.json carries the plan settings as one `plan` object, `layerPaths`, `powellTrace`
+    /// and each point's `maxMagnitude`; a version-1 file (settings as top-level keys,
+    /// `biasCorrection` optional, none of the later keys) still reads, with the same plan.
+    func testPlanSettingsAreOneObjectAndAVersionOneFileStillReads() throws {
         let graph = try TinyNetwork.graph()
         let settings = PlanSettings(weightBits: 4, activationBits: 3, quantizeLastLayer: true, correctsWeightBias: true)
         let plan = QuantizationPlan(graph: graph, settings: settings)
         var record = CalibrationRecord(settings: CalibrationSettings(), plan: settings, pointNames: plan.points.map(\.name))
         record.finalSteps = plan.points.map { _ in 0.1 }
+        record.maxMagnitudes = plan.points.map { _ in 0.5 }
+        record.powellTrace = [0.9, 0.8]
         let paths = try LayerPath.paths(graph: graph, plan: plan)
         let steps = StepsFile(record: record, plan: plan, model: "m.onnx", calibrationData: "c.json",
                               layerPaths: paths, timings: [:])
@@ -25,14 +28,22 @@ final class StepsFileTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(PlanSettings.self, from: planJSON), settings)
         XCTAssertEqual(try StepsFile.read(from: url).plan, settings)
 
+        XCTAssertEqual(try StepsFile.read(from: url).layerPaths, paths)
+        XCTAssertEqual(try StepsFile.read(from: url).points.map(\.maxMagnitude), plan.points.map { _ in 0.5 })
+        XCTAssertEqual(try StepsFile.read(from: url).powellTrace, [0.9, 0.8])
+
         let planObject = object.removeValue(forKey: "plan") as? [String: Any] ?? [:]
         for key in ["weightBits", "activationBits", "quantizeFirstLayer", "quantizeLastLayer"] { object[key] = planObject[key] }
         object["version"] = 1
         object["layerPaths"] = nil
+        object["powellTrace"] = nil
+        object["points"] = (object["points"] as? [[String: Any]])?.map { $0.filter { $0.key != "maxMagnitude" } }
         try JSONSerialization.data(withJSONObject: object).write(to: url)
         let versionOne = try StepsFile.read(from: url)
         XCTAssertEqual(versionOne.plan, PlanSettings(weightBits: 4, activationBits: 3, quantizeLastLayer: true))
         XCTAssertNil(versionOne.layerPaths)
+        XCTAssertNil(versionOne.powellTrace)
+        XCTAssertEqual(versionOne.points.map(\.maxMagnitude), plan.points.map { _ in nil })
         object["biasCorrection"] = true
         try JSONSerialization.data(withJSONObject: object).write(to: url)
         XCTAssertEqual(try StepsFile.read(from: url).plan, settings)
