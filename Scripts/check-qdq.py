@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Cross-checks a QDQ model written by lapq's QDQExporter against lapq's own fake-quant logits.
 
-usage: check-qdq.py MODEL.qdq.onnx INPUT.f32 LAPQ_OUTPUT.f32 [--tolerance T] [--near-tie E]
+usage: check-qdq.py MODEL.onnx INPUT.f32 LAPQ_OUTPUT.f32 [--tolerance T] [--near-tie E]
                     [--min-exact F]
 
 INPUT.f32 is the batch (raw little-endian float32, the model's input layout; the batch size
@@ -48,19 +48,41 @@ def read_batch(path, sample_shape):
     return values.reshape([values.size // sample] + list(sample_shape))
 
 
+# The codes each QuantizeLinear zero-point type holds; QuantizeLinear saturates to them.
+CODE_RANGES = {onnx.TensorProto.INT8: (-128, 127), onnx.TensorProto.UINT8: (0, 255),
+               onnx.TensorProto.INT4: (-8, 7), onnx.TensorProto.UINT4: (0, 15)}
+
+
+def code_type_of(node, constants):
+    """The element type a QuantizeLinear writes: its zero point's, else its output_dtype
+    attribute (QuantizeLinear-21; lapq's 4-bit chains give the type that way), else uint8."""
+    if len(node.input) > 2 and node.input[2]:
+        return constants[node.input[2]].data_type
+    attributes = {a.name: a.i for a in node.attribute}
+    return attributes.get("output_dtype", 0) or onnx.TensorProto.UINT8
+
+
 def activation_quantizers(model):
-    """(tensor, Δ, qmin, qmax) for every QuantizeLinear of an activation (Q → Clip → DQ)."""
-    constants = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+    """(tensor, Δ, qmin, qmax) for every QuantizeLinear of an activation, in the forms lapq
+    writes: Q → Clip(qmin, qmax) on 8-bit codes → DQ, and Q → DQ on 4-bit codes, whose type's
+    saturation is the clamp (a Clip on the float input, where lapq's grid is narrower, bounds
+    the tensor read here itself: Q's input)."""
+    constants = {t.name: t for t in model.graph.initializer}
     clip_of = {n.input[0]: n for n in model.graph.node if n.op_type == "Clip"}
     found = []
     for node in model.graph.node:
         if node.op_type != "QuantizeLinear" or node.input[0] in constants:
             continue
+        code_type = code_type_of(node, constants)
+        if code_type not in CODE_RANGES:
+            raise ValueError(f"QuantizeLinear '{node.name}' writes codes of type {code_type}")
+        qmin, qmax = CODE_RANGES[code_type]
         clip = clip_of.get(node.output[0])
-        if clip is None:
-            raise ValueError(f"QuantizeLinear '{node.name}' is not followed by a Clip")
-        found.append((node.input[0], np.float32(constants[node.input[1]]),
-                      int(constants[clip.input[1]]), int(constants[clip.input[2]])))
+        if clip is not None:
+            qmin, qmax = (int(numpy_helper.to_array(constants[clip.input[i]])) for i in (1, 2))
+        elif code_type in (onnx.TensorProto.INT8, onnx.TensorProto.UINT8):
+            raise ValueError(f"QuantizeLinear '{node.name}' to 8-bit codes is not followed by a Clip")
+        found.append((node.input[0], np.float32(numpy_helper.to_array(constants[node.input[1]])), qmin, qmax))
     return found
 
 

@@ -4,7 +4,8 @@ import LAPQCalibration
 import LAPQEngine
 
 /// `lapq-coord calibrate`: runs LAPQ (or a baseline) on local workers and writes steps.json,
-/// report.md, report.html and model.qdq.onnx.
+/// report.md, report.html and the exported model (model.qdq.onnx, or model.int4.onnx with
+/// `--export-format int4`).
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
@@ -52,6 +53,11 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "oneDNN threads per local worker (default: cores / workers).")
     var threads: Int?
 
+    @Option(help: ArgumentHelp("The exported model's code types: int8 (model.qdq.onnx, opset 13) or int4 "
+                               + "(model.int4.onnx, opset 21: points of ≤ 4 bits as int4/uint4, weights packed).",
+                               valueName: "format"))
+    var exportFormat = QDQExportFormat.int8
+
     @Option(help: "Output directory.")
     var out = "lapq-out"
 
@@ -95,6 +101,7 @@ struct CalibrateCommand: ParsableCommand {
         configuration.prefixCacheBytes = prefixCacheMib << 20
         configuration.shardCacheBytes = shardCacheMib << 20
         configuration.resume = resume != nil
+        configuration.exportFormat = exportFormat
         let printer = ProgressPrinter()
         configuration.makeCalibrationOracle = try reportingErrors {
             try cluster.oracleFactory(model: configuration.model, log: { printer.log($0) })
@@ -111,3 +118,4 @@ struct CalibrateCommand: ParsableCommand {
 }
 
 extension CalibrationMethod: ExpressibleByArgument {}
+extension QDQExportFormat: ExpressibleByArgument {}

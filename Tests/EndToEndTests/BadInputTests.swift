@@ -63,6 +63,13 @@ final class BadInputTests: XCTestCase {
         assertOneLineError(try calibrate(["--bits", "9/4"]), mentions: "9/4")
     }
 
+    func testUnknownExportFormat() throws {
+        let outcome = try calibrate(["--export-format", "int3"])
+        assertOneLineError(outcome, mentions: "int3")
+        XCTAssertTrue(outcome.standardError.contains("--export-format"), outcome.standardError)
+        XCTAssertTrue(outcome.standardError.contains("int8") && outcome.standardError.contains("int4"), outcome.standardError)
+    }
+
     /// Negative memory budgets and stall timeouts name the flag and the value.
     func testNegativeBudgetsAndTimeouts() throws {
         for (flag, value) in [("--prefix-cache-mib", "-1"), ("--shard-cache-mib", "-5"), ("--stall-timeout", "0")] {

@@ -23,23 +23,27 @@ final class CalibrateRunTests: XCTestCase {
         return try XCTUnwrap(scores["quantized"]?["top1"] as? Double)
     }
 
-    /// Plain and with `--bias-correction`: `evaluate --steps` reproduces the run's validation
-    /// top-1, and so does onnxruntime on the exported model (±1 sample).
+    /// Plain, with `--bias-correction` and with `--export-format int4`: `evaluate --steps`
+    /// reproduces the run's validation top-1, and so does onnxruntime on the exported model
+    /// (±1 sample), which has the format's file name.
     func testCalibrateEvaluateAndRunTheExportInOnnxRuntime() throws {
-        for extra in [[], ["--bias-correction"]] {
-            try calibrateEvaluateAndCheckExport(extra: extra)
+        for (extra, model) in [([], "model.qdq.onnx"), (["--bias-correction"], "model.qdq.onnx"),
+                               (["--export-format", "int4"], "model.int4.onnx")] {
+            try calibrateEvaluateAndCheckExport(extra: extra, model: model)
         }
     }
 
-    private func calibrateEvaluateAndCheckExport(extra: [String]) throws {
+    private func calibrateEvaluateAndCheckExport(extra: [String], model: String) throws {
         let out = try CommandRunner.temporaryDirectory(self)
         let run = try CommandRunner.lapqCoord(calibrateArguments(method: "mmse", out: out, extra: extra))
         XCTAssertEqual(run.status, 0, run.standardError)
-        for file in ["steps.json", "report.md", "report.html", "model.qdq.onnx", "checkpoint.json"] {
+        for file in ["steps.json", "report.md", "report.html", model, "checkpoint.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), file)
         }
+        let models = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".onnx") }
+        XCTAssertEqual(models, [model], "one model, in the chosen format")
         let written = try steps(out)
-        XCTAssertEqual((written["plan"] as? [String: Any])?["correctsWeightBias"] as? Bool, !extra.isEmpty)
+        XCTAssertEqual((written["plan"] as? [String: Any])?["correctsWeightBias"] as? Bool, extra.contains("--bias-correction"))
         let top1 = try validationTop1(written)
 
         let evaluation = try CommandRunner.lapqCoord(["evaluate", "--model", example.appendingPathComponent("digits.onnx").path,
@@ -50,7 +54,7 @@ final class CalibrateRunTests: XCTestCase {
         XCTAssertEqual(evaluated?["top1"] as? Double, top1)
 
         let check = try PythonTools.run(self, [CommandRunner.repository.appendingPathComponent("Scripts/check-qdq-accuracy.py").path,
-                                                   out.appendingPathComponent("model.qdq.onnx").path,
+                                                   out.appendingPathComponent(model).path,
                                                    example.appendingPathComponent("val.json").path])
         XCTAssertEqual(check.status, 0, check.standardError)
         let onnxruntime = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(check.standardOutput.utf8)) as? [String: Any])

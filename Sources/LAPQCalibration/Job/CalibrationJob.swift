@@ -3,8 +3,9 @@ import LAPQEngine
 import LAPQMath
 
 /// `lapq-coord calibrate` as a library call: load the model and data, run the driver on local
-/// executors, evaluate on the validation set, write steps.json, report.md, report.html,
-/// model.qdq.onnx and the checkpoint into the output directory.
+/// executors, evaluate on the validation set, write steps.json, report.md, report.html, the
+/// exported model (model.qdq.onnx, or model.int4.onnx: `QDQExportFormat.fileName`) and the
+/// checkpoint into the output directory.
 public struct CalibrationJob {
     public struct Configuration: Sendable {
         public var model: URL
@@ -20,6 +21,8 @@ public struct CalibrationJob {
         /// Decoded shards kept in memory (all workers together).
         public var shardCacheBytes = 4 << 30
         public var outputDirectory: URL
+        /// The code types of the exported model, which also name its file.
+        public var exportFormat = QDQExportFormat.int8
         /// Continue from `outputDirectory/checkpoint.json` instead of starting over.
         public var resume = false
         /// Builds the calibration set's oracle in place of local workers (e.g. the cluster
@@ -103,11 +106,12 @@ public struct CalibrationJob {
         let stepsURL = directory.appendingPathComponent("steps.json")
         let reportURL = directory.appendingPathComponent("report.md")
         let pageURL = directory.appendingPathComponent("report.html")
-        let modelURL = directory.appendingPathComponent("model.qdq.onnx")
+        let modelURL = directory.appendingPathComponent(configuration.exportFormat.fileName)
         try steps.write(to: stepsURL)
         try Data(report.markdown().utf8).write(to: reportURL, options: .atomic)
         try Data(report.html().utf8).write(to: pageURL, options: .atomic)
-        try QDQExporter.write(graph: graph, plan: plan, stepSizes: steps.stepSizes, to: modelURL)
+        try QDQExporter.write(graph: graph, plan: plan, stepSizes: steps.stepSizes, format: configuration.exportFormat,
+                              to: modelURL)
         return [stepsURL, reportURL, pageURL, modelURL]
     }
 }

@@ -1,6 +1,8 @@
 import LAPQKernels
 
-/// Writing lapq operations as ONNX opset-13 nodes.
+/// Writing lapq operations as ONNX nodes that mean the same at opset 13 and at opset 21 (the two
+/// `QDQExportFormat`s): the operators written here changed between them only in the types they
+/// accept and in attributes left at their defaults (Reshape's allowzero, AveragePool's dilations).
 extension ONNXGraphAssembler {
     /// Appends `node` as one ONNX node with the same name, reading `inputs` (the node's own
     /// operands, possibly renamed to their dequantized twins) and writing the node's output.
@@ -19,7 +21,8 @@ extension ONNXGraphAssembler {
 
     /// Opset 13 has no HardSwish, so it is written as its ONNX function body: a HardSigmoid
     /// (alpha 1/6, beta 0.5) into a fresh tensor, then the node's name and output on
-    /// `Mul(input, gate)` — the same Float operations as lapq's kernels.
+    /// `Mul(input, gate)` — the same Float operations as lapq's kernels. Opset 21 has HardSwish,
+    /// but the body serves both formats, so both compute the same floats.
     private mutating func appendHardSwish(_ node: Node, input: String) {
         let gateNode = freshName(node.name + "_hardsigmoid"), gate = freshName(node.name + "_gate")
         let gateOp = Operator.hardSigmoid(alpha: hardSwishAlpha, beta: hardSwishBeta)

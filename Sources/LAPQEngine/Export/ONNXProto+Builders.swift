@@ -15,16 +15,22 @@ extension Onnx_TensorProto {
         return raw(name: name, type: .float, shape: shape, bytes: bytes)
     }
 
-    /// An 8-bit integer constant (`int8` when `isSigned`, else `uint8`) of `shape`; every value
-    /// must fit the type.
-    static func eightBit(name: String, isSigned: Bool, shape: [Int], values: [Int]) -> Onnx_TensorProto {
+    /// A constant of quantization codes of `type` and `shape`; every value must fit the type.
+    /// 8-bit codes take one byte each; 4-bit codes are packed two per byte as the ONNX spec
+    /// requires for int4/uint4 (TensorProto, "raw_data"): element 2i in the low nibble,
+    /// element 2i + 1 in the high one, an odd count leaving the last high nibble 0 — so n codes
+    /// take ⌈n / 2⌉ bytes.
+    static func codes(name: String, type: QDQCodeType, shape: [Int], values: [Int]) -> Onnx_TensorProto {
         precondition(shape.reduce(1, *) == values.count, "shape \(shape) does not hold \(values.count) values")
-        let range = isSigned ? -128...127 : 0...255
-        let bytes = Data(values.map { value -> UInt8 in
-            precondition(range.contains(value), "\(value) does not fit an 8-bit code")
-            return UInt8(truncatingIfNeeded: value)
-        })
-        return raw(name: name, type: isSigned ? .int8 : .uint8, shape: shape, bytes: bytes)
+        let bytes = values.map { value -> UInt8 in
+            precondition(type.range.contains(value), "\(value) does not fit a \(type.dataType) code")
+            return UInt8(truncatingIfNeeded: value) & UInt8(truncatingIfNeeded: (1 << type.bitWidth) - 1)
+        }
+        guard type.bitWidth == 4 else { return raw(name: name, type: type.dataType, shape: shape, bytes: Data(bytes)) }
+        let packed = stride(from: 0, to: bytes.count, by: 2).map { index in
+            bytes[index] | (index + 1 < bytes.count ? bytes[index + 1] << 4 : 0)
+        }
+        return raw(name: name, type: type.dataType, shape: shape, bytes: Data(packed))
     }
 
     /// An int32 constant of `shape` (quantized biases), little-endian in `raw_data`.

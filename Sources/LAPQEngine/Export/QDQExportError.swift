@@ -1,5 +1,5 @@
 /// What can go wrong when exporting a quantized model: a plan or step vector that does not
-/// fit the graph, a graph ONNX opset 13 cannot express, or a file that cannot be written.
+/// fit the graph, a node the export cannot express, or a file that cannot be written.
 public enum QDQExportError: Error, Equatable, CustomStringConvertible {
     /// The plan names a node or tensor the graph lacks, or a consumer that does not read it.
     case planMismatch(String)
@@ -9,7 +9,7 @@ public enum QDQExportError: Error, Equatable, CustomStringConvertible {
     case invalidStepSize(point: String, value: Double)
     /// A weight point whose tensor is not a constant of the graph.
     case weightNotConstant(point: String)
-    /// A node whose parameters opset 13 cannot express.
+    /// A node whose parameters the export cannot express.
     case unsupported(node: String, op: String, reason: String)
     /// The graph's shapes do not check (a graph built by hand, not by the importer).
     case invalidGraph(GraphError)

@@ -1,19 +1,23 @@
 import Foundation
 import SwiftProtobuf
 
-/// Writes a quantized network as a QDQ ONNX model (opset 13) that any ONNX runtime runs and
-/// that reproduces lapq's fake-quantization grid exactly. See docs/formats.md, "QDQ export".
+/// Writes a quantized network as a QDQ ONNX model that any ONNX runtime runs and that
+/// reproduces lapq's fake-quantization grid exactly, its codes in the types of a
+/// `QDQExportFormat`: int8/uint8 at opset 13 (`.int8`, the default), or int4/uint4 for points of
+/// at most 4 bits at opset 21 (`.int4`). See docs/formats.md, "QDQ export".
 ///
 /// The model is the lapq `Graph` as imported — batch normalization folded into its Conv,
 /// Identity and Dropout removed — because a folded weight is what lapq quantizes and may not
 /// exist in the original file. Every node keeps its name; then, for step sizes Δ:
 ///
 /// - each **activation** point's tensor x feeds its quantized consumers through
-///   `QuantizeLinear(x, Δ, 0)` (uint8 codes when unsigned, int8 when signed) →
-///   `Clip(qmin, qmax)` on those codes → `DequantizeLinear(Δ, 0)`, i.e.
-///   x̂ = clamp(round(x / Δ), qmin, qmax) · Δ with round half to even; other readers of x
-///   (float layers, residual adds, graph outputs) keep the float tensor;
-/// - each **weight** point's tensor w is stored as int8 codes
+///   `QuantizeLinear(x, Δ, 0)` (unsigned codes when unsigned, signed when signed) →
+///   `DequantizeLinear(Δ, 0)`, clamped to [qmin, qmax] by `Clip(qmin, qmax)` on 8-bit codes, or
+///   by `Clip(qmin · Δ, qmax · Δ)` on x before a 4-bit QuantizeLinear whose type is wider than
+///   the grid (`QDQCodeType.activationClamp`), i.e. x̂ = clamp(round(x / Δ), qmin, qmax) · Δ with
+///   round half to even; other readers of x (float layers, residual adds, graph outputs) keep
+///   the float tensor;
+/// - each **weight** point's tensor w is stored as int8 (or packed int4) codes
 ///   clamp(round(w / Δ), −(2^(b−1) − 1), 2^(b−1) − 1) followed by `DequantizeLinear(Δ, 0)`,
 ///   and, when the plan corrects bias, by a `Sub` of the per-output-channel shift;
 /// - the constant **bias** of a layer whose input and weight are both quantized is stored as
@@ -24,26 +28,24 @@ import SwiftProtobuf
 /// float, as the executors do. The input and outputs keep their names, with a symbolic first
 /// dimension `batch`. O(graph size + weights).
 public enum QDQExporter {
-    /// The ONNX opset the model imports: the first with Clip on 8-bit integers and with
-    /// Softmax over a single axis, and the one QuantizeLinear/DequantizeLinear need (≥ 10).
-    public static let opsetVersion = 13
     /// The symbolic name of the batch dimension of the model's input and outputs.
     public static let batchDimension = "batch"
-    /// IR version 7 is the one that goes with opset 13.
-    static let irVersion: Int64 = 7
 
-    /// The serialized QDQ model of `graph` quantized by `plan` with one Δ per plan point.
+    /// The serialized QDQ model of `graph` quantized by `plan` with one Δ per plan point, its
+    /// codes in the types of `format`.
     ///
     /// - Throws: `QDQExportError` when the plan does not belong to the graph, the step vector
     ///   has the wrong length or a non-positive or non-finite entry, a weight point is not a
-    ///   constant, or a node cannot be written at opset 13.
-    public static func export(graph: Graph, plan: QuantizationPlan, stepSizes: [Double]) throws -> Data {
-        try modelProto(graph: graph, plan: plan, stepSizes: stepSizes).serializedBytes()
+    ///   constant, or a node cannot be written.
+    public static func export(graph: Graph, plan: QuantizationPlan, stepSizes: [Double],
+                              format: QDQExportFormat = .int8) throws -> Data {
+        try modelProto(graph: graph, plan: plan, stepSizes: stepSizes, format: format).serializedBytes()
     }
 
-    /// Writes the QDQ model to `url` (atomically); see `export(graph:plan:stepSizes:)`.
-    public static func write(graph: Graph, plan: QuantizationPlan, stepSizes: [Double], to url: URL) throws {
-        let bytes = try export(graph: graph, plan: plan, stepSizes: stepSizes)
+    /// Writes the QDQ model to `url` (atomically); see `export(graph:plan:stepSizes:format:)`.
+    public static func write(graph: Graph, plan: QuantizationPlan, stepSizes: [Double],
+                             format: QDQExportFormat = .int8, to url: URL) throws {
+        let bytes = try export(graph: graph, plan: plan, stepSizes: stepSizes, format: format)
         do {
             try bytes.write(to: url, options: .atomic)
         } catch {
@@ -51,7 +53,8 @@ public enum QDQExporter {
         }
     }
 
-    static func modelProto(graph: Graph, plan: QuantizationPlan, stepSizes: [Double]) throws -> Onnx_ModelProto {
+    static func modelProto(graph: Graph, plan: QuantizationPlan, stepSizes: [Double],
+                           format: QDQExportFormat) throws -> Onnx_ModelProto {
         var binding: QuantizationBinding
         do {
             binding = try QuantizationBinding(plan: plan, graph: graph)
@@ -61,16 +64,16 @@ public enum QDQExporter {
         }
         try checkExpressible(graph)
         let (shapes, dimensions) = try tensorDimensions(graph)
-        var writer = QDQGraphWriter(graph: graph, binding: binding, shapes: shapes, dimensions: dimensions)
+        var writer = QDQGraphWriter(graph: graph, binding: binding, format: format, shapes: shapes, dimensions: dimensions)
         var model = Onnx_ModelProto()
-        model.irVersion = irVersion
+        model.irVersion = format.irVersion
         var opset = Onnx_OperatorSetIdProto()
         opset.domain = ""
-        opset.version = Int64(opsetVersion)
+        opset.version = Int64(format.opsetVersion)
         model.opsetImport = [opset]
         model.producerName = "lapq"
-        model.docString = "QDQ export of a LAPQ-calibrated network: W\(plan.weightBits)/A\(plan.activationBits), "
-            + "\(plan.points.count) quantization points"
+        model.docString = "QDQ export (\(format.rawValue) codes) of a LAPQ-calibrated network: "
+            + "W\(plan.weightBits)/A\(plan.activationBits), \(plan.points.count) quantization points"
         model.graph = try writer.write()
         return model
     }
@@ -92,13 +95,15 @@ public enum QDQExporter {
         }
     }
 
-    /// Rejects what opset 13 cannot say (only reachable with graphs built by hand: the importer
-    /// accepts no such node).
+    /// Rejects what the writer does not say: AveragePool dilations, absent from opset 13 and
+    /// left out of both formats (only reachable with graphs built by hand: the importer accepts
+    /// no such node).
     private static func checkExpressible(_ graph: Graph) throws {
         for node in graph.nodes {
             if case .averagePool(let attributes) = node.op, attributes.dilations.contains(where: { $0 != 1 }) {
-                throw QDQExportError.unsupported(node: node.name, op: node.op.name,
-                                                 reason: "AveragePool dilations \(attributes.dilations) need opset 19")
+                throw QDQExportError.unsupported(
+                    node: node.name, op: node.op.name,
+                    reason: "AveragePool dilations \(attributes.dilations) are not exported (opset 13 has none)")
             }
         }
     }

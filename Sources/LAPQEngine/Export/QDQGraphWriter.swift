@@ -1,9 +1,11 @@
 import LAPQMath
 
 /// Writes a lapq `Graph` as an ONNX GraphProto with QuantizeLinear / Clip / DequantizeLinear
-/// around every quantization point of a bound plan. See `QDQExporter` for the contract.
+/// around every quantization point of a bound plan, its codes in the types of `format`. See
+/// `QDQExporter` for the contract.
 struct QDQGraphWriter {
     private let graph: Graph
+    private let format: QDQExportFormat
     private let plan: QuantizationPlan
     private let binding: QuantizationBinding
     /// One quantizer per plan point (bits 32: identity, left in float).
@@ -17,9 +19,11 @@ struct QDQGraphWriter {
     private var dequantized: [Int: String] = [:]
 
     /// `binding` must have its step sizes set.
-    init(graph: Graph, binding: QuantizationBinding, shapes: [String: [Int]], dimensions: [String: [Int?]]) {
+    init(graph: Graph, binding: QuantizationBinding, format: QDQExportFormat,
+         shapes: [String: [Int]], dimensions: [String: [Int?]]) {
         guard let quantizers = binding.quantizers else { preconditionFailure("the binding has no step sizes") }
         self.graph = graph
+        self.format = format
         self.plan = binding.plan
         self.binding = binding
         self.quantizers = quantizers
@@ -63,31 +67,54 @@ struct QDQGraphWriter {
         .float(name: tensor, dimensions: dimensions[tensor] ?? [], symbol: QDQExporter.batchDimension)
     }
 
-    /// QuantizeLinear → Clip to [qmin, qmax] on the 8-bit codes → DequantizeLinear, once per
-    /// activation point; returns the dequantized tensor's name.
+    /// QuantizeLinear → DequantizeLinear onto the point's code type, clamped to [qmin, qmax]
+    /// where that type's saturation does not do it (`QDQCodeType.activationClamp`): by a Clip
+    /// on the codes (8-bit) or on the float input (4-bit). A 4-bit QuantizeLinear names its type
+    /// by `output_dtype` instead of reading the zero point (`quantizeLinearTypedByZeroPoint`).
+    /// Once per activation point; returns the dequantized tensor's name.
     private mutating func dequantizedActivation(_ point: Int) -> String {
         if let name = dequantized[point] { return name }
         let tensor = plan.points[point].tensor
         let quantizer = quantizers[point]
+        let type = format.codeType(of: quantizer)
+        let clamp = type.activationClamp(for: quantizer)
         let (scale, zeroPoint) = addScaleAndZeroPoint(tensor, quantizer)
-        let lower = addCode(tensor + "_qmin", quantizer.quantMin, isSigned: quantizer.isSigned)
-        let upper = addCode(tensor + "_qmax", quantizer.quantMax, isSigned: quantizer.isSigned)
-        let codes = assembler.freshName(tensor + "_quantized")
-        let clipped = assembler.freshName(tensor + "_clipped")
-        let output = assembler.freshName(tensor + "_dequantized")
+        var input = tensor
+        if clamp == .input {
+            let lower = Float(quantizer.quantMin) * quantizer.stepSize, upper = Float(quantizer.quantMax) * quantizer.stepSize
+            input = appendClip(tensor, reading: tensor,
+                               lower: assembler.addFloatConstant(tensor + "_clip_min", shape: [], values: [lower]),
+                               upper: assembler.addFloatConstant(tensor + "_clip_max", shape: [], values: [upper]))
+        }
+        var codes = assembler.freshName(tensor + "_quantized")
+        let typed = type.quantizeLinearTypedByZeroPoint
         assembler.append(Onnx_NodeProto(name: assembler.freshName(tensor + "_QuantizeLinear"), opType: "QuantizeLinear",
-                                        inputs: [tensor, scale, zeroPoint], outputs: [codes]))
-        assembler.append(Onnx_NodeProto(name: assembler.freshName(tensor + "_Clip"), opType: "Clip",
-                                        inputs: [codes, lower, upper], outputs: [clipped]))
+                                        inputs: typed ? [input, scale, zeroPoint] : [input, scale], outputs: [codes],
+                                        attributes: typed ? [] : [.int("output_dtype", type.dataType.rawValue)]))
+        if clamp == .codes {
+            let lower = addCode(tensor + "_qmin", quantizer.quantMin, type: type)
+            let upper = addCode(tensor + "_qmax", quantizer.quantMax, type: type)
+            codes = appendClip(tensor, reading: codes, lower: lower, upper: upper)
+        }
+        let output = assembler.freshName(tensor + "_dequantized")
         assembler.append(Onnx_NodeProto(name: assembler.freshName(tensor + "_DequantizeLinear"), opType: "DequantizeLinear",
-                                        inputs: [clipped, scale, zeroPoint], outputs: [output]))
+                                        inputs: [codes, scale, zeroPoint], outputs: [output]))
         dequantized[point] = output
         return output
     }
 
-    /// The weight stored as int8 codes clamp(round(w / Δ), −(2^(b−1) − 1), 2^(b−1) − 1) and a
-    /// DequantizeLinear — followed, when the plan corrects bias, by a `Sub` of the per-channel
-    /// shift — read by node `index`; returns the name of the tensor the layer reads.
+    /// `<tensor>_Clip(input, lower, upper)` → `<tensor>_clipped`; returns the output's name.
+    private mutating func appendClip(_ tensor: String, reading input: String, lower: String, upper: String) -> String {
+        let clipped = assembler.freshName(tensor + "_clipped")
+        assembler.append(Onnx_NodeProto(name: assembler.freshName(tensor + "_Clip"), opType: "Clip",
+                                        inputs: [input, lower, upper], outputs: [clipped]))
+        return clipped
+    }
+
+    /// The weight stored as codes clamp(round(w / Δ), −(2^(b−1) − 1), 2^(b−1) − 1) of the
+    /// point's code type (int8, or int4 packed two per byte) and a DequantizeLinear — followed,
+    /// when the plan corrects bias, by a `Sub` of the per-channel shift — read by node `index`;
+    /// returns the name of the tensor the layer reads.
     private mutating func dequantizedWeight(_ point: Int, node index: Int) throws -> String {
         if let name = dequantized[point] { return name }
         let tensor = plan.points[point].tensor
@@ -97,8 +124,8 @@ struct QDQGraphWriter {
         let quantizer = quantizers[point]
         precondition(quantizer.isSigned, "weight point '\(tensor)' must be signed")
         let codes = assembler.freshName(tensor + "_quantized")
-        assembler.addInitializer(.eightBit(name: codes, isSigned: true, shape: weight.shape,
-                                           values: weight.data.map(quantizer.code)))
+        assembler.addInitializer(.codes(name: codes, type: format.codeType(of: quantizer), shape: weight.shape,
+                                        values: weight.data.map(quantizer.code)))
         let (scale, zeroPoint) = addScaleAndZeroPoint(tensor, quantizer)
         var output = assembler.freshName(tensor + "_dequantized")
         assembler.append(Onnx_NodeProto(name: assembler.freshName(tensor + "_DequantizeLinear"), opType: "DequantizeLinear",
@@ -135,17 +162,18 @@ struct QDQGraphWriter {
         return output
     }
 
-    /// The scalar scale Δ (float32, as lapq applies it) and zero point 0, whose type (int8 or
-    /// uint8) makes QuantizeLinear produce signed or unsigned codes.
+    /// The scalar scale Δ (float32, as lapq applies it) and zero point 0 of the point's code
+    /// type, the type of the codes DequantizeLinear reads (and that an 8-bit QuantizeLinear
+    /// writes).
     private mutating func addScaleAndZeroPoint(_ tensor: String, _ quantizer: UniformQuantizer) -> (String, String) {
         let scale = assembler.addFloatConstant(tensor + "_scale", shape: [], values: [quantizer.stepSize])
-        let zeroPoint = addCode(tensor + "_zero_point", 0, isSigned: quantizer.isSigned)
+        let zeroPoint = addCode(tensor + "_zero_point", 0, type: format.codeType(of: quantizer))
         return (scale, zeroPoint)
     }
 
-    private mutating func addCode(_ base: String, _ value: Int, isSigned: Bool) -> String {
+    private mutating func addCode(_ base: String, _ value: Int, type: QDQCodeType) -> String {
         let name = assembler.freshName(base)
-        assembler.addInitializer(.eightBit(name: name, isSigned: isSigned, shape: [], values: [value]))
+        assembler.addInitializer(.codes(name: name, type: type, shape: [], values: [value]))
         return name
     }
 }

@@ -3,7 +3,8 @@ import LAPQMath
 @testable import LAPQEngine
 
 /// The bundled example imports into lapq, runs in `Executor` with the float accuracy its README
-/// records (torch's and onnxruntime's), and exports to a QDQ model that onnxruntime runs as lapq.
+/// records (torch's and onnxruntime's), and exports to a QDQ model that onnxruntime runs as lapq
+/// (in every export format).
 final class DigitsExampleTests: XCTestCase {
     func testExecutorReproducesTheRecordedFloatAccuracy() throws {
         let example = try DigitsExample()
@@ -27,14 +28,16 @@ final class DigitsExampleTests: XCTestCase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lapq-digits-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let model = directory.appendingPathComponent("digits.w4a4.qdq.onnx")
-        try QDQExporter.write(graph: example.graph, plan: plan, stepSizes: steps, to: model)
         try example.validationInput.littleEndianBytes.write(to: directory.appendingPathComponent("input.f32"))
         try logits.littleEndianBytes.write(to: directory.appendingPathComponent("lapq.f32"))
-        let result = try PythonCheck.run([PythonCheck.script.path, model.path,
-                                          directory.appendingPathComponent("input.f32").path,
-                                          directory.appendingPathComponent("lapq.f32").path])
-        print(result.output, terminator: "")
-        XCTAssertEqual(result.status, 0, result.output)
+        for format in QDQExportFormat.allCases {
+            let model = directory.appendingPathComponent("digits.w4a4.\(format.rawValue).onnx")
+            try QDQExporter.write(graph: example.graph, plan: plan, stepSizes: steps, format: format, to: model)
+            let result = try PythonCheck.run([PythonCheck.script.path, model.path,
+                                              directory.appendingPathComponent("input.f32").path,
+                                              directory.appendingPathComponent("lapq.f32").path])
+            print(result.output, terminator: "")
+            XCTAssertEqual(result.status, 0, "\(format): \(result.output)")
+        }
     }
 }

@@ -15,23 +15,41 @@ struct QDQExportCase {
 
     /// The fraction of each tensor's range the grid covers.
     static let rangeFraction = 0.8
+    /// Bit widths to cycle over a plan's points (`pointBits`; 7 of them, so weights and
+    /// activations both get each): the int4 format's 4-bit types for 2, 3 and 4 bits, its 8-bit
+    /// ones for 5, 6 and 8.
+    static let mixedBits = [2, 3, 4, 5, 6, 8, 4]
 
-    init(fixture: String, weightBits: Int, activationBits: Int, batchSize: Int = 32, seed: UInt64 = 7) throws {
+    init(fixture: String, weightBits: Int, activationBits: Int, pointBits: [Int] = [], batchSize: Int = 32,
+         seed: UInt64 = 7) throws {
         try self.init(fixture: fixture, plan: PlanSettings(weightBits: weightBits, activationBits: activationBits),
-                      batchSize: batchSize, seed: seed)
+                      pointBits: pointBits, batchSize: batchSize, seed: seed)
     }
 
-    init(fixture: String, plan settings: PlanSettings, batchSize: Int = 32, seed: UInt64 = 7) throws {
+    /// `pointBits`, when not empty, overrides the bit widths point by point: point i gets
+    /// `pointBits[i % pointBits.count]` (a mixed-precision plan; the settings' bit widths then
+    /// only choose which points exist).
+    init(fixture: String, plan settings: PlanSettings, pointBits: [Int] = [], batchSize: Int = 32, seed: UInt64 = 7) throws {
         let graph = try FixtureIndex.graph(fixture)
-        let plan = QuantizationPlan(graph: graph, settings: settings)
+        var plan = QuantizationPlan(graph: graph, settings: settings)
+        if !pointBits.isEmpty {
+            for index in plan.points.indices { plan.points[index].bits = pointBits[index % pointBits.count] }
+        }
         var random = LAPQMath.SplitMix64(seed: seed)
         let shape = graph.input.shape(batchSize: batchSize)
         let input = Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(random.gaussian()) })
-        self.name = "\(fixture) W\(settings.weightBits)A\(settings.activationBits)" + (settings.correctsWeightBias ? " bias-corrected" : "")
+        let bits = pointBits.isEmpty ? "W\(settings.weightBits)A\(settings.activationBits)"
+            : "bits " + pointBits.map(String.init).joined(separator: ",")
+        self.name = "\(fixture) \(bits)" + (settings.correctsWeightBias ? " bias-corrected" : "")
         self.graph = graph
         self.plan = plan
         self.input = input
         self.stepSizes = try Self.maxAbsStepSizes(graph: graph, plan: plan, input: input)
+    }
+
+    /// The exported model's bytes in `format`.
+    func exported(_ format: QDQExportFormat, stepSizes: [Double]? = nil) throws -> Data {
+        try QDQExporter.export(graph: graph, plan: plan, stepSizes: stepSizes ?? self.stepSizes, format: format)
     }
 
     /// lapq's fake-quant output for `input` with `stepSizes` (the fast executor).

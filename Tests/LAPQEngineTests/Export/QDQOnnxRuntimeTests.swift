@@ -1,10 +1,10 @@
 import XCTest
 @testable import LAPQEngine
 
-/// The exported models run in onnxruntime and reproduce lapq's fake-quant logits: each case is
-/// handed to Scripts/check-qdq.py (see its doc string for the criterion). Skipped, saying why,
-/// when python3 with onnx and onnxruntime is not installed (a failure under Scripts/test,
-/// which sets LAPQ_REQUIRE_PYTHON_TOOLS=1).
+/// The exported models run in onnxruntime and reproduce lapq's fake-quant logits, in every
+/// `QDQExportFormat`: each case is handed to Scripts/check-qdq.py (see its doc string for the
+/// criterion). Skipped, saying why, when python3 with onnx and onnxruntime is not installed (a
+/// failure under Scripts/test, which sets LAPQ_REQUIRE_PYTHON_TOOLS=1).
 final class QDQOnnxRuntimeTests: XCTestCase {
     private var directory: URL!
 
@@ -27,11 +27,30 @@ final class QDQOnnxRuntimeTests: XCTestCase {
 
     func testOnnxRuntimeReproducesLapqOnResNetAndMobileNet() throws {
         for (fixture, weightBits) in [("resnet", 4), ("resnet", 2), ("mobilenet_v2", 4), ("mobilenet_v2", 2)] {
-            let exportCase = try QDQExportCase(fixture: fixture, weightBits: weightBits, activationBits: 4)
-            let result = try check(exportCase, stepSizes: exportCase.stepSizes, lapqOutput: exportCase.lapqOutput())
-            print(result.output, terminator: "")
-            XCTAssertEqual(result.status, 0, "\(exportCase.name): \(result.output)")
+            try checkEveryFormat(QDQExportCase(fixture: fixture, weightBits: weightBits, activationBits: 4))
         }
+    }
+
+    /// The int4 format's three activation forms and its int8 fall-back, run by onnxruntime:
+    /// 3-bit points (a float Clip before an int4/uint4 QuantizeLinear), 8-bit points beside
+    /// 4-bit ones, and mixed plans of 2…8 bits whose signed and unsigned activations cover every
+    /// form (mobilenet_v2 has signed activations, resnet unsigned ones); and 4-bit weights read
+    /// straight by MatMul (vgg) and Gemm (gemm_scaled), every layer quantized.
+    func testOnnxRuntimeReproducesLapqAtEveryBitWidth() throws {
+        var cases = try [(3, 3), (4, 8), (8, 4)].flatMap { weightBits, activationBits in
+            try ["resnet", "mobilenet_v2"].map {
+                try QDQExportCase(fixture: $0, weightBits: weightBits, activationBits: activationBits)
+            }
+        }
+        for fixture in ["resnet", "mobilenet_v2"] {
+            cases.append(try QDQExportCase(fixture: fixture, weightBits: 4, activationBits: 4, pointBits: QDQExportCase.mixedBits))
+        }
+        func everyLayer(_ weightBits: Int, _ activationBits: Int) -> PlanSettings {
+            PlanSettings(weightBits: weightBits, activationBits: activationBits, quantizeFirstLayer: true, quantizeLastLayer: true)
+        }
+        cases.append(try QDQExportCase(fixture: "vgg", plan: everyLayer(4, 32)))
+        cases.append(try QDQExportCase(fixture: "gemm_scaled", plan: everyLayer(3, 32)))
+        for exportCase in cases { try checkEveryFormat(exportCase) }
     }
 
     /// HardSwish, absent from opset 13, is exported as HardSigmoid(1/6, 0.5) → Mul and must
@@ -39,10 +58,7 @@ final class QDQOnnxRuntimeTests: XCTestCase {
     /// HardSigmoid with other constants, whose output is an unsigned point (hard_activations).
     func testOnnxRuntimeReproducesLapqOnHardSwishNetworks() throws {
         for (fixture, weightBits) in [("mobilenet_v3", 4), ("mobilenet_v3", 2), ("hard_activations", 4)] {
-            let exportCase = try QDQExportCase(fixture: fixture, weightBits: weightBits, activationBits: 4)
-            let result = try check(exportCase, stepSizes: exportCase.stepSizes, lapqOutput: exportCase.lapqOutput())
-            print(result.output, terminator: "")
-            XCTAssertEqual(result.status, 0, "\(exportCase.name): \(result.output)")
+            try checkEveryFormat(QDQExportCase(fixture: fixture, weightBits: weightBits, activationBits: 4))
         }
     }
 
@@ -53,10 +69,7 @@ final class QDQOnnxRuntimeTests: XCTestCase {
         for (fixture, weightBits, activationBits) in [("resnet", 4, 4), ("vgg", 2, 4), ("gemm_scaled", 2, 32)] {
             let all = PlanSettings(weightBits: weightBits, activationBits: activationBits, quantizeFirstLayer: true,
                                    quantizeLastLayer: true, correctsWeightBias: true)
-            let exportCase = try QDQExportCase(fixture: fixture, plan: all)
-            let result = try check(exportCase, stepSizes: exportCase.stepSizes, lapqOutput: exportCase.lapqOutput())
-            print(result.output, terminator: "")
-            XCTAssertEqual(result.status, 0, "\(exportCase.name): \(result.output)")
+            try checkEveryFormat(QDQExportCase(fixture: fixture, plan: all))
         }
     }
 
@@ -68,8 +81,10 @@ final class QDQOnnxRuntimeTests: XCTestCase {
         corrected.correctsWeightBias = true
         let plain = try QDQExportCase(fixture: "vgg", plan: everyLayer)
         let correctedOutput = try QDQExportCase(fixture: "vgg", plan: corrected).lapqOutput()
-        let result = try check(plain, stepSizes: plain.stepSizes, lapqOutput: correctedOutput)
-        XCTAssertEqual(result.status, 1, result.output)
+        for format in QDQExportFormat.allCases {
+            let result = try check(plain, format: format, stepSizes: plain.stepSizes, lapqOutput: correctedOutput)
+            XCTAssertEqual(result.status, 1, "\(format): \(result.output)")
+        }
     }
 
     /// The check can fail: a model exported with one activation's Δ changed no longer matches.
@@ -78,17 +93,30 @@ final class QDQOnnxRuntimeTests: XCTestCase {
         var altered = exportCase.stepSizes
         let activation = try XCTUnwrap(exportCase.plan.points.firstIndex { $0.kind == .activation })
         altered[activation] *= 1.5
-        let result = try check(exportCase, stepSizes: altered, lapqOutput: exportCase.lapqOutput())
-        XCTAssertEqual(result.status, 1, result.output)
-        XCTAssertTrue(result.output.contains("FAIL"), result.output)
+        for format in QDQExportFormat.allCases {
+            let result = try check(exportCase, format: format, stepSizes: altered, lapqOutput: exportCase.lapqOutput())
+            XCTAssertEqual(result.status, 1, "\(format): \(result.output)")
+            XCTAssertTrue(result.output.contains("FAIL"), "\(format): \(result.output)")
+        }
     }
 
-    private func check(_ exportCase: QDQExportCase, stepSizes: [Double], lapqOutput: Tensor) throws -> PythonCheck.Result {
+    /// The case exported in every format reproduces lapq in onnxruntime.
+    private func checkEveryFormat(_ exportCase: QDQExportCase, file: StaticString = #filePath, line: UInt = #line) throws {
+        let lapqOutput = try exportCase.lapqOutput()
+        for format in QDQExportFormat.allCases {
+            let result = try check(exportCase, format: format, stepSizes: exportCase.stepSizes, lapqOutput: lapqOutput)
+            print(result.output, terminator: "")
+            XCTAssertEqual(result.status, 0, "\(exportCase.name), \(format): \(result.output)", file: file, line: line)
+        }
+    }
+
+    private func check(_ exportCase: QDQExportCase, format: QDQExportFormat, stepSizes: [Double],
+                       lapqOutput: Tensor) throws -> PythonCheck.Result {
         let stem = exportCase.name.replacingOccurrences(of: " ", with: "-")
-        let model = directory.appendingPathComponent("\(stem).qdq.onnx")
+        let model = directory.appendingPathComponent("\(stem).\(format.rawValue).onnx")
         let input = directory.appendingPathComponent("\(stem).input.f32")
         let output = directory.appendingPathComponent("\(stem).lapq.f32")
-        try QDQExporter.write(graph: exportCase.graph, plan: exportCase.plan, stepSizes: stepSizes, to: model)
+        try exportCase.exported(format, stepSizes: stepSizes).write(to: model)
         try exportCase.input.littleEndianBytes.write(to: input)
         try lapqOutput.littleEndianBytes.write(to: output)
         return try PythonCheck.run([PythonCheck.script.path, model.path, input.path, output.path])
