@@ -41,7 +41,8 @@ public final class ClusterLossOracle: LossOracle {
         let package = try ModelPackage(plan: plan, options: planOptions, onnx: modelBytes).encoded()
         let items = LoadItems(model: package, store: store)
         var configuration = CoordinatorStateMachine.Configuration(
-            runID: options.runID, model: items.modelDigest, modelSize: UInt64(package.count), shards: try items.jobShards())
+            runID: options.runID, model: items.modelDigest, modelSize: UInt64(package.count), shards: try items.jobShards(),
+            pointCount: plan.points.count)
         configuration.minWorkers = options.minWorkers
         configuration.heartbeatIntervalMilliseconds = options.heartbeatIntervalMilliseconds
         configuration.stallMilliseconds = options.stallMilliseconds

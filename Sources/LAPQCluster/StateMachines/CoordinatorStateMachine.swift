@@ -14,6 +14,9 @@ public struct CoordinatorStateMachine: Sendable {
         public var modelSize: UInt64
         /// Every shard of the calibration set, in reduction order.
         public var shards: [JobShard]
+        /// The plan's quantization points: the entries of every statistics answer, so that one
+        /// of another length is refused instead of reaching the oracle's per-point merge.
+        public var pointCount: Int
         public var heartbeatIntervalMilliseconds: Milliseconds = 1000
         /// Silent this many intervals → dead (a stopped or unreachable process).
         public var missedIntervals: UInt64 = 5
@@ -33,12 +36,14 @@ public struct CoordinatorStateMachine: Sendable {
         /// on the socket thread), and stays far below ZeroMQ's 1000-message high-water mark.
         public var loadWindow = 4
 
-        public init(runID: UInt64, model: SHA256Digest, modelSize: UInt64, shards: [JobShard]) {
+        public init(runID: UInt64, model: SHA256Digest, modelSize: UInt64, shards: [JobShard], pointCount: Int) {
             precondition(!shards.isEmpty && Set(shards.map(\.id)).count == shards.count, "shard ids are distinct, at least one")
+            precondition(pointCount >= 0, "point count \(pointCount)")
             self.runID = runID
             self.model = model
             self.modelSize = modelSize
             self.shards = shards
+            self.pointCount = pointCount
         }
     }
 
