@@ -1,6 +1,7 @@
 import LAPQEngine
 import XCTest
 @testable import LAPQCluster
+import LAPQClusterFuzzing
 
 final class MessageCodecTests: XCTestCase {
     func testEveryMessageTypeRoundTrips() throws {
