@@ -58,7 +58,7 @@ let package = Package(
             dependencies: ["LAPQCluster", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The protocol fuzz target's drivers, invariants and seeds, shared by lapq-fuzz-protocol and LAPQClusterTests.
-        .target(name: "LAPQClusterFuzzing", dependencies: ["LAPQCalibration", "LAPQEngine", "LAPQCluster"]),
+        .target(name: "LAPQClusterFuzzing", dependencies: ["LAPQMath", "LAPQCalibration", "LAPQEngine", "LAPQCluster"]),
         // libFuzzer's LLVMFuzzerRunDriver, declared only; `-sanitize=fuzzer` links it.
         .systemLibrary(name: "CLibFuzzer"),
         .executableTarget(name: "lapq-fuzz-protocol", dependencies: ["LAPQClusterFuzzing", "CLibFuzzer"]),

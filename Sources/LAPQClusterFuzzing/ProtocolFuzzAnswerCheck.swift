@@ -1,7 +1,9 @@
 import LAPQCluster
+import LAPQMath
 
 /// What a completed evaluation must be for the cluster oracle to use it whole: one answer per
-/// shard, of the kind asked, shaped like the request, and summable across shards.
+/// shard, of the kind asked and shaped like the request; then the oracle's own reductions run
+/// on it, which may refuse it (a thrown `ClusterError`) but must not trap.
 enum ProtocolFuzzAnswerCheck {
     static func check(_ result: EvaluationResult, answering request: EvaluationRequest, shards: [Int],
                       pointCount: Int) throws(ProtocolFuzzViolation) {
@@ -16,6 +18,7 @@ enum ProtocolFuzzAnswerCheck {
         case let (.statistics(kind), .statistics(perShard)):
             try checkKeys(perShard.keys, shards)
             try check(perShard.keys.sorted().compactMap { perShard[$0] }, kind: kind, pointCount: pointCount)
+            try reduce(result, kind: kind, pointCount: pointCount)
         default:
             throw ProtocolFuzzViolation("\(request.work) answered with \(result.values)")
         }
@@ -25,38 +28,35 @@ enum ProtocolFuzzAnswerCheck {
         guard keys.sorted() == shards.sorted() else { throw ProtocolFuzzViolation("answers for shards \(keys.sorted()), expected \(shards)") }
     }
 
-    /// Every shard answers the asked kind with one entry per point, finite non-negative maxima,
-    /// `binCount` bins per histogram, and bin sums that fit an Int.
+    /// Every shard answers the asked kind with one entry per point, finite non-negative maxima
+    /// and `binCount` bins per histogram.
     private static func check(_ answers: [ShardStatistics], kind: StatsKind, pointCount: Int) throws(ProtocolFuzzViolation) {
-        switch kind {
-        case .maxima:
-            for answer in answers {
-                guard case let .maxima(values) = answer, values.count == pointCount, values.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
-                    throw ProtocolFuzzViolation("a maxima request of \(pointCount) points answered with \(answer)")
-                }
-            }
-        case let .histograms(binCount, _):
-            var totals = [[Int]?](repeating: nil, count: pointCount)
-            for answer in answers {
-                guard case let .histograms(points) = answer, points.count == pointCount else {
-                    throw ProtocolFuzzViolation("a histograms request of \(pointCount) points answered with \(answer)")
-                }
-                for (point, counts) in points.enumerated() {
-                    guard let counts else { continue }
-                    guard counts.count == binCount else { throw ProtocolFuzzViolation("\(counts.count) bins, \(binCount) asked") }
-                    totals[point] = try add(totals[point] ?? Array(repeating: 0, count: binCount), counts)
-                }
+        for answer in answers {
+            switch (kind, answer) {
+            case let (.maxima, .maxima(values)) where values.count == pointCount && values.allSatisfy({ $0.isFinite && $0 >= 0 }):
+                continue
+            case let (.histograms(binCount, _), .histograms(points))
+                where points.count == pointCount && points.allSatisfy({ $0 == nil || $0?.count == binCount }):
+                continue
+            default:
+                throw ProtocolFuzzViolation("a \(kind) request of \(pointCount) points answered with \(answer)")
             }
         }
     }
 
-    private static func add(_ total: [Int], _ counts: [Int]) throws(ProtocolFuzzViolation) -> [Int] {
-        var sum = total
-        for index in sum.indices {
-            let (value, overflow) = sum[index].addingReportingOverflow(counts[index])
-            guard !overflow else { throw ProtocolFuzzViolation("bin counts \(total[index]) + \(counts[index]) overflow") }
-            sum[index] = value
+    /// `ClusterLossOracle`'s merge of the answers; its refusal (a sum beyond Int) is fine.
+    private static func reduce(_ result: EvaluationResult, kind: StatsKind, pointCount: Int) throws(ProtocolFuzzViolation) {
+        do {
+            switch kind {
+            case .maxima:
+                _ = try result.mergedMaxima(pointCount: pointCount)
+            case let .histograms(binCount, maxima):
+                _ = try result.mergedHistograms(into: maxima.map { Histogram(maxMagnitude: $0, isSigned: false, binCount: binCount) })
+            }
+        } catch .evaluationFailed {
+            return
+        } catch {
+            throw ProtocolFuzzViolation("merging the statistics failed with \(error)")
         }
-        return sum
     }
 }
