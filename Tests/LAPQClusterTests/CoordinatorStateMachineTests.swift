@@ -106,6 +106,25 @@ final class CoordinatorStateMachineTests: XCTestCase {
         }
     }
 
+    /// The BYE to a worker whose model load failed quotes its failure; a failure that fills a
+    /// LOADED frame must not make a BYE beyond the payload limit, which `encoded()` traps on.
+    func testByeQuotingAFrameLongFailureStillFitsAFrame() {
+        var configuration = CoordinatorStateMachine.Configuration(runID: 7, model: model, modelSize: 3, shards: shards, pointCount: 1)
+        configuration.maxAttempts = 1
+        var machine = CoordinatorStateMachine(configuration: configuration)
+        let hello = Hello(workerName: "w", threads: 2, cachedShards: [], model: nil)
+        _ = machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: worker, at: 0))
+        // As long as a LOADED payload allows: digest, ok byte, the string's length, the string.
+        let failure = String(repeating: "x", count: ProtocolConstants.maxPayloadSize - SHA256Digest.byteCount - 5)
+        let loaded = Message(runID: 7, body: .loaded(Loaded(item: .model, sha256: model, failure: failure))).encoded()
+        let byes = machine.on(.received(loaded, from: worker, at: 1)).compactMap { action -> Message? in
+            guard case let .send(message, _) = action, case .bye = message.body else { return nil }
+            return message
+        }
+        XCTAssertEqual(byes.count, 1)
+        XCTAssertLessThanOrEqual(byes.first.map { $0.encoded().count } ?? 0, ProtocolConstants.headerSize + Bye.maxReasonBytes + 4)
+    }
+
     func testSilentWorkerIsDeclaredDeadAfterFiveIntervals() {
         var (machine, _) = makeRunning()
         XCTAssertFalse(machine.on(.tick(at: 4999)).contains { if case .workerDied = $0 { return true }; return false })

@@ -151,7 +151,7 @@ public struct CoordinatorStateMachine: Sendable {
         counters.workersDeclaredDead += 1
         for (shard, owner) in assignment where owner == peer { assignment[shard] = nil }
         var actions: [Action] = [.workerDied(record, reason: reason)]
-        if notify { actions.insert(.send(Message(runID: configuration.runID, body: .bye(Bye(reason: reason))), to: peer), at: 0) }
+        if notify { actions.insert(.send(Message(runID: configuration.runID, body: .bye(Bye(truncating: reason))), to: peer), at: 0) }
         let lost = open?.shards.filter { !$0.value.isDone && $0.value.placements[peer] != nil }.keys.sorted() ?? []
         for id in lost {
             actions += lose(shard: id, on: peer, reason: "worker \(record.name) (\(record.workerID)): \(reason)")
