@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "lapq-coord", targets: ["lapq-coord"]),
         .executable(name: "lapq-worker", targets: ["lapq-worker"]),
         .executable(name: "lapq-bench", targets: ["lapq-bench"]),
+        // Built with libFuzzer only by Scripts/fuzz-protocol; a plain build replays inputs (docs/protocol.md, "Fuzzing").
+        .executable(name: "lapq-fuzz-protocol", targets: ["lapq-fuzz-protocol"]),
         .library(name: "LAPQMath", targets: ["LAPQMath"]),
         .library(name: "LAPQEngine", targets: ["LAPQEngine"]),
         .library(name: "LAPQCalibration", targets: ["LAPQCalibration"]),
@@ -55,6 +57,11 @@ let package = Package(
             name: "lapq-worker",
             dependencies: ["LAPQCluster", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The protocol fuzz target's drivers, invariants and seeds, shared by lapq-fuzz-protocol and LAPQClusterTests.
+        .target(name: "LAPQClusterFuzzing", dependencies: ["LAPQMath", "LAPQCalibration", "LAPQEngine", "LAPQCluster"]),
+        // libFuzzer's LLVMFuzzerRunDriver, declared only; `-sanitize=fuzzer` links it.
+        .systemLibrary(name: "CLibFuzzer"),
+        .executableTarget(name: "lapq-fuzz-protocol", dependencies: ["LAPQClusterFuzzing", "CLibFuzzer"]),
         .executableTarget(
             name: "lapq-bench",
             dependencies: ["LAPQMath", "LAPQEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -67,7 +74,7 @@ let package = Package(
         .testTarget(name: "LAPQKernelsTests", dependencies: ["LAPQKernels"]),
         .testTarget(name: "LAPQEngineTests", dependencies: ["LAPQMath", "LAPQEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LAPQCalibrationTests", dependencies: ["LAPQCalibration"], resources: [.copy("DataFixtures")]),
-        .testTarget(name: "LAPQClusterTests", dependencies: ["LAPQCluster"]),
+        .testTarget(name: "LAPQClusterTests", dependencies: ["LAPQCluster", "LAPQClusterFuzzing"]),
         // Runs the built executables as a user would; `swift build --build-tests` builds them.
         .testTarget(name: "EndToEndTests"),
     ]

@@ -24,6 +24,8 @@ final class ClusterSimulation {
     static let facts = ShardFacts(layout: .nhwcUInt8, storedSampleShape: [1, 1, 1], samples: 0..<samplesPerShard,
                                   labelDType: .int64, preprocessing: .identity)
     static let modelBytes = Array("model bytes".utf8)
+    /// The plan's points: the step vectors' length and the entries of a maxima answer.
+    static let pointCount = 2
 
     var coordinator: CoordinatorStateMachine
     var workers: [PeerID: SimulatedWorker] = [:]
@@ -42,7 +44,8 @@ final class ClusterSimulation {
     init(shardCount: Int, seed: UInt64, runID: UInt64 = 1, configure: (inout CoordinatorStateMachine.Configuration) -> Void = { _ in }) {
         var configuration = CoordinatorStateMachine.Configuration(
             runID: runID, model: SHA256Digest(of: Self.modelBytes), modelSize: UInt64(Self.modelBytes.count),
-            shards: (0..<shardCount).map { JobShard(id: $0, sha256: SHA256Digest(of: Self.shardBytes($0))) })
+            shards: (0..<shardCount).map { JobShard(id: $0, sha256: SHA256Digest(of: Self.shardBytes($0))) },
+            pointCount: Self.pointCount)
         configure(&configuration)
         coordinator = CoordinatorStateMachine(configuration: configuration)
         random = SplitMix64(seed: seed)
@@ -154,7 +157,7 @@ final class ClusterSimulation {
                 ? .scores(.completed(Dictionary(uniqueKeysWithValues: ids.map { id in (id, vectors.map { Self.score(shard: id, vector: $0) }) })))
                 : .scores(.failed(shardIDs: failing, reason: "simulated failure"))
         case .statistics:
-            output = .statistics(.completed(Dictionary(uniqueKeysWithValues: ids.map { ($0, ShardStatistics.maxima([Double($0)])) })))
+            output = .statistics(.completed(Dictionary(uniqueKeysWithValues: ids.map { ($0, ShardStatistics.maxima([Double($0), 1])) })))
         }
         workerEvent(peer, .jobFinished(output))
     }

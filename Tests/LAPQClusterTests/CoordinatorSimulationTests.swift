@@ -164,7 +164,7 @@ final class CoordinatorSimulationTests: XCTestCase {
         simulation.evaluate(EvaluationRequest(id: 1, work: .statistics(.maxima)))
         XCTAssertTrue(simulation.run { !simulation.completed.isEmpty })
         XCTAssertEqual(simulation.completed.first?.values,
-                       .statistics(Dictionary(uniqueKeysWithValues: (0..<5).map { ($0, .maxima([Double($0)])) })))
+                       .statistics(Dictionary(uniqueKeysWithValues: (0..<5).map { ($0, .maxima([Double($0), 1])) })))
     }
 
     func testRestartedCoordinatorReusesTheWorkersCachedShards() {

@@ -12,7 +12,7 @@ final class CoordinatorStateMachineTests: XCTestCase {
 
     /// A coordinator (run 7) with one registered worker holding the model and both shards, and evaluation 1 open.
     func makeRunning() -> (CoordinatorStateMachine, [CoordinatorStateMachine.Action]) {
-        var machine = CoordinatorStateMachine(configuration: .init(runID: 7, model: model, modelSize: 3, shards: shards))
+        var machine = CoordinatorStateMachine(configuration: .init(runID: 7, model: model, modelSize: 3, shards: shards, pointCount: 1))
         let hello = Hello(workerName: "w", threads: 2, cachedShards: shards.map(\.sha256), model: model)
         _ = machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: worker, at: 0))
         let actions = machine.on(.evaluate(EvaluationRequest(id: 1, work: .evaluate(vectors)), at: 0))
@@ -25,7 +25,7 @@ final class CoordinatorStateMachineTests: XCTestCase {
     }
 
     func testHelloGetsWelcomeAndAModelLoadWhenTheModelDiffers() {
-        var machine = CoordinatorStateMachine(configuration: .init(runID: 7, model: model, modelSize: 3, shards: shards))
+        var machine = CoordinatorStateMachine(configuration: .init(runID: 7, model: model, modelSize: 3, shards: shards, pointCount: 1))
         let hello = Hello(workerName: "w", threads: 2, cachedShards: [], model: SHA256Digest(of: [9]))
         let actions = machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: worker, at: 0))
         let welcome = Message(runID: 7, body: .welcome(Welcome(workerID: 1, heartbeatIntervalMilliseconds: 1000, modelSHA256: model, modelSize: 3)))
@@ -72,6 +72,57 @@ final class CoordinatorStateMachineTests: XCTestCase {
         XCTAssertEqual(machine.counters.unknownPeer, 1)
         guard case let .send(message, to: peer)? = reply.first, case .bye = message.body else { return XCTFail("\(reply)") }
         XCTAssertEqual(peer, stranger)
+    }
+
+    /// A statistics answer the cluster oracle cannot merge whole — another kind, another number
+    /// of points, a maximum that is not finite or is negative, histograms of other bins — is a
+    /// failed attempt, not stored: the oracle would trap on it (a histogram's range or bins) or
+    /// drop the shard. (Found by Scripts/fuzz-protocol: a NaN maximum was accepted.)
+    func testStatisticsAnswersThatDoNotFitTheRequestAreFailedAttempts() {
+        let histograms = StatsKind.histograms(binCount: 3, maxima: [1])
+        let table: [(StatsKind, ShardStatistics)] = [
+            (.maxima, .histograms([[1, 2, 3]])),
+            (.maxima, .maxima([1, 2])),
+            (.maxima, .maxima([.infinity])),
+            (.maxima, .maxima([.nan])),
+            (.maxima, .maxima([-1])),
+            (histograms, .maxima([1])),
+            (histograms, .histograms([[1, 2]])),
+            (histograms, .histograms([nil, [1, 2, 3]])),
+        ]
+        for (kind, answer) in table {
+            var machine = CoordinatorStateMachine(configuration: .init(runID: 7, model: model, modelSize: 3, shards: shards, pointCount: 1))
+            let hello = Hello(workerName: "w", threads: 2, cachedShards: shards.map(\.sha256), model: model)
+            _ = machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: worker, at: 0))
+            _ = machine.on(.evaluate(EvaluationRequest(id: 1, work: .statistics(kind)), at: 0))
+            let fitting: ShardStatistics = kind == .maxima ? .maxima([2]) : .histograms([[0, 1, 0]])
+            let outcome = ShardOutcomes<ShardStatistics>.completed([0: answer, 1: fitting])
+            let actions = machine.on(.received(Message(runID: 7, evaluationID: 1, body: .statsResult(StatsResult(outcome: outcome))).encoded(),
+                                               from: worker, at: 5))
+            let retry = Message(runID: 7, evaluationID: 1, attempt: 2, body: .stats(StatsRequest(shards: [shards[0]], kind: kind)))
+            XCTAssertEqual(actions, [.send(retry, to: worker)], "\(kind) answered with \(answer)")
+            XCTAssertEqual(machine.counters.unexpected, 1)
+            XCTAssertEqual(machine.counters.failedShardAttempts, 1)
+        }
+    }
+
+    /// The BYE to a worker whose model load failed quotes its failure; a failure that fills a
+    /// LOADED frame must not make a BYE beyond the payload limit, which `encoded()` traps on.
+    func testByeQuotingAFrameLongFailureStillFitsAFrame() {
+        var configuration = CoordinatorStateMachine.Configuration(runID: 7, model: model, modelSize: 3, shards: shards, pointCount: 1)
+        configuration.maxAttempts = 1
+        var machine = CoordinatorStateMachine(configuration: configuration)
+        let hello = Hello(workerName: "w", threads: 2, cachedShards: [], model: nil)
+        _ = machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: worker, at: 0))
+        // As long as a LOADED payload allows: digest, ok byte, the string's length, the string.
+        let failure = String(repeating: "x", count: ProtocolConstants.maxPayloadSize - SHA256Digest.byteCount - 5)
+        let loaded = Message(runID: 7, body: .loaded(Loaded(item: .model, sha256: model, failure: failure))).encoded()
+        let byes = machine.on(.received(loaded, from: worker, at: 1)).compactMap { action -> Message? in
+            guard case let .send(message, _) = action, case .bye = message.body else { return nil }
+            return message
+        }
+        XCTAssertEqual(byes.count, 1)
+        XCTAssertLessThanOrEqual(byes.first.map { $0.encoded().count } ?? 0, ProtocolConstants.headerSize + Bye.maxReasonBytes + 4)
     }
 
     func testSilentWorkerIsDeclaredDeadAfterFiveIntervals() {
@@ -127,7 +178,7 @@ final class CoordinatorLoadWindowTests: XCTestCase {
     /// A new worker lacking everything gets the model and one shard (window 2); every LOADED
     /// sends the next shard, and each loaded shard is put to work at once; all five get done.
     func testLoadsStreamThroughTheWindowInOrder() {
-        var configuration = CoordinatorStateMachine.Configuration(runID: 7, model: model, modelSize: 3, shards: shards)
+        var configuration = CoordinatorStateMachine.Configuration(runID: 7, model: model, modelSize: 3, shards: shards, pointCount: 1)
         configuration.loadWindow = 2
         var machine = CoordinatorStateMachine(configuration: configuration)
         let hello = Hello(workerName: "w", threads: 2, cachedShards: [], model: nil)

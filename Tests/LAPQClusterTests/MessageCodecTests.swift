@@ -1,6 +1,8 @@
+import LAPQCalibration
 import LAPQEngine
 import XCTest
 @testable import LAPQCluster
+import LAPQClusterFuzzing
 
 final class MessageCodecTests: XCTestCase {
     func testEveryMessageTypeRoundTrips() throws {
@@ -75,6 +77,29 @@ final class MessageCodecTests: XCTestCase {
     func testLoadChunkBeyondItsTotalIsRejected() {
         let chunk = LoadChunk(item: .model, totalSize: 4, offset: 3, bytes: [1, 2], sha256: ProtocolSamples.digestA, shardFacts: nil)
         XCTAssertThrowsError(try Message(decoding: Message(runID: 1, body: .load(chunk)).encoded()))
+    }
+
+    /// Shard facts whose byte count would overflow an Int (dimensions of 2^16, 2^24 samples) are
+    /// refused, not multiplied out. (The decoder trapped on them before.)
+    func testShardFactsTooLargeToCountAreRejected() {
+        let facts = ShardFacts(layout: .nchwFloat32, storedSampleShape: [1 << 16, 1 << 16, 1 << 16], samples: 0..<ProtocolConstants.maxShardSamples,
+                               labelDType: .int64, preprocessing: Preprocessing())
+        let chunk = LoadChunk(item: .shard(1), totalSize: 1, offset: 0, bytes: [], sha256: ProtocolSamples.digestA, shardFacts: facts)
+        XCTAssertThrowsError(try Message(decoding: Message(runID: 1, body: .load(chunk)).encoded())) { error in
+            guard case ProtocolError.inconsistent(message: "LOAD shard facts", _) = error else { return XCTFail("\(error)") }
+        }
+    }
+
+    /// A shard's sample count in a RESULT is at most `maxShardSamples`: the coordinator adds the
+    /// counts of every shard, and forged ones near Int64.max overflowed that sum (a trap).
+    func testResultCountsBeyondAShardsSamplesAreRejected() throws {
+        func result(count: Int) -> [UInt8] {
+            let score = BatchScore(lossSum: 1, top1: 0, count: count)
+            return Message(runID: 1, evaluationID: 1, stepHash: 5, body: .result(JobResult(outcome: .completed([0: [score]])))).encoded()
+        }
+        XCTAssertNoThrow(try Message(decoding: result(count: ProtocolConstants.maxShardSamples)))
+        XCTAssertThrowsError(try Message(decoding: result(count: ProtocolConstants.maxShardSamples + 1)))
+        XCTAssertThrowsError(try Message(decoding: result(count: Int(Int64.max))))
     }
 
     func testLoadChunkerCutsAnItemIntoOrderedChunks() throws {

@@ -53,9 +53,17 @@ public struct Heartbeat: Equatable, Sendable {
 
 /// BYE (either way): the sender ends the session; a worker that receives one says HELLO again.
 public struct Bye: Equatable, Sendable {
+    /// The most UTF-8 bytes of a reason `init(truncating:)` keeps.
+    public static let maxReasonBytes = 1024
     public var reason: String
 
     public init(reason: String) { self.reason = reason }
+
+    /// A BYE whose reason is cut to `maxReasonBytes`: a reason that quotes a peer's strings (a
+    /// worker's name, a failure it reported — each up to a frame long) must still fit one frame.
+    public init(truncating reason: String) {
+        self.reason = String(decoding: reason.utf8.prefix(Self.maxReasonBytes), as: UTF8.self)
+    }
 }
 
 extension Hello {

@@ -162,7 +162,7 @@ extension JobResult {
             var scores: [BatchScore] = []
             for _ in 0..<vectorCount {
                 let loss = try reader.f64("loss sum"), top1 = try reader.i64("top-1"), count = try reader.i64("count")
-                guard count >= 0, top1 >= 0, top1 <= count else {
+                guard count >= 0, count <= ProtocolConstants.maxShardSamples, top1 >= 0, top1 <= count else {
                     throw .inconsistent(message: "RESULT", reason: "top-1 \(top1) of count \(count)")
                 }
                 scores.append(BatchScore(lossSum: loss, top1: Int(top1), count: Int(count)))

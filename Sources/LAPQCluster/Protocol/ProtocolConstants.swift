@@ -9,4 +9,10 @@ public enum ProtocolConstants {
     /// The largest payload a decoder accepts; a LOAD chunk is far smaller (see `LoadChunker`),
     /// so anything larger is a foreign or corrupt frame, refused before any allocation.
     public static let maxPayloadSize = 64 << 20
+    /// The most samples one shard may hold: shard facts above it are refused, and so is a
+    /// RESULT whose per-shard sample count is larger, which keeps the coordinator's sums over
+    /// any number of shards far from Int overflow.
+    public static let maxShardSamples = 1 << 24
+    /// The most elements one stored sample may have (2^16 per dimension alone would allow 2^48).
+    public static let maxSampleElements = 1 << 32
 }

@@ -61,10 +61,13 @@ extension WireReader {
         let layoutCode = Int(try u8("layout"))
         guard layoutCode < layouts.count else { throw bad("layout code \(layoutCode)") }
         let shape = try array("stored sample shape", minimumElementSize: 4) { (reader) throws(ProtocolError) in Int(try reader.u32("dimension")) }
-        // Bounds far above any image set keep every byte count below 2^63, so no product can overflow.
-        guard shape.count == 3, shape.allSatisfy({ $0 > 0 && $0 <= 1 << 16 }) else { throw bad("stored sample shape \(shape)") }
+        // Bounds far above any image set keep every byte count below 2^58 (2^24 samples of 2^32
+        // four-byte elements), so no product can overflow.
+        guard shape.count == 3, shape.allSatisfy({ $0 > 0 && $0 <= 1 << 16 }), shape.reduce(1, *) <= ProtocolConstants.maxSampleElements else {
+            throw bad("stored sample shape \(shape)")
+        }
         let start = try u64("sample start"), count = try u64("sample count")
-        guard count > 0, start <= 1 << 48, count <= 1 << 24 else { throw bad("samples \(start) + \(count)") }
+        guard count > 0, start <= 1 << 48, count <= ProtocolConstants.maxShardSamples else { throw bad("samples \(start) + \(count)") }
         let labelDType: NPYDType
         switch try u8("label width") {
         case 8: labelDType = .int64

@@ -44,7 +44,8 @@ public final class ClusterLossOracle: LossOracle {
         let package = try ModelPackage(plan: plan.settings, onnx: modelBytes).encoded()
         let items = LoadItems(model: package, store: store)
         var configuration = CoordinatorStateMachine.Configuration(
-            runID: options.runID, model: items.modelDigest, modelSize: UInt64(package.count), shards: try items.jobShards())
+            runID: options.runID, model: items.modelDigest, modelSize: UInt64(package.count), shards: try items.jobShards(),
+            pointCount: plan.points.count)
         configuration.minWorkers = options.minWorkers
         configuration.heartbeatIntervalMilliseconds = options.heartbeatIntervalMilliseconds
         configuration.stallMilliseconds = options.stallMilliseconds
@@ -99,32 +100,12 @@ public final class ClusterLossOracle: LossOracle {
     }
 
     public func activationMaxima() throws -> [Double] {
-        let initial = [Double](repeating: 0, count: plan.points.count)
-        return try statistics(.maxima).reduce(initial) { total, entry in
-            guard case let .maxima(values) = entry else { return total }
-            return ActivationStatistics.merge(maxima: total, values)
-        }
+        try submit(.statistics(.maxima)).mergedMaxima(pointCount: plan.points.count)
     }
 
     public func activationHistograms(maxima: [Double], binCount: Int) throws -> [Histogram?] {
         let empty = ActivationStatistics.emptyHistograms(plan: plan, maxima: maxima, binCount: binCount)
-        return try statistics(.histograms(binCount: binCount, maxima: maxima)).reduce(empty) { total, entry in
-            guard case let .histograms(counts) = entry else { return total }
-            let shard = zip(empty, counts).map { template, counts -> Histogram? in
-                guard let template, let counts else { return nil }
-                return Histogram(lowerBound: template.lowerBound, upperBound: template.upperBound, counts: counts)
-            }
-            return ActivationStatistics.merge(histograms: total, shard)
-        }
-    }
-
-    /// Per-shard statistics in shard order.
-    private func statistics(_ kind: StatsKind) throws -> [ShardStatistics] {
-        let result = try submit(.statistics(kind))
-        guard case let .statistics(perShard) = result.values else {
-            throw ClusterError.evaluationFailed("statistics request \(result.evaluationID) returned scores")
-        }
-        return perShard.keys.sorted().compactMap { perShard[$0] }
+        return try submit(.statistics(.histograms(binCount: binCount, maxima: maxima))).mergedHistograms(into: empty)
     }
 
     private func submit(_ work: WorkerJob.Work) throws -> EvaluationResult {

@@ -44,8 +44,8 @@ extension CoordinatorStateMachine {
         return actions + dispatch(at: now)
     }
 
-    /// Stores one shard's answer unless it was answered already or does not fit the request;
-    /// an answer that does not fit counts as a failed attempt of that worker.
+    /// Stores one shard's answer unless it was answered already or does not fit the request
+    /// (`ShardAnswer.misfit`); an answer that does not fit counts as a failed attempt of that worker.
     private mutating func record(_ answer: ShardAnswer, shard id: Int, from peer: PeerID) -> [Action] {
         guard let progress = open?.shards[id], let request = open?.request else {
             counters.unexpected += 1
@@ -55,10 +55,10 @@ extension CoordinatorStateMachine {
             counters.duplicate += 1
             return []
         }
-        if case let .evaluate(vectors) = request.work, case let .scores(scores) = answer, scores.count != vectors.count {
+        if let misfit = answer.misfit(for: request.work, pointCount: configuration.pointCount) {
             counters.unexpected += 1
             guard progress.placements[peer] != nil else { return [] }
-            let actions = lose(shard: id, on: peer, reason: "answered \(scores.count) scores for \(vectors.count) vectors")
+            let actions = lose(shard: id, on: peer, reason: misfit)
             if open != nil { replace(shard: id, avoiding: peer) }
             return actions
         }

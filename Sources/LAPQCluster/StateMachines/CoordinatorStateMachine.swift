@@ -14,6 +14,9 @@ public struct CoordinatorStateMachine: Sendable {
         public var modelSize: UInt64
         /// Every shard of the calibration set, in reduction order.
         public var shards: [JobShard]
+        /// The plan's quantization points: the entries of every statistics answer, so that one
+        /// of another length is refused instead of reaching the oracle's per-point merge.
+        public var pointCount: Int
         public var heartbeatIntervalMilliseconds: Milliseconds = 1000
         /// Silent this many intervals → dead (a stopped or unreachable process).
         public var missedIntervals: UInt64 = 5
@@ -39,12 +42,14 @@ public struct CoordinatorStateMachine: Sendable {
         /// (`--allow-mixed-numerics`); otherwise the run stops (see `enforceNumericsClasses`).
         public var allowMixedNumerics = false
 
-        public init(runID: UInt64, model: SHA256Digest, modelSize: UInt64, shards: [JobShard]) {
+        public init(runID: UInt64, model: SHA256Digest, modelSize: UInt64, shards: [JobShard], pointCount: Int) {
             precondition(!shards.isEmpty && Set(shards.map(\.id)).count == shards.count, "shard ids are distinct, at least one")
+            precondition(pointCount >= 0, "point count \(pointCount)")
             self.runID = runID
             self.model = model
             self.modelSize = modelSize
             self.shards = shards
+            self.pointCount = pointCount
         }
     }
 
@@ -174,7 +179,7 @@ public struct CoordinatorStateMachine: Sendable {
         counters.workersDeclaredDead += 1
         for (shard, owner) in assignment where owner == peer { assignment[shard] = nil }
         var actions: [Action] = [.workerDied(record, reason: reason)]
-        if notify { actions.insert(.send(Message(runID: configuration.runID, body: .bye(Bye(reason: reason))), to: peer), at: 0) }
+        if notify { actions.insert(.send(Message(runID: configuration.runID, body: .bye(Bye(truncating: reason))), to: peer), at: 0) }
         let lost = open?.shards.filter { !$0.value.isDone && $0.value.placements[peer] != nil }.keys.sorted() ?? []
         for id in lost {
             let computing = open?.shards[id]?.placements[peer] == .running

@@ -65,7 +65,9 @@ public final class WorkerCompute {
     /// runs after each shard.
     public func histograms(shardIDs: [Int], maxima: [Double], binCount: Int,
                            progress: () -> Void = {}) throws -> [Int: [Histogram?]] {
-        try perShard(shardIDs, progress: progress) { shard in
+        // The maxima come from the coordinator's STATS; one per point is not a decoder's to check.
+        guard maxima.count == plan.points.count else { throw WorkerError.maximaCount(expected: plan.points.count, got: maxima.count) }
+        return try perShard(shardIDs, progress: progress) { shard in
             try ActivationStatistics.histograms(of: shard.input, maxima: maxima, binCount: binCount, executor: executor)
         }
     }
@@ -88,11 +90,13 @@ public final class WorkerCompute {
 public enum WorkerError: Error, Equatable, CustomStringConvertible {
     case missingShard(id: Int)
     case shardSize(id: Int, expected: Int, got: Int)
+    case maximaCount(expected: Int, got: Int)
 
     public var description: String {
         switch self {
         case let .missingShard(id): return "shard \(id) was never loaded on this worker"
         case let .shardSize(id, expected, got): return "shard \(id): expected \(expected) bytes, got \(got)"
+        case let .maximaCount(expected, got): return "a histograms job names \(got) maxima; the model's plan has \(expected) points"
         }
     }
 }

@@ -25,6 +25,16 @@ final class WorkerComputeTests: XCTestCase {
         XCTAssertEqual(ticks, store.shardIDs.count, "statistics jobs report progress after every shard")
     }
 
+    /// A histograms job whose maxima do not match the plan's points (a STATS from a coordinator of
+    /// another model, or forged) fails with a reason instead of trapping the worker.
+    func testHistogramsWithTheWrongNumberOfMaximaFail() throws {
+        let (store, _, plan, _, worker) = try setUp(options: .init())
+        let maxima = [Double](repeating: 1, count: plan.points.count + 1)
+        XCTAssertThrowsError(try worker.histograms(shardIDs: store.shardIDs, maxima: maxima, binCount: 8)) { error in
+            XCTAssertEqual(error as? WorkerError, .maximaCount(expected: plan.points.count, got: plan.points.count + 1))
+        }
+    }
+
     /// `--bias-correction` reaches the worker through the model package: its plan corrects the
     /// weights, and its losses are the local corrected oracle's (not the uncorrected ones).
     func testBiasCorrectionTravelsInTheModelPackage() throws {

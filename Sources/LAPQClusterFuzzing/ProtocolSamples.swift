@@ -1,16 +1,17 @@
 import LAPQCalibration
+import LAPQCluster
 import LAPQEngine
-@testable import LAPQCluster
 
-/// One valid message of every type, for round-trip and fuzz tests.
-enum ProtocolSamples {
-    static let digestA = SHA256Digest(of: Array("shard a".utf8))
-    static let digestB = SHA256Digest(of: Array("shard b".utf8))
-    static let facts = ShardFacts(layout: .nhwcUInt8, storedSampleShape: [4, 4, 3], samples: 8..<10, labelDType: .int64,
-                                  preprocessing: Preprocessing(scale: 1.0 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]))
-    static let vectors: [[Double]?] = [[0.5, 0.25, 1e-3], nil, [1, 2, 3]]
+/// One valid message of every type: the round-trip tests' cases and the fuzzer's seed frames
+/// (`ProtocolFuzzSeeds`).
+public enum ProtocolSamples {
+    public static let digestA = SHA256Digest(of: Array("shard a".utf8))
+    public static let digestB = SHA256Digest(of: Array("shard b".utf8))
+    public static let facts = ShardFacts(layout: .nhwcUInt8, storedSampleShape: [4, 4, 3], samples: 8..<10, labelDType: .int64,
+                                         preprocessing: Preprocessing(scale: 1.0 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]))
+    public static let vectors: [[Double]?] = [[0.5, 0.25, 1e-3], nil, [1, 2, 3]]
 
-    static var all: [Message] {
+    public static var all: [Message] {
         let shards = [JobShard(id: 3, sha256: digestA), JobShard(id: 7, sha256: digestB)]
         let scores = [BatchScore(lossSum: 1.5, top1: 1, count: 2), BatchScore(lossSum: 0.25, top1: 2, count: 2),
                       BatchScore(lossSum: .pi, top1: 0, count: 2)]
