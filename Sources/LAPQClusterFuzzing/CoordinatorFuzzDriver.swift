@@ -26,6 +26,10 @@ struct CoordinatorFuzzDriver {
         report.count(frameDecoded: try ProtocolFuzzCodecCheck.decode(record.frame) != nil)
         try carryOut(machine.on(.received(record.frame, from: ProtocolFuzzScenario.peers[control.peer], at: now)))
         if control.coordinatorTicks { try carryOut(machine.on(.tick(at: now))) }
+        if control.coordinatorPeerDisconnects {
+            try carryOut(machine.on(.connectionClosed(at: now)))
+            try carryOut(machine.on(.unreachable(ProtocolFuzzScenario.peers[control.peer], at: now)))
+        }
     }
 
     /// Opens the next evaluation (pending until enough workers), up to `evaluationsPerInput`.
@@ -73,6 +77,14 @@ struct CoordinatorFuzzDriver {
             }
             report.evaluationsFailed += 1
             return true
+        case let .runFailed(evaluationID, _):
+            _ = try closing(evaluationID)
+            report.evaluationsFailed += 1
+            return true
+        case let .workerClassified(record):
+            guard record.alive, record.hasModel, record.fingerprint != nil else {
+                throw ProtocolFuzzViolation("worker \(record.workerID) classified without a model or fingerprint")
+            }
         case let .workerJoined(record):
             guard record.alive else { throw ProtocolFuzzViolation("worker \(record.workerID) joined dead") }
         case let .workerDied(record, _):

@@ -73,6 +73,9 @@ public struct ProtocolFuzzControl: Equatable, Sendable {
     public var peer: Int { Int(byte & 3) }
     public var coordinatorTimeStep: UInt64 { Self.timeSteps[Int(byte >> 2) & 7] }
     public var coordinatorTicks: Bool { byte & 32 != 0 }
+    /// After the frame, the peer's connection closes: the monitor's `connectionClosed`, then
+    /// the failed send's `unreachable`.
+    public var coordinatorPeerDisconnects: Bool { byte & 64 != 0 }
 
     public var workerTimeStep: UInt64 { Self.timeSteps[Int(byte & 7)] }
     public var workerTicks: Bool { byte & 8 != 0 }

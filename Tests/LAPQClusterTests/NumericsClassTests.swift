@@ -16,7 +16,7 @@ final class NumericsClassTests: XCTestCase {
     /// Workers a (class 0xA) and b (class 0xB), each holding the model and both shards; one
     /// evaluation answered, so shard 0 is bound to class A and shard 1 to class B.
     private func makeMixed(allowMixed: Bool) -> CoordinatorStateMachine {
-        var configuration = CoordinatorStateMachine.Configuration(runID: 7, model: model, modelSize: 3, shards: shards)
+        var configuration = CoordinatorStateMachine.Configuration(runID: 7, model: model, modelSize: 3, shards: shards, pointCount: 1)
         configuration.allowMixedNumerics = allowMixed
         var machine = CoordinatorStateMachine(configuration: configuration)
         for (peer, fingerprint) in [(a, UInt64(0xA)), (b, 0xB)] {

@@ -28,7 +28,7 @@ final class WorkerComputeTests: XCTestCase {
     /// A histograms job whose maxima do not match the plan's points (a STATS from a coordinator of
     /// another model, or forged) fails with a reason instead of trapping the worker.
     func testHistogramsWithTheWrongNumberOfMaximaFail() throws {
-        let (store, _, plan, _, worker) = try setUp(options: .init())
+        let (store, _, plan, _, worker) = try setUp()
         let maxima = [Double](repeating: 1, count: plan.points.count + 1)
         XCTAssertThrowsError(try worker.histograms(shardIDs: store.shardIDs, maxima: maxima, binCount: 8)) { error in
             XCTAssertEqual(error as? WorkerError, .maximaCount(expected: plan.points.count, got: plan.points.count + 1))
