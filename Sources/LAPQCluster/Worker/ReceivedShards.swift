@@ -5,7 +5,9 @@ import LAPQEngine
 /// The shards a worker was sent, kept as their stored bytes — a quarter of the decoded floats
 /// for uint8 images — and decoded on demand exactly as a local `ShardStore` decodes them, so
 /// the worker's partial sums stay bit-identical to the local oracle's. `WorkerCompute` puts a
-/// budgeted `CachedShards` in front, so memory stays bounded however many shards it holds.
+/// budgeted `CachedShards` in front, which bounds the decoded copies; the stored bytes
+/// themselves have no budget yet and grow with the worker's share of the set
+/// (docs/reliability.md, "Memory at size").
 final class ReceivedShards: CalibrationShards, @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [Int: (bytes: [UInt8], facts: ShardFacts)] = [:]
