@@ -27,19 +27,9 @@ struct BenchSetup {
         return (0..<options.batch).map { _ in Int(generator.next() % UInt64(classes)) }
     }
 
-    /// One Δ per plan point by the max-abs rule: Δ = max|x| / qmax, with max|x| over the weight
-    /// tensor, or over the activation in a float run of batch 0 (a simple, common baseline).
+    /// One Δ per plan point by the max-abs rule on batch 0 (`ActivationStatistics.maxAbsStepSizes`).
     func maxAbsStepSizes() throws -> [Double] {
-        var maxima = [Float](repeating: 0, count: plan.points.count)
         let executor = try Executor(graph: graph, plan: plan, options: .init(threads: options.threads))
-        _ = try executor.run(images(batch: 0)) { point, values in
-            maxima[point] = values.data.reduce(0) { max($0, abs($1)) }
-        }
-        return plan.points.enumerated().map { index, point in
-            let values = point.kind == .weight ? graph.initializers[point.tensor]?.data ?? [] : []
-            let maximum = point.kind == .weight ? values.reduce(0) { max($0, abs($1)) } : maxima[index]
-            let levels = UniformQuantizer.quantMax(bits: point.bits, isSigned: point.isSigned)
-            return Double(max(maximum, .leastNormalMagnitude)) / Double(levels)
-        }
+        return try ActivationStatistics.maxAbsStepSizes(of: images(batch: 0), executor: executor)
     }
 }

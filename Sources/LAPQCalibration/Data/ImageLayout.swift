@@ -20,14 +20,18 @@ public enum ImageLayout: String, Sendable, Codable, CaseIterable {
     /// Throws `nonFiniteImage` for the first stored sample holding NaN or ±∞ — nothing a network
     /// computes from it would mean anything, and ±∞ breaks the histograms' ranges. A uint8 image
     /// is always finite. `samples` are the set indices of the samples in `bytes`, from `source`.
-    /// O(bytes).
+    /// O(bytes), on the stored bytes without decoding them: it runs on every shard load.
     public func requireFinite(stored bytes: [UInt8], samples: Range<Int>, source: String) throws {
         guard self == .nchwFloat32, !samples.isEmpty else { return }
-        let values = NPYFile.decode(bytes, as: Float.self)
-        guard let index = values.firstIndex(where: { !$0.isFinite }) else { return }
-        let perSample = values.count / samples.count
-        throw CalibrationDataError.nonFiniteImage(source: source, sample: samples.lowerBound + index / perSample,
-                                                  value: values[index])
+        // A little-endian float32 is NaN or ±∞ exactly when its 8 exponent bits are all ones:
+        // the low 7 bits of its last byte and the top bit of the one before.
+        let count = bytes.count / 4
+        guard let index = (0..<count).first(where: { bytes[4 * $0 + 3] & 0x7F == 0x7F && bytes[4 * $0 + 2] & 0x80 != 0 }) else {
+            return
+        }
+        let value = NPYFile.decode(Array(bytes[(4 * index)..<(4 * index + 4)]), as: Float.self)[0]
+        throw CalibrationDataError.nonFiniteImage(source: source, sample: samples.lowerBound + index / (count / samples.count),
+                                                  value: value)
     }
 
     /// One sample's network-input shape `[C, H, W]`, from the stored 4-D `shape`.

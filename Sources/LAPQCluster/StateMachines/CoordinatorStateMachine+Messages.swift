@@ -48,10 +48,10 @@ extension CoordinatorStateMachine {
             return [.send(Message(runID: configuration.runID, body: .bye(Bye(reason: reason))), to: peer)]
         }
         var actions = declareDead(peer, reason: "registered again", notify: false, at: now)
-        var record = WorkerRecord(peer: peer, workerID: nextWorkerID, name: hello.workerName, threads: hello.threads,
-                                  heldShards: Set(hello.cachedShards), hasModel: hello.model == configuration.model,
+        let record = WorkerRecord(peer: peer, workerID: nextWorkerID, name: hello.workerName, threads: hello.threads,
+                                  heldShards: Set(hello.cachedShards),
+                                  fingerprint: hello.model == configuration.model ? hello.fingerprint : nil,
                                   lastHeard: now, progress: 0, lastProgressAt: now, alive: true)
-        if record.hasModel { record.fingerprint = hello.fingerprint }
         nextWorkerID += 1
         let welcome = Welcome(workerID: record.workerID, heartbeatIntervalMilliseconds: UInt32(clamping: interval),
                               modelSHA256: configuration.model, modelSize: configuration.modelSize)
@@ -79,7 +79,6 @@ extension CoordinatorStateMachine {
         let expected = loaded.item == .model ? configuration.model : loaded.item.shardID.flatMap { shardsByID[$0]?.sha256 }
         if loaded.failure == nil, loaded.sha256 == expected {
             if loaded.item == .model {
-                record.hasModel = true
                 record.fingerprint = loaded.fingerprint
                 workers[peer] = record
                 return [.workerClassified(record)] + dispatch(at: now)

@@ -62,9 +62,10 @@ public struct WorkerRecord: Equatable, Sendable {
     public let threads: Int
     /// SHA-256 of the shards the worker holds (from HELLO and LOADED).
     public internal(set) var heldShards: Set<SHA256Digest>
-    public internal(set) var hasModel: Bool
-    /// Its `NumericsFingerprint` for the run's model, once it holds it.
+    /// Its `NumericsFingerprint` for the run's model, once it holds it (HELLO or LOADED).
     public internal(set) var fingerprint: UInt64?
+    /// Whether it holds the run's model: a worker reports the fingerprint with the model.
+    public var hasModel: Bool { fingerprint != nil }
     public internal(set) var lastHeard: Milliseconds
     public internal(set) var progress: UInt64
     /// When `progress` last changed, or a job was sent to the idle worker.

@@ -18,20 +18,13 @@ public enum NumericsFingerprint {
     /// The fingerprint of `executor`'s numerics on this machine. Runs two forward passes of a
     /// 4-sample batch (and one statistics pass), O(model).
     public static func of(executor: Executor) throws -> UInt64 {
-        let graph = executor.graph, plan = executor.plan
+        let graph = executor.graph
         var random = SplitMix64(seed: seed)
         let shape = graph.input.shape(batchSize: batchSize)
         let input = Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(random.gaussian()) })
         let classes = try executor.run(input).shape.last ?? 1
         let labels = (0..<batchSize).map { $0 % max(classes, 1) }
-        let maxima = try ActivationStatistics.maxima(of: input, executor: executor)
-        let steps = zip(plan.points, maxima).map { point, activationMaximum -> Double in
-            let maximum = point.kind == .weight
-                ? Double(graph.initializers[point.tensor]?.data.reduce(Float(0)) { max($0, abs($1)) } ?? 1)
-                : activationMaximum
-            let levels = Double(UniformQuantizer.quantMax(bits: point.bits, isSigned: point.isSigned))
-            return maximum > 0 ? maximum / levels : 1
-        }
+        let steps = try ActivationStatistics.maxAbsStepSizes(of: input, executor: executor)
         try executor.setStepSizes(nil)
         let float = try executor.evaluate(input, labels: labels)
         try executor.setStepSizes(steps)

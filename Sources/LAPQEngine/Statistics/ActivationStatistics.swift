@@ -40,6 +40,21 @@ public enum ActivationStatistics {
         return maxima
     }
 
+    /// One Δ per plan point by the max-abs rule, Δ = max|x| / qmax: max|x| over the weight
+    /// tensor, or over the activation in a float run of `input` (a simple, common baseline, and
+    /// a fixed step vector where one is needed without data: benchmarks, numerics
+    /// fingerprints). A point that is all zeros gets the smallest normal Float as its range.
+    public static func maxAbsStepSizes(of input: Tensor, executor: Executor) throws -> [Double] {
+        let activations = try maxima(of: input, executor: executor)
+        return zip(executor.plan.points, activations).map { point, activation in
+            let maximum = point.kind == .weight
+                ? Double(executor.graph.initializers[point.tensor]?.data.reduce(Float(0)) { max($0, abs($1)) } ?? 0)
+                : activation
+            let levels = Double(UniformQuantizer.quantMax(bits: point.bits, isSigned: point.isSigned))
+            return max(maximum, Double(Float.leastNormalMagnitude)) / levels
+        }
+    }
+
     /// Histograms per activation point over one batch, with ranges fixed by `maxima` (the
     /// maxima over the whole data set) and `binCount` bins. Runs the float network.
     public static func histograms(of input: Tensor, maxima: [Double], binCount: Int,
