@@ -11,6 +11,8 @@ struct WorkerFuzzDriver {
     private var machine: WorkerStateMachine
     private var now: Milliseconds = 0
     private var running: WorkerJob?
+    /// The machine asked the running job to stop (`.cancelJob`).
+    private var cancelRequested = false
     private var toStore: [StoredItem] = []
     private(set) var report = ProtocolFuzzReport()
 
@@ -39,8 +41,11 @@ struct WorkerFuzzDriver {
         }
         if control.finishesJob, let job = running {
             running = nil
+            // A cancelled job either stops at its next batch boundary or finished before it looked.
+            let stops = cancelRequested && control.jobFails
+            cancelRequested = false
             try carryOut(machine.on(.progressed))
-            try carryOut(machine.on(.jobFinished(Self.output(of: job, failing: control.jobFails))))
+            try carryOut(machine.on(stops ? .jobCancelled : .jobFinished(Self.output(of: job, failing: control.jobFails))))
         }
         if control.workerTicks { try carryOut(machine.on(.tick(at: now))) }
     }
@@ -87,9 +92,11 @@ struct WorkerFuzzDriver {
                 throw ProtocolFuzzViolation("job of evaluation \(job.evaluationID) on shards or a model the worker does not hold")
             }
             running = job
+            cancelRequested = false
             report.jobsRun += 1
         case let .cancelJob(evaluationID):
             guard running?.evaluationID == evaluationID else { throw ProtocolFuzzViolation("cancel of evaluation \(evaluationID), not running") }
+            cancelRequested = true
         case let .reconnect(delay):
             guard delay <= machine.configuration.maxBackoffMilliseconds else { throw ProtocolFuzzViolation("reconnect after \(delay) ms") }
             now += delay

@@ -17,6 +17,8 @@ final class ClusterSimulation {
         /// Its connection is gone too (a killed process): the coordinator's sends to it fail.
         var disconnected = false
         var stalled = false
+        /// `.cancelJob` came: the job stops at its next batch boundary (or finishes first).
+        var cancelRequested = false
         var reconnectAt: Milliseconds?
     }
 
@@ -126,7 +128,7 @@ final class ClusterSimulation {
                 }
             }
             if let job = worker.job, !worker.stalled {
-                choices.append { self.workerEvent(peer, .progressed) }
+                choices.append { self.batchBoundary(on: peer) }
                 choices.append { self.finish(job, on: peer) }
             }
         }
@@ -146,8 +148,17 @@ final class ClusterSimulation {
         }
     }
 
+    /// The job finished a batch: as `WorkerComputeQueue` does, it stops here if it was cancelled.
+    private func batchBoundary(on peer: PeerID) {
+        guard workers[peer]?.cancelRequested == true else { return workerEvent(peer, .progressed) }
+        workers[peer]?.job = nil
+        workers[peer]?.cancelRequested = false
+        workerEvent(peer, .jobCancelled)
+    }
+
     private func finish(_ job: WorkerJob, on peer: PeerID) {
         workers[peer]?.job = nil
+        workers[peer]?.cancelRequested = false
         let ids = job.shards.map(\.id)
         let output: WorkerJobOutput
         switch job.work {
@@ -179,8 +190,7 @@ final class ClusterSimulation {
             workers[peer]?.job = job
         case .cancelJob:
             cancelledJobs += 1
-            workers[peer]?.job = nil
-            workerEvent(peer, .jobFinished(.scores(.failed(shardIDs: [], reason: "cancelled"))))
+            workers[peer]?.cancelRequested = true
         case let .reconnect(delay):
             workers[peer]?.inbox.removeAll()
             workers[peer]?.reconnectAt = now + delay

@@ -26,6 +26,9 @@ public final class ClusterLossOracle: LossOracle {
         /// nil runs without encryption.
         public var curve: (secretKey: String, allowedClientKeys: Set<String>)?
         public var runID = UInt64.random(in: 1...UInt64.max)
+        /// The socket loop's clock for heartbeats, liveness deadlines and status lines. Nothing
+        /// an evaluation needs waits for it: requests and answers wake the loop at once.
+        public var tickInterval: Duration = .milliseconds(100)
 
         public init(bind: String) { self.bind = bind }
     }
@@ -38,7 +41,8 @@ public final class ClusterLossOracle: LossOracle {
     private let zap: ZAPHandler?
     private var loop: ZMQLoop?
     private var nextEvaluationID: UInt64 = 1
-    private let timeout: Duration
+    /// `Options.evaluationTimeout`; tests shorten it.
+    var evaluationTimeout: Duration
 
     public init(modelBytes: [UInt8], plan: QuantizationPlan, store: ShardStore, options: Options, log: @escaping @Sendable (String) -> Void) throws {
         let package = try ModelPackage(plan: plan.settings, onnx: modelBytes).encoded()
@@ -52,7 +56,7 @@ public final class ClusterLossOracle: LossOracle {
         configuration.maxAttempts = options.maxShardFailures
         configuration.allowMixedNumerics = options.allowMixedNumerics
         self.plan = plan
-        self.timeout = options.evaluationTimeout
+        self.evaluationTimeout = options.evaluationTimeout
         self.link = CoordinatorLink(machine: CoordinatorStateMachine(configuration: configuration), items: items, log: log)
         let context = try ZMQContext()
         self.context = context
@@ -60,7 +64,7 @@ public final class ClusterLossOracle: LossOracle {
         self.zap = try options.curve.map { try ZAPHandler(context: context, allowedClientKeys: $0.allowedClientKeys) }
         let bound = BoundEndpoint()
         let (bind, curve, link) = (options.bind, options.curve, self.link)
-        self.loop = try ZMQLoop(context: context, name: "lapq.coordinator", tickInterval: .milliseconds(50), makeSockets: {
+        let loop = try ZMQLoop(context: context, name: "lapq.coordinator", tickInterval: options.tickInterval, makeSockets: {
             do {
                 let router = try ZMQSocket(context: context, kind: .router)
                 try router.setRouterMandatory(true)
@@ -76,8 +80,13 @@ public final class ClusterLossOracle: LossOracle {
                 throw error
             }
         }, handler: { event in link.handle(event) })
+        self.loop = loop
+        link.doorbell.attach(loop)
         self.endpoint = try bound.wait()
     }
+
+    /// Waiters, queued requests and the open evaluation (none between evaluations).
+    var unfinishedRequests: (waiters: Int, queued: Int, open: UInt64?) { link.unfinishedRequests }
 
     /// Messages dropped and counted so far, and other events of the run (docs/protocol.md).
     public var counters: CoordinatorCounters { link.counters }
@@ -110,7 +119,7 @@ public final class ClusterLossOracle: LossOracle {
 
     private func submit(_ work: WorkerJob.Work) throws -> EvaluationResult {
         defer { nextEvaluationID += 1 }
-        return try link.submit(EvaluationRequest(id: nextEvaluationID, work: work), timeout: timeout)
+        return try link.submit(EvaluationRequest(id: nextEvaluationID, work: work), timeout: evaluationTimeout)
     }
 }
 

@@ -8,6 +8,10 @@ final class CoordinatorLink: @unchecked Sendable {
     private let lock = NSLock()
     private var machine: CoordinatorStateMachine
     private var pending: [EvaluationRequest] = []
+    /// Evaluations whose `submit` timed out, for the state machine to forget.
+    private var abandoned: [UInt64] = []
+    /// Wakes the socket loop for a new request, so it never waits for a tick.
+    let doorbell = LoopDoorbell()
     private var outcomes: [UInt64: Result<EvaluationResult, Error>] = [:]
     private var waiters: [UInt64: DispatchSemaphore] = [:]
     private var status = WorkerStatusReport()
@@ -33,18 +37,41 @@ final class CoordinatorLink: @unchecked Sendable {
     /// Every numerics class that answered shards so far, with those shards.
     var shardsByClass: [UInt64: Set<Int>] { lock.withLock { machine.shardsByClass } }
 
-    /// Queues a request and blocks until its evaluation completes or fails, or `timeout` passes.
+    /// Queues a request, wakes the socket loop, and blocks until the evaluation completes or
+    /// fails, or `timeout` passes. A timed-out evaluation is abandoned: no waiter, outcome or
+    /// open evaluation is left behind, and the workers computing it are sent CANCEL.
     func submit(_ request: EvaluationRequest, timeout: Duration) throws -> EvaluationResult {
         let semaphore = DispatchSemaphore(value: 0)
         lock.withLock {
             waiters[request.id] = semaphore
             pending.append(request)
         }
+        doorbell.ring()
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18
-        guard semaphore.wait(timeout: .now() + seconds) == .success else {
-            throw ClusterError.timedOut("evaluation \(request.id) got no complete answer in \(timeout)")
+        let answered = semaphore.wait(timeout: .now() + seconds) == .success
+        let outcome: Result<EvaluationResult, Error>? = lock.withLock {
+            // An outcome that arrived between the timeout and this lock still counts.
+            if let outcome = outcomes.removeValue(forKey: request.id) { return outcome }
+            waiters[request.id] = nil
+            if let index = pending.firstIndex(where: { $0.id == request.id }) {
+                pending.remove(at: index)
+            } else {
+                abandoned.append(request.id)
+            }
+            return nil
         }
-        return try lock.withLock { outcomes.removeValue(forKey: request.id) ?? .failure(ClusterError.evaluationFailed("no outcome")) }.get()
+        guard let outcome else {
+            doorbell.ring()
+            throw answered ? ClusterError.evaluationFailed("evaluation \(request.id) ended without an outcome")
+                           : ClusterError.timedOut("evaluation \(request.id) got no complete answer in \(timeout)")
+        }
+        return try outcome.get()
+    }
+
+    /// Evaluations waiting for an answer, and requests not yet handed to the state machine
+    /// (for tests: both are empty between evaluations).
+    var unfinishedRequests: (waiters: Int, queued: Int, open: UInt64?) {
+        lock.withLock { (waiters.count, pending.count + abandoned.count, machine.activeEvaluationID) }
     }
 
     /// Runs one socket-loop event through the state machine and returns the frames to send.
@@ -52,6 +79,8 @@ final class CoordinatorLink: @unchecked Sendable {
         let now = monotonicMilliseconds()
         return lock.withLock {
             var actions: [CoordinatorStateMachine.Action] = []
+            for id in abandoned { actions += machine.on(.abandon(evaluationID: id)) }
+            abandoned.removeAll()
             for request in pending { actions += machine.on(.evaluate(request, at: now)) }
             pending.removeAll()
             switch event {
@@ -68,6 +97,8 @@ final class CoordinatorLink: @unchecked Sendable {
                 }
             case .received:
                 break   // a ROUTER frame is always [peer, message]; anything else is not ours
+            case .woken:
+                break   // the requests queued above are what woke the loop
             case .tick:
                 actions += machine.on(.tick(at: now))
                 if let line = status.line(workers: machine.workers, assignment: machine.assignment, at: now) { log(line) }

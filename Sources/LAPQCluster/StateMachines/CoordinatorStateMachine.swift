@@ -65,6 +65,9 @@ public struct CoordinatorStateMachine: Sendable {
         /// The socket monitor saw a connection close, without saying whose: every live worker
         /// is sent a heartbeat at once, and the one whose send fails is `unreachable`.
         case connectionClosed(at: Milliseconds)
+        /// The caller gave up on this evaluation (its wait timed out): it is forgotten, and the
+        /// workers computing it are sent CANCEL, so the next evaluation can start.
+        case abandon(evaluationID: UInt64)
     }
 
     public enum Action: Equatable, Sendable {
@@ -126,6 +129,15 @@ public struct CoordinatorStateMachine: Sendable {
             return declareDead(peer, reason: "disconnected", notify: false, at: now)
         case .connectionClosed:
             return alivePeers.map { .send(heartbeatMessage, to: $0) }
+        case let .abandon(id):
+            if pending?.id == id {
+                pending = nil
+                counters.abandonedEvaluations += 1
+                return []
+            }
+            guard open?.request.id == id else { return [] }
+            counters.abandonedEvaluations += 1
+            return close()
         }
     }
 

@@ -103,6 +103,8 @@ public struct CoordinatorCounters: Equatable, Sendable {
     public var speculativeSends = 0
     /// Shards moved to another numerics class (`allowMixedNumerics`).
     public var numericsClassMoves = 0
+    /// Evaluations the caller gave up waiting for (`Event.abandon`).
+    public var abandonedEvaluations = 0
 
     public init() {}
 }

@@ -102,8 +102,20 @@ extension WorkerStateMachine {
         var runnable = job
         runnable.shards = job.shards.filter { shard in !missing.contains(shard) }
         guard !runnable.shards.isEmpty else { return actions }
+        actions += supersede(before: job.evaluationID)
         queue.append(runnable)
         return actions + startNext()
+    }
+
+    /// The coordinator runs one evaluation at a time with increasing ids, so a job of a later
+    /// evaluation means every earlier one is over for it: stop them even if their CANCEL was
+    /// lost or is still behind (a coordinator that timed out on an evaluation moves on).
+    private mutating func supersede(before evaluationID: UInt64) -> [Action] {
+        queue.removeAll { $0.evaluationID < evaluationID }
+        guard let running, running.runID == runID, running.evaluationID < evaluationID,
+              !cancelled.contains(running.evaluationID) else { return [] }
+        remember(cancelled: running.evaluationID)
+        return [.cancelJob(evaluationID: running.evaluationID)]
     }
 
     private mutating func cancel(_ evaluationID: UInt64) -> [Action] {
@@ -137,6 +149,18 @@ extension WorkerStateMachine {
             actions = answer(job, output: output)
         }
         return actions + startNext()
+    }
+
+    /// The running job stopped after `.cancelJob`: nothing to answer; the next one starts.
+    mutating func finishCancelled() -> [Action] {
+        guard running != nil else {
+            counters.unexpected += 1
+            return []
+        }
+        running = nil
+        progress &+= 1
+        counters.cancelledJobs += 1
+        return startNext()
     }
 
     private func answer(_ job: WorkerJob, failedShards ids: [Int], reason: String) -> [Action] {

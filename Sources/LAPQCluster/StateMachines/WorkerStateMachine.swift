@@ -40,6 +40,8 @@ public struct WorkerStateMachine: Sendable {
         case progressed
         /// The running job (`.runJob`) ended.
         case jobFinished(WorkerJobOutput)
+        /// The running job stopped early after `.cancelJob`, between two batches: no answer.
+        case jobCancelled
     }
 
     public enum Action: Equatable, Sendable {
@@ -47,7 +49,9 @@ public struct WorkerStateMachine: Sendable {
         case store(StoredItem)
         /// Start this job; one runs at a time, the next comes after `.jobFinished`.
         case runJob(WorkerJob)
-        /// Stop the running job early if possible; `.jobFinished` is still expected (and dropped).
+        /// Stop the running job at its next batch boundary and report `.jobCancelled`; a job
+        /// that ends first reports `.jobFinished` as usual (its answer is dropped, or sent when
+        /// the worker registered with the job's run again, so the work is not lost).
         case cancelJob(evaluationID: UInt64)
         /// Close the socket, wait, connect again, then send `.connected`.
         case reconnect(afterMilliseconds: Milliseconds)
@@ -122,6 +126,8 @@ public struct WorkerStateMachine: Sendable {
             return []
         case let .jobFinished(output):
             return finish(output)
+        case .jobCancelled:
+            return finishCancelled()
         }
     }
 

@@ -68,6 +68,8 @@ public struct WorkerCounters: Equatable, Sendable {
     public var foreignRun = 0
     /// Jobs and answers of a cancelled evaluation.
     public var cancelledEvaluation = 0
+    /// Running jobs that stopped early because their evaluation was cancelled or superseded.
+    public var cancelledJobs = 0
     /// Well-formed messages that make no sense in the current state (e.g. a JOB before WELCOME).
     public var unexpected = 0
     /// Items whose chunks did not assemble or whose SHA-256 did not match.

@@ -36,6 +36,9 @@ public final class ZMQLoop: Sendable {
         case sendFailed(Outgoing, ZMQError)
         /// `tickInterval` passed since the last tick: the handler's clock, for heartbeats and deadlines.
         case tick
+        /// Another thread called `notify()`: it left work for the handler (a request to start, a
+        /// finished computation) that must not wait for the next tick.
+        case woken
         /// Polling or receiving failed (e.g. the context was shut down); the loop has ended.
         case failed(ZMQError)
     }
@@ -92,6 +95,14 @@ public final class ZMQLoop: Sendable {
     @discardableResult
     public func send(_ frames: [[UInt8]], on socket: Int = 0) -> Bool {
         shared.enqueue(Outgoing(socket: socket, frames: frames))
+    }
+
+    /// Makes the loop thread call its handler with `.woken` as soon as it can. Thread-safe,
+    /// never blocks; calls made before the handler runs are coalesced into one event.
+    /// - Returns: false if the loop has stopped.
+    @discardableResult
+    public func notify() -> Bool {
+        shared.notify()
     }
 
     /// Stops the loop: messages handed over before are sent, then the thread closes its sockets

@@ -38,9 +38,10 @@ struct ZMQLoopRunner {
             let ready = try ZMQSocket.poll(polled, timeout: timeout)
             if ready[0].contains(.readable) {
                 while try wakeReceiver.tryReceive() != nil {}
-                let (messages, stopping) = shared.takeQueue()
+                let (messages, notified, stopping) = shared.takeQueue()
                 carryOut(messages, on: sockets)
                 if stopping { return }
+                if notified { carryOut(handler(.woken), on: sockets) }
             }
             for (index, socket) in sockets.enumerated() where ready[index + 1].contains(.readable) {
                 // One message per socket per round, so a flooded socket cannot starve the others.

@@ -10,6 +10,8 @@ final class ZMQLoopShared: Sendable {
         var queue: [ZMQLoop.Outgoing] = []
         /// A wake-up byte is in flight and not yet drained: later senders need not send another.
         var wakePending = false
+        /// `notify()` was called since the loop last took the queue: it owes the handler a `.woken`.
+        var notified = false
         var stopping = false
         var waker: ZMQSocket?
         /// The loop thread, so that `stop()` called on it fails loudly instead of waiting for itself.
@@ -29,6 +31,16 @@ final class ZMQLoopShared: Sendable {
             // wake-up must not leave behind a message the caller was told is dropped.
             guard !state.stopping, Self.wake(&state) else { return false }
             state.queue.append(message)
+            return true
+        }
+    }
+
+    /// Wakes the loop so that it delivers `.woken` to its handler (coalesced: any number of calls
+    /// before the loop takes the queue make one event); false if the loop is stopping or stopped.
+    func notify() -> Bool {
+        state.withLock { state in
+            guard !state.stopping, Self.wake(&state) else { return false }
+            state.notified = true
             return true
         }
     }
@@ -63,11 +75,14 @@ final class ZMQLoopShared: Sendable {
     }
 
     /// Takes everything queued so far; called by the loop thread after draining the wake-up socket.
-    func takeQueue() -> (messages: [ZMQLoop.Outgoing], stopping: Bool) {
+    func takeQueue() -> (messages: [ZMQLoop.Outgoing], notified: Bool, stopping: Bool) {
         state.withLock { state in
             state.wakePending = false
-            defer { state.queue.removeAll(keepingCapacity: true) }
-            return (state.queue, state.stopping)
+            defer {
+                state.queue.removeAll(keepingCapacity: true)
+                state.notified = false
+            }
+            return (state.queue, state.notified, state.stopping)
         }
     }
 

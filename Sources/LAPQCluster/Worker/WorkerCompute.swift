@@ -41,15 +41,15 @@ public final class WorkerCompute {
     }
 
     /// Scores every vector on every shard: result[shard][vector]. `progress` runs after each
-    /// shard, so heartbeats show a long job is alive.
-    public func evaluate(shardIDs: [Int], stepVectors: [[Double]?], progress: () -> Void = {}) throws -> [Int: [BatchScore]] {
+    /// shard, so heartbeats show a long job is alive; what it throws stops the job there.
+    public func evaluate(shardIDs: [Int], stepVectors: [[Double]?], progress: () throws -> Void = {}) throws -> [Int: [BatchScore]] {
         var scores: [Int: [BatchScore]] = [:]
         for steps in stepVectors {
             try executor.setStepSizes(steps)
             for id in shardIDs {
                 let shard = try shard(id)
                 scores[id, default: []].append(try executor.evaluate(shard.input, labels: shard.labels, cacheKey: id))
-                progress()
+                try progress()
             }
         }
         return scores
@@ -57,14 +57,14 @@ public final class WorkerCompute {
 
     /// Per shard: max |x| of every plan point's activation (float network); `progress` runs
     /// after each shard.
-    public func maxima(shardIDs: [Int], progress: () -> Void = {}) throws -> [Int: [Double]] {
+    public func maxima(shardIDs: [Int], progress: () throws -> Void = {}) throws -> [Int: [Double]] {
         try perShard(shardIDs, progress: progress) { try ActivationStatistics.maxima(of: $0.input, executor: executor) }
     }
 
     /// Per shard: the histograms of every activation point with the given ranges; `progress`
     /// runs after each shard.
     public func histograms(shardIDs: [Int], maxima: [Double], binCount: Int,
-                           progress: () -> Void = {}) throws -> [Int: [Histogram?]] {
+                           progress: () throws -> Void = {}) throws -> [Int: [Histogram?]] {
         // The maxima come from the coordinator's STATS; one per point is not a decoder's to check.
         guard maxima.count == plan.points.count else { throw WorkerError.maximaCount(expected: plan.points.count, got: maxima.count) }
         return try perShard(shardIDs, progress: progress) { shard in
@@ -72,12 +72,12 @@ public final class WorkerCompute {
         }
     }
 
-    private func perShard<Value>(_ ids: [Int], progress: () -> Void,
+    private func perShard<Value>(_ ids: [Int], progress: () throws -> Void,
                                  _ body: ((input: Tensor, labels: [Int])) throws -> Value) throws -> [Int: Value] {
         var values: [Int: Value] = [:]
         for id in ids {
             values[id] = try body(try shard(id))
-            progress()
+            try progress()
         }
         return values
     }

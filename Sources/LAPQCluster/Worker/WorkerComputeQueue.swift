@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 import LAPQCalibration
 import LAPQEngine
 import LAPQMath
@@ -14,6 +15,8 @@ final class WorkerComputeQueue: @unchecked Sendable {
     /// Raw shards, kept so that a new model (a new run) can decode them again.
     private var shards: [Int: (bytes: [UInt8], facts: ShardFacts)] = [:]
     private var compute: WorkerCompute?
+    /// The job between `run` and its end, and whether it was asked to stop.
+    private let running = Mutex<RunningJob?>(nil)
     /// Shards found in `--data-root` manifests, by their manifest SHA-256: read (and verified)
     /// from local disk when a job names them, instead of being sent over the network.
     private let localShards: [SHA256Digest: (store: ShardStore, id: Int)]
@@ -65,9 +68,30 @@ final class WorkerComputeQueue: @unchecked Sendable {
         }
     }
 
+    /// Runs `job` after the items stored before it; `finished` gets its output, or nil when
+    /// `cancel(evaluationID:)` stopped it between two batches.
     func run(_ job: WorkerJob, progress: @escaping @Sendable () -> Void,
-             finished: @escaping @Sendable (WorkerJobOutput) -> Void) {
-        queue.async { finished(self.output(of: job, progress: progress)) }
+             finished: @escaping @Sendable (WorkerJobOutput?) -> Void) {
+        // Marked on the calling (socket) thread, so a cancel that follows at once is not lost.
+        running.withLock { $0 = RunningJob(evaluationID: job.evaluationID) }
+        queue.async {
+            let output = self.output(of: job) {
+                if self.running.withLock({ $0?.cancelRequested == true }) { throw JobCancelled() }
+                progress()
+            }
+            let cancelled = self.running.withLock { state in
+                defer { state = nil }
+                return state?.cancelRequested == true
+            }
+            finished(cancelled && output.isFailure ? nil : output)
+        }
+    }
+
+    /// Asks the running job of `evaluationID` to stop at its next batch boundary.
+    func cancel(evaluationID: UInt64) {
+        running.withLock { state in
+            if state?.evaluationID == evaluationID { state?.cancelRequested = true }
+        }
     }
 
     private func keep(_ item: StoredItem) throws {
@@ -85,7 +109,7 @@ final class WorkerComputeQueue: @unchecked Sendable {
         }
     }
 
-    private func output(of job: WorkerJob, progress: () -> Void) -> WorkerJobOutput {
+    private func output(of job: WorkerJob, progress: () throws -> Void) -> WorkerJobOutput {
         let ids = job.shards.map(\.id)
         do {
             try materializeLocalShards(job)
@@ -103,6 +127,24 @@ final class WorkerComputeQueue: @unchecked Sendable {
             let reason = "\(error)"
             return job.work.isEvaluation ? .scores(.failed(shardIDs: ids, reason: reason))
                                          : .statistics(.failed(shardIDs: ids, reason: reason))
+        }
+    }
+}
+
+private struct RunningJob {
+    let evaluationID: UInt64
+    var cancelRequested = false
+}
+
+/// Thrown from a job's progress callback to stop it between batches.
+private struct JobCancelled: Error {}
+
+extension WorkerJobOutput {
+    /// Whether the job failed (for a cancelled job: it stopped early rather than finishing).
+    var isFailure: Bool {
+        switch self {
+        case .scores(.failed), .statistics(.failed): return true
+        case .scores(.completed), .statistics(.completed): return false
         }
     }
 }

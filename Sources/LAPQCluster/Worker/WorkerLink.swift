@@ -4,8 +4,8 @@ import LAPQMath
 
 /// The worker's state machine and what the socket thread and the compute thread share, behind
 /// one lock. The socket thread feeds frames and ticks; the compute thread (a serial queue that
-/// owns the executor) reports stored items, progress and finished jobs as queued events, which
-/// the next tick feeds to the state machine.
+/// owns the executor) reports stored items, progress and finished jobs as queued events and
+/// rings the loop's doorbell, so a RESULT leaves the moment its computation ends.
 final class WorkerLink: @unchecked Sendable {
     private let lock = NSLock()
     private var machine: WorkerStateMachine
@@ -13,6 +13,8 @@ final class WorkerLink: @unchecked Sendable {
     private var started = false
     private var reconnectAt: Milliseconds?
     private let compute: WorkerComputeQueue
+    /// Wakes the socket loop for queued events (and, once, to say the first HELLO).
+    let doorbell = LoopDoorbell()
     private let log: @Sendable (String) -> Void
     private let tracing = ProcessInfo.processInfo.environment["LAPQ_TRACE"] == "1"
 
@@ -22,9 +24,10 @@ final class WorkerLink: @unchecked Sendable {
         self.log = log
     }
 
-    /// An event from the compute thread, for the next tick.
+    /// An event from the compute thread, fed to the state machine as soon as the loop wakes.
     func enqueue(_ event: WorkerStateMachine.Event) {
         lock.withLock { queued.append(event) }
+        doorbell.ring()
     }
 
     func handle(_ event: ZMQLoop.Event) -> [ZMQLoop.Outgoing] {
@@ -44,6 +47,8 @@ final class WorkerLink: @unchecked Sendable {
                 actions += machine.on(.received(frames[0], at: now))
             case .received:
                 break   // a DEALER frame from the coordinator is one message; anything else is not ours
+            case .woken:
+                break   // the queued events above are what woke the loop
             case .tick:
                 actions += machine.on(.tick(at: now))
             case let .sendFailed(_, error):
@@ -64,9 +69,9 @@ final class WorkerLink: @unchecked Sendable {
             compute.store(item) { [weak self] event in self?.enqueue(event) }
         case let .runJob(job):
             compute.run(job, progress: { [weak self] in self?.enqueue(.progressed) },
-                        finished: { [weak self] output in self?.enqueue(.jobFinished(output)) })
-        case .cancelJob:
-            break   // jobs are short (one evaluation of this worker's shards); its answer is dropped
+                        finished: { [weak self] output in self?.enqueue(output.map { .jobFinished($0) } ?? .jobCancelled) })
+        case let .cancelJob(evaluationID):
+            compute.cancel(evaluationID: evaluationID)
         case let .reconnect(delay):
             log("coordinator silent or restarted; saying HELLO again in \(delay) ms")
             reconnectAt = now + delay

@@ -19,6 +19,9 @@ public final class WorkerRuntime: @unchecked Sendable {
         /// A directory of manifests (and their .npy files) this worker may read shards from
         /// when their SHA-256 matches what the coordinator asks for.
         public var dataRoot: URL?
+        /// The socket loop's clock for heartbeats, the coordinator's silence and reconnects;
+        /// finished jobs and stored items wake the loop at once and never wait for it.
+        public var tickInterval: Duration = .milliseconds(100)
 
         public init(connect: String, name: String, threads: Int?) {
             self.connect = connect
@@ -41,13 +44,16 @@ public final class WorkerRuntime: @unchecked Sendable {
         let context = try ZMQContext()
         self.context = context
         let (endpoint, curve) = (options.connect, options.curve)
-        loop = try ZMQLoop(context: context, name: "lapq.worker", tickInterval: .milliseconds(10), makeSockets: {
+        loop = try ZMQLoop(context: context, name: "lapq.worker", tickInterval: options.tickInterval, makeSockets: {
             let dealer = try ZMQSocket(context: context, kind: .dealer)
             if let curve { try dealer.setCurveClient(serverPublicKey: curve.serverPublicKey, keyPair: curve.keyPair) }
             try dealer.setReconnectInterval(.milliseconds(100), maximum: .seconds(5))
             try dealer.connect(endpoint)
             return [dealer]
         }, handler: { event in link.handle(event) })
+        // The first HELLO goes out now, not at the first tick.
+        link.doorbell.attach(loop)
+        link.doorbell.ring()
     }
 
     /// Blocks until `stop()` is called (e.g. from a signal handler).

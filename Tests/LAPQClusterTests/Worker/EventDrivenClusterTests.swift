@@ -1,0 +1,81 @@
+import Foundation
+import XCTest
+import LAPQCalibration
+import LAPQEngine
+@testable import LAPQCluster
+
+/// Nothing an evaluation needs waits for a socket loop's tick: with both ticks set to a minute,
+/// a worker joins, loads the model and shards and answers evaluations well inside an evaluation
+/// timeout shorter than one tick. A timed-out evaluation leaves nothing behind.
+final class EventDrivenClusterTests: XCTestCase {
+    private let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("examples/digits")
+
+    private struct Fixture {
+        let graph: Graph
+        let plan: QuantizationPlan
+        let store: ShardStore
+        let oracle: ClusterLossOracle
+    }
+
+    private func makeOracle(tick: Duration, timeout: Duration) throws -> Fixture {
+        let modelURL = example.appendingPathComponent("digits.onnx")
+        let store = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
+        let graph = try ONNXImporter.load(contentsOf: modelURL)
+        let plan = QuantizationPlan(graph: graph, weightBits: 4, activationBits: 4)
+        var options = ClusterLossOracle.Options(bind: "tcp://127.0.0.1:*")
+        options.tickInterval = tick
+        options.evaluationTimeout = timeout
+        let oracle = try ClusterLossOracle(modelBytes: Array(try Data(contentsOf: modelURL)), plan: plan,
+                                           store: store, options: options, log: { _ in })
+        return Fixture(graph: graph, plan: plan, store: store, oracle: oracle)
+    }
+
+    private func startWorker(_ endpoint: String, tick: Duration) throws -> WorkerRuntime {
+        var options = WorkerRuntime.Options(connect: endpoint, name: "event-driven", threads: 1)
+        options.tickInterval = tick
+        return try WorkerRuntime(options: options, log: { _ in })
+    }
+
+    func testEvaluationsNeverWaitForATick() throws {
+        // A tick would come after 60 s; any step that waited for one times out after 30.
+        let fixture = try makeOracle(tick: .seconds(60), timeout: .seconds(30))
+        let worker = try startWorker(fixture.oracle.endpoint, tick: .seconds(60))
+        defer { worker.stop() }
+        let local = try LocalLossOracle(graph: fixture.graph, plan: fixture.plan, shards: fixture.store, threadsPerWorker: 1)
+        for step in 0..<5 {
+            let vectors: [[Double]?] = [fixture.plan.points.indices.map { 0.04 + 0.01 * Double($0 + step) }]
+            XCTAssertEqual(try fixture.oracle.evaluate(vectors), try local.evaluate(vectors), "evaluation \(step)")
+        }
+        XCTAssertEqual(try fixture.oracle.activationMaxima(), try local.activationMaxima())
+    }
+
+    func testATimedOutEvaluationLeavesNothingBehind() throws {
+        let fixture = try makeOracle(tick: .milliseconds(100), timeout: .milliseconds(300))
+        let vectors: [[Double]?] = [nil]
+        XCTAssertThrowsError(try fixture.oracle.evaluate(vectors), "no worker: the evaluation times out") { error in
+            guard case ClusterError.timedOut = error else { return XCTFail("\(error)") }
+        }
+        try waitUntil("the abandoned evaluation is forgotten") {
+            let unfinished = fixture.oracle.unfinishedRequests
+            return unfinished.waiters == 0 && unfinished.queued == 0 && unfinished.open == nil
+        }
+        XCTAssertEqual(fixture.oracle.counters.abandonedEvaluations, 1)
+        // The run goes on: a worker joins and the next evaluation is exact.
+        fixture.oracle.evaluationTimeout = .seconds(120)
+        let worker = try startWorker(fixture.oracle.endpoint, tick: .milliseconds(100))
+        defer { worker.stop() }
+        let local = try LocalLossOracle(graph: fixture.graph, plan: fixture.plan, shards: fixture.store, threadsPerWorker: 1)
+        XCTAssertEqual(try fixture.oracle.evaluate(vectors), try local.evaluate(vectors))
+        XCTAssertEqual(fixture.oracle.unfinishedRequests.waiters, 0)
+    }
+
+    /// Polls `condition` every 10 ms for up to 10 s (a liveness bound, not a speed claim).
+    private func waitUntil(_ what: String, _ condition: () -> Bool) throws {
+        for _ in 0..<1000 {
+            if condition() { return }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        XCTFail("timed out waiting until \(what)")
+    }
+}
