@@ -20,6 +20,9 @@ final class ClusterSimulation {
         /// `.cancelJob` came: the job stops at its next batch boundary (or finishes first).
         var cancelRequested = false
         var reconnectAt: Milliseconds?
+        /// Simulated compute time: a job of n shards can finish n × this after it started.
+        var millisecondsPerShard: Milliseconds = 0
+        var jobStartedAt: Milliseconds = 0
     }
 
     static let samplesPerShard = 2
@@ -129,7 +132,9 @@ final class ClusterSimulation {
             }
             if let job = worker.job, !worker.stalled {
                 choices.append { self.batchBoundary(on: peer) }
-                choices.append { self.finish(job, on: peer) }
+                if now >= worker.jobStartedAt + worker.millisecondsPerShard * Milliseconds(job.shards.count) {
+                    choices.append { self.finish(job, on: peer) }
+                }
             }
         }
         choices.append { self.advance(by: 100) }
@@ -188,6 +193,7 @@ final class ClusterSimulation {
             workerEvent(peer, .stored(item.item, item.sha256))
         case let .runJob(job):
             workers[peer]?.job = job
+            workers[peer]?.jobStartedAt = now
         case .cancelJob:
             cancelledJobs += 1
             workers[peer]?.cancelRequested = true

@@ -58,8 +58,14 @@ public struct CalibrationJob {
         try FileManager.default.createDirectory(at: c.outputDirectory, withIntermediateDirectories: true)
         let checkpointURL = c.outputDirectory.appendingPathComponent("checkpoint.json")
         let saved = c.resume ? try CheckpointFile.read(from: checkpointURL) : nil
+        // When the search (Lp init, p sweep, Powell) began: what it costs per evaluation is
+        // what distribution changes, apart from the one-off setup and statistics before it.
+        var searchStarted: Date?
         let driver = try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: c.settings,
-                                           inputs: inputs, resumeFrom: saved, progress: progress,
+                                           inputs: inputs, resumeFrom: saved, progress: { report in
+                                               if report.phase == .layerwiseInit, searchStarted == nil { searchStarted = Date() }
+                                               progress(report)
+                                           },
                                            checkpoint: { try CheckpointFile.write($0, to: checkpointURL) })
         let record = try driver.run()
         let calibrated = Date()
@@ -68,8 +74,9 @@ public struct CalibrationJob {
         if let manifest = c.validationManifest {
             validation = try makeOracle(graph: graph, plan: plan, manifest: manifest).evaluate([nil, finalSteps])
         }
-        let timings = ["calibration": calibrated.timeIntervalSince(started),
+        var timings = ["calibration": calibrated.timeIntervalSince(started),
                        "validation": Date().timeIntervalSince(calibrated)]
+        if let searchStarted { timings["search"] = calibrated.timeIntervalSince(searchStarted) }
         var steps = StepsFile(record: record, plan: plan, model: c.model.path,
                               calibrationData: c.calibrationManifest.path,
                               layerPaths: try LayerPath.paths(graph: graph, plan: plan), timings: timings)

@@ -25,7 +25,7 @@ extension CoordinatorStateMachine {
         var actions: [Action] = []
         switch outcome {
         case let .completed(values):
-            for (id, value) in values.sorted(by: { $0.key < $1.key }) { actions += record(answer(value), shard: id, from: peer) }
+            for (id, value) in values.sorted(by: { $0.key < $1.key }) { actions += record(answer(value), shard: id, from: peer, at: now) }
         case let .failed(ids, reason):
             for id in ids {
                 guard open?.shards[id]?.isDone == false, open?.shards[id]?.placements[peer] != nil else {
@@ -46,7 +46,7 @@ extension CoordinatorStateMachine {
 
     /// Stores one shard's answer unless it was answered already or does not fit the request
     /// (`ShardAnswer.misfit`); an answer that does not fit counts as a failed attempt of that worker.
-    private mutating func record(_ answer: ShardAnswer, shard id: Int, from peer: PeerID) -> [Action] {
+    private mutating func record(_ answer: ShardAnswer, shard id: Int, from peer: PeerID, at now: Milliseconds) -> [Action] {
         guard let progress = open?.shards[id], let request = open?.request else {
             counters.unexpected += 1
             return []
@@ -69,6 +69,8 @@ extension CoordinatorStateMachine {
         }
         bindClass(shard: id, to: peer)
         open?.shards[id]?.answer = answer
+        open?.answeredBy[peer, default: 0] += 1
+        open?.lastAnswerAt[peer] = now
         open?.shards[id]?.placements[peer] = nil   // other copies stay listed, so `close` can cancel them
         return []
     }
@@ -87,6 +89,7 @@ extension CoordinatorStateMachine {
         }
         let values: EvaluationResult.Values
         if case .evaluate = evaluation.request.work { values = .scores(scores) } else { values = .statistics(statistics) }
+        recordThroughput(of: evaluation)
         return close() + [.evaluationComplete(EvaluationResult(evaluationID: evaluation.request.id, values: values))]
     }
 

@@ -1,20 +1,23 @@
 /// Shard ownership and job dispatch.
 extension CoordinatorStateMachine {
-    /// Each live worker's share of the shards, in proportion to its threads (largest remainder,
-    /// ties to the older worker), so the shares add up to the shard count exactly.
+    /// Each live worker's share of the shards, in proportion to its `placementWeights` (largest
+    /// remainder, ties to the older worker), so the shares add up to the shard count exactly.
     func targets(for peers: [PeerID]) -> [PeerID: Int] {
-        let threads = peers.map { workers[$0]?.threads ?? 1 }
-        let total = threads.reduce(0, +), shardCount = configuration.shards.count
-        var shares = threads.map { shardCount * $0 / total }
-        let byRemainder = peers.indices.sorted { (shardCount * threads[$0]) % total > (shardCount * threads[$1]) % total }
+        let weights = placementWeights(peers)
+        let total = weights.reduce(0, +), shardCount = configuration.shards.count
+        let exact = weights.map { Double(shardCount) * $0 / total }
+        var shares = exact.map { Int($0.rounded(.down)) }
+        let remainders = exact.map { $0 - $0.rounded(.down) }
+        let byRemainder = peers.indices.sorted { remainders[$0] > remainders[$1] || (remainders[$0] == remainders[$1] && $0 < $1) }
         for index in byRemainder.prefix(shardCount - shares.reduce(0, +)) { shares[index] += 1 }
         return Dictionary(uniqueKeysWithValues: zip(peers, shares))
     }
 
     /// Gives every shard without a live owner to a live worker below its share, preferring one
     /// that already holds the shard's bytes. With `releasingExcess` (at an evaluation's start,
-    /// so late joiners get work) workers above their share first give up their highest shards.
-    /// Assignments are otherwise sticky, so caches stay useful.
+    /// so late joiners get work and measured throughput takes effect) workers more than 10%
+    /// above their share first give up their highest shards. Assignments are otherwise sticky,
+    /// so caches stay useful.
     mutating func rebalance(releasingExcess: Bool) {
         let peers = alivePeers
         guard !peers.isEmpty else { return }
@@ -22,9 +25,11 @@ extension CoordinatorStateMachine {
         var owned = Dictionary(grouping: assignment.keys.sorted(), by: { assignment[$0] ?? [] })
         if releasingExcess {
             for peer in peers {
-                let shards = owned[peer] ?? []
-                for id in shards.suffix(max(0, shards.count - (targets[peer] ?? 0))) { assignment[id] = nil }
-                owned[peer] = Array(shards.prefix(targets[peer] ?? 0))
+                let shards = owned[peer] ?? [], target = targets[peer] ?? 0
+                // A share measured a little high is not worth moving shards (and caches) for.
+                guard shards.count > target + target / 10 else { continue }
+                for id in shards.suffix(shards.count - target) { assignment[id] = nil }
+                owned[peer] = Array(shards.prefix(target))
             }
         }
         let orphans = configuration.shards.map(\.id).filter { id in assignment[id].map { workers[$0]?.alive != true } ?? true }
@@ -67,6 +72,7 @@ extension CoordinatorStateMachine {
         for peer in alivePeers {
             guard let ids = ready[peer] else { continue }
             actions.append(.send(jobMessage(evaluation, shards: ids), to: peer))
+            if open?.busySince[peer] == nil { open?.busySince[peer] = now }
         }
         for peer in ready.keys where ready[peer]?.count == runningCount(peer) {
             workers[peer]?.lastProgressAt = now   // the stall clock starts when an idle worker gets work

@@ -71,6 +71,8 @@ public struct WorkerRecord: Equatable, Sendable {
     /// When `progress` last changed, or a job was sent to the idle worker.
     public internal(set) var lastProgressAt: Milliseconds
     public internal(set) var alive: Bool
+    /// How fast it computes shards, measured from its answers (placement weights).
+    public internal(set) var throughput = Throughput()
     /// Items whose LOAD was sent and whose LOADED has not come (at most `loadWindow`).
     var loading: Set<LoadItem> = []
     /// Items to LOAD once a slot of the window frees up, in order.
@@ -136,6 +138,11 @@ enum ShardAnswer: Equatable, Sendable {
 struct OpenEvaluation: Sendable {
     let request: EvaluationRequest
     var shards: [Int: ShardProgress]
+    /// Per worker: when its first JOB of this evaluation went out, how many of its answers were
+    /// accepted, and when the last one came (`recordThroughput`).
+    var busySince: [PeerID: Milliseconds] = [:]
+    var answeredBy: [PeerID: Int] = [:]
+    var lastAnswerAt: [PeerID: Milliseconds] = [:]
 
     var doneCount: Int { shards.values.filter(\.isDone).count }
 }
