@@ -71,7 +71,9 @@ struct CoordinatorFuzzDriver {
         case let .evaluationFailed(failure):
             _ = try closing(failure.evaluationID)
             let maxAttempts = machine.configuration.maxAttempts
-            guard ProtocolFuzzScenario.shards.contains(where: { $0.id == failure.shardID }), failure.attempts >= maxAttempts,
+            // Retried up to the cap — or, when a worker rejected the input, stopped at once.
+            let attemptsAllowed = failure.inputRejected ? failure.attempts == 1 : failure.attempts >= maxAttempts
+            guard ProtocolFuzzScenario.shards.contains(where: { $0.id == failure.shardID }), attemptsAllowed,
                   failure.reasons.count == failure.attempts else {
                 throw ProtocolFuzzViolation("evaluation failed on shard \(failure.shardID) after \(failure.attempts) attempts: \(failure.reasons)")
             }

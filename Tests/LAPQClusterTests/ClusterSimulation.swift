@@ -41,6 +41,8 @@ final class ClusterSimulation {
     var failed: [EvaluationFailure] = []
     var loads: [(PeerID, LoadItem)] = []
     var shardsToFail: Set<Int> = []
+    /// Shards whose input every worker rejects (NaN on the data, say): answered `rejected`.
+    var shardsToReject: Set<Int> = []
     /// Runs stopped by `runFailed` (a shard's numerics class has no live worker).
     var runFailures: [String] = []
     /// Jobs the workers were told to stop (CANCEL, or a reconnect).
@@ -168,8 +170,9 @@ final class ClusterSimulation {
         let output: WorkerJobOutput
         switch job.work {
         case let .evaluate(vectors):
-            let failing = ids.filter(shardsToFail.contains)
-            output = failing.isEmpty
+            let failing = ids.filter(shardsToFail.contains), rejected = ids.filter(shardsToReject.contains)
+            output = !rejected.isEmpty ? .scores(.rejected(shardIDs: rejected, reason: "simulated NaN"))
+                : failing.isEmpty
                 ? .scores(.completed(Dictionary(uniqueKeysWithValues: ids.map { id in (id, vectors.map { Self.score(shard: id, vector: $0) }) })))
                 : .scores(.failed(shardIDs: failing, reason: "simulated failure"))
         case .statistics:

@@ -27,13 +27,19 @@ public struct Job: Equatable, Sendable {
 /// What a worker answers for a job's shards: a value for every shard, or a failure naming them.
 public enum ShardOutcomes<Value: Equatable & Sendable>: Equatable, Sendable {
     case completed([Int: Value])
+    /// This worker could not compute them (not loaded, out of memory, a kernel failed…):
+    /// another attempt, elsewhere, may succeed.
     case failed(shardIDs: [Int], reason: String)
+    /// The input itself cannot be evaluated — the shard's data or the model computes NaN or ±∞,
+    /// or the bytes do not fit their facts — so every worker would answer the same: the
+    /// coordinator stops the evaluation at once instead of retrying.
+    case rejected(shardIDs: [Int], reason: String)
 
     /// The shards the answer covers, ascending.
     public var shardIDs: [Int] {
         switch self {
         case let .completed(values): return values.keys.sorted()
-        case let .failed(ids, _): return ids
+        case let .failed(ids, _), let .rejected(ids, _): return ids
         }
     }
 }
@@ -67,6 +73,10 @@ extension WireWriter {
             u8(1)
             array(ids) { $0.i32(Int32(clamping: $1)) }
             string(reason)
+        case let .rejected(ids, reason):
+            u8(2)
+            array(ids) { $0.i32(Int32(clamping: $1)) }
+            string(reason)
         }
     }
 }
@@ -96,9 +106,10 @@ extension WireReader {
             let values = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
             guard values.count == pairs.count else { throw .inconsistent(message: message, reason: "a shard is answered twice") }
             return .completed(values)
-        case 1:
+        case let code where code == 1 || code == 2:
             let ids = try array("failed shards", minimumElementSize: 4) { (reader) throws(ProtocolError) in try reader.shardID(message) }
-            return .failed(shardIDs: ids, reason: try string("reason", in: message))
+            let reason = try string("reason", in: message)
+            return code == 1 ? .failed(shardIDs: ids, reason: reason) : .rejected(shardIDs: ids, reason: reason)
         case let other:
             throw .inconsistent(message: message, reason: "outcome code \(other)")
         }

@@ -127,8 +127,14 @@ final class CoordinatorLink: @unchecked Sendable {
                                             shardFacts: payload.facts, runID: runID)
                     .map { ZMQLoop.Outgoing(frames: [peer, $0.encoded()]) }
             } catch {
-                log("cannot read \(item) to send it: \(error)")
-                return []
+                // The coordinator's own data went bad after it started (a shard file changed or
+                // vanished): no worker can get the shard, so the evaluation cannot complete.
+                let reason = "cannot read \(item) to send it: \(userFacingDescription(of: error))"
+                log(reason)
+                guard let id = machine.activeEvaluationID else { return [] }
+                let closing = machine.on(.abandon(evaluationID: id))
+                finish(id, .failure(ClusterError.evaluationFailed(reason)))
+                return closing.flatMap(carryOut)
             }
         case let .evaluationComplete(result):
             finish(result.evaluationID, .success(result))

@@ -37,6 +37,17 @@ extension CoordinatorStateMachine {
                 guard open != nil else { return actions }
                 replace(shard: id, avoiding: peer)
             }
+        case let .rejected(ids, reason):
+            // The input is at fault: any other worker would answer the same, so no retry.
+            guard let evaluation = open,
+                  let id = ids.first(where: { evaluation.shards[$0]?.isDone == false && evaluation.shards[$0]?.placements[peer] != nil }) else {
+                counters.unexpected += 1
+                break
+            }
+            counters.failedShardAttempts += 1
+            let failure = EvaluationFailure(evaluationID: evaluation.request.id, shardID: id, attempts: 1,
+                                            reasons: ["worker \(workers[peer]?.name ?? "?") reported: \(reason)"], inputRejected: true)
+            return actions + close() + [.evaluationFailed(failure)]
         }
         guard open != nil else { return actions }
         if let complete = completeIfDone() { return actions + complete }

@@ -41,16 +41,21 @@ public struct EvaluationResult: Equatable, Sendable {
     }
 }
 
-/// An evaluation abandoned because one shard failed `attempts` times: never a partial loss.
+/// An evaluation abandoned because one shard failed `attempts` times, or because a worker
+/// found that the shard's input cannot be evaluated at all: never a partial loss.
 public struct EvaluationFailure: Error, Equatable, Sendable, CustomStringConvertible {
     public var evaluationID: UInt64
     public var shardID: Int
     public var attempts: Int
     /// Why each attempt failed, in order.
     public var reasons: [String]
+    /// A worker answered `rejected`: the data or the model is at fault, so it was not retried.
+    public var inputRejected = false
 
     public var description: String {
-        "evaluation \(evaluationID) failed: shard \(shardID) failed \(attempts) times (\(reasons.joined(separator: "; ")))"
+        let reasons = reasons.joined(separator: "; ")
+        if inputRejected { return "evaluation \(evaluationID) failed: shard \(shardID) cannot be evaluated on any worker (\(reasons))" }
+        return "evaluation \(evaluationID) failed: shard \(shardID) failed \(attempts) times (\(reasons))"
     }
 }
 

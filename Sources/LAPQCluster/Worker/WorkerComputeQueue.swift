@@ -125,8 +125,28 @@ final class WorkerComputeQueue: @unchecked Sendable {
             }
         } catch {
             let reason = "\(error)"
-            return job.work.isEvaluation ? .scores(.failed(shardIDs: ids, reason: reason))
-                                         : .statistics(.failed(shardIDs: ids, reason: reason))
+            switch (job.work.isEvaluation, Self.isFaultOfTheInput(error)) {
+            case (true, false): return .scores(.failed(shardIDs: ids, reason: reason))
+            case (true, true): return .scores(.rejected(shardIDs: ids, reason: reason))
+            case (false, false): return .statistics(.failed(shardIDs: ids, reason: reason))
+            case (false, true): return .statistics(.rejected(shardIDs: ids, reason: reason))
+            }
+        }
+    }
+
+    /// Errors that any worker would hit on the same job — the data or the model is at fault
+    /// (non-finite values, bytes that do not fit their facts, a request that does not fit the
+    /// model) — as opposed to this worker's trouble (a missing item, memory, a kernel failure).
+    static func isFaultOfTheInput(_ error: Error) -> Bool {
+        switch error {
+        case is CalibrationDataError: return true
+        case let error as ExecutionError:
+            if case .kernel = error { return false }
+            return true
+        case let error as WorkerError:
+            if case .missingShard = error { return false }
+            return true
+        default: return false
         }
     }
 }
@@ -143,7 +163,7 @@ extension WorkerJobOutput {
     /// Whether the job failed (for a cancelled job: it stopped early rather than finishing).
     var isFailure: Bool {
         switch self {
-        case .scores(.failed), .statistics(.failed): return true
+        case .scores(.failed), .statistics(.failed), .scores(.rejected), .statistics(.rejected): return true
         case .scores(.completed), .statistics(.completed): return false
         }
     }
