@@ -23,10 +23,16 @@ public protocol LossOracle: AnyObject {
     /// Which numerics class (CPU fingerprint, hex) computed which shards, for a distributed
     /// oracle; nil for a local one, whose one machine computes everything.
     var numericsClasses: [String: [Int]]? { get }
+
+    /// Binds shards to the numerics classes that computed them before a resume (a checkpoint's
+    /// `numericsClasses`), so that the resumed run keeps them there. Call before evaluating.
+    func restoreNumericsClasses(_ classes: [String: [Int]]) throws
 }
 
 extension LossOracle {
     public var numericsClasses: [String: [Int]]? { nil }
+    /// A local oracle computes every shard on this one machine: nothing to bind.
+    public func restoreNumericsClasses(_ classes: [String: [Int]]) throws {}
 }
 
 /// Adds per-shard scores in shard-id order, in Float64, so the total is the same whatever

@@ -26,6 +26,9 @@ struct LAPQWorker: ParsableCommand {
     @Option(help: "MiB of decoded shards kept in memory; the rest stay as stored bytes and are decoded when used.")
     var shardCacheMib = 4096
 
+    @Option(help: "Directory for the received shards' stored bytes (an unlinked scratch file; default: the temporary directory).")
+    var scratchDir: String?
+
     @Option(help: "MiB for prefix snapshots, which let Powell skip the layers before a changed step size.")
     var prefixCacheMib = 1024
 
@@ -46,6 +49,9 @@ struct LAPQWorker: ParsableCommand {
         guard shardCacheMib >= 0 else { throw ValidationError("--shard-cache-mib \(shardCacheMib): cannot be negative") }
         guard prefixCacheMib >= 0 else { throw ValidationError("--prefix-cache-mib \(prefixCacheMib): cannot be negative") }
         var isDirectory: ObjCBool = false
+        if let scratchDir, !(FileManager.default.fileExists(atPath: scratchDir, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw ValidationError("--scratch-dir \(scratchDir): no such directory")
+        }
         if let dataRoot, !(FileManager.default.fileExists(atPath: dataRoot, isDirectory: &isDirectory) && isDirectory.boolValue) {
             throw ValidationError("--data-root \(dataRoot): no such directory")
         }
@@ -59,6 +65,7 @@ struct LAPQWorker: ParsableCommand {
         var options = WorkerRuntime.Options(connect: connect, name: name ?? ProcessInfo.processInfo.hostName, threads: threads)
         options.dataRoot = dataRoot.map { URL(fileURLWithPath: $0, isDirectory: true) }
         options.shardCacheBytes = shardCacheMib << 20
+        if let scratchDir { options.scratchDirectory = URL(fileURLWithPath: scratchDir, isDirectory: true) }
         options.prefixCacheBytes = prefixCacheMib << 20
         if let server = curveServerKey, let publicKey = curvePublicKey, let secretKey = curveSecretKey {
             options.curve = (try keyText(server), CurveKeyPair(publicKey: try keyText(publicKey), secretKey: try keyText(secretKey)))

@@ -49,6 +49,9 @@ public struct CalibrationRecord: Sendable, Codable, Equatable {
     public var finalScore: BatchScore?
     /// Loss evaluations so far (step vectors scored).
     public var evaluations = 0
+    /// A distributed run's numerics classes so far (class label → shards it computed), so
+    /// that `--resume` keeps every shard in its class (`LossOracle.restoreNumericsClasses`).
+    public var numericsClasses: [String: [Int]]?
 
     public init(settings: CalibrationSettings, plan: PlanSettings, pointNames: [String], inputs: InputDigests? = nil) {
         self.settings = settings

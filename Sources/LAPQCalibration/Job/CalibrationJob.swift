@@ -58,6 +58,7 @@ public struct CalibrationJob {
         try FileManager.default.createDirectory(at: c.outputDirectory, withIntermediateDirectories: true)
         let checkpointURL = c.outputDirectory.appendingPathComponent("checkpoint.json")
         let saved = c.resume ? try CheckpointFile.read(from: checkpointURL) : nil
+        if let classes = saved?.numericsClasses { try oracle.restoreNumericsClasses(classes) }
         // When the search (Lp init, p sweep, Powell) began: what it costs per evaluation is
         // what distribution changes, apart from the one-off setup and statistics before it.
         var searchStarted: Date?
@@ -66,7 +67,11 @@ public struct CalibrationJob {
                                                if report.phase == .layerwiseInit, searchStarted == nil { searchStarted = Date() }
                                                progress(report)
                                            },
-                                           checkpoint: { try CheckpointFile.write($0, to: checkpointURL) })
+                                           checkpoint: { record in
+                                               var record = record
+                                               record.numericsClasses = oracle.numericsClasses
+                                               try CheckpointFile.write(record, to: checkpointURL)
+                                           })
         let record = try driver.run()
         let calibrated = Date()
         let finalSteps = record.finalSteps ?? []

@@ -95,6 +95,17 @@ public final class ClusterLossOracle: LossOracle {
         Dictionary(uniqueKeysWithValues: link.shardsByClass.map { (NumericsFingerprint.label($0.key), $0.value.sorted()) })
     }
 
+    public func restoreNumericsClasses(_ classes: [String: [Int]]) throws {
+        var bindings: [UInt64: [Int]] = [:]
+        for (label, shards) in classes {
+            guard let fingerprint = UInt64(label, radix: 16) else {
+                throw ClusterError.evaluationFailed("the checkpoint names numerics class '\(label)', which is not a fingerprint")
+            }
+            bindings[fingerprint] = shards
+        }
+        try link.restoreNumericsClasses(bindings)
+    }
+
     deinit {
         loop?.stop()
         zap?.stop()

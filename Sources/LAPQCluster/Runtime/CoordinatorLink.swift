@@ -37,6 +37,11 @@ final class CoordinatorLink: @unchecked Sendable {
     /// Every numerics class that answered shards so far, with those shards.
     var shardsByClass: [UInt64: Set<Int>] { lock.withLock { machine.shardsByClass } }
 
+    /// See `CoordinatorStateMachine.restoreNumericsClasses`.
+    func restoreNumericsClasses(_ bindings: [UInt64: [Int]]) throws {
+        try lock.withLock { try machine.restoreNumericsClasses(bindings) }
+    }
+
     /// Queues a request, wakes the socket loop, and blocks until the evaluation completes or
     /// fails, or `timeout` passes. A timed-out evaluation is abandoned: no waiter, outcome or
     /// open evaluation is left behind, and the workers computing it are sent CANCEL.

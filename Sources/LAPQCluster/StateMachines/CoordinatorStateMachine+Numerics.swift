@@ -13,6 +13,26 @@ extension CoordinatorStateMachine {
         return fingerprint == bound
     }
 
+    /// Binds shards to classes as a run before a `--resume` did, so the resumed run computes
+    /// each where its trajectory so far was computed. Only before the first evaluation.
+    mutating func restoreNumericsClasses(_ bindings: [UInt64: [Int]]) throws {
+        guard !hasStarted else { throw ClusterError.evaluationFailed("numerics classes are restored before the first evaluation") }
+        var classesOfShard: [Int: [UInt64]] = [:]
+        for (fingerprint, shards) in bindings {
+            for id in shards {
+                guard shardsByID[id] != nil else {
+                    throw ClusterError.evaluationFailed("the checkpoint binds shard \(id) to numerics class "
+                                                        + "\(NumericsFingerprint.label(fingerprint)); the calibration set has no such shard")
+                }
+                classesOfShard[id, default: []].append(fingerprint)
+                shardsByClass[fingerprint, default: []].insert(id)
+            }
+        }
+        // A shard that several classes computed (--allow-mixed-numerics) is mixed already:
+        // it stays free to move; the others stay where they were computed.
+        for (id, classes) in classesOfShard where classes.count == 1 { shardClass[id] = classes[0] }
+    }
+
     /// Binds shard `id` to the class of `peer`, whose answer is being accepted.
     mutating func bindClass(shard id: Int, to peer: PeerID) {
         guard let fingerprint = workers[peer]?.fingerprint else { return }

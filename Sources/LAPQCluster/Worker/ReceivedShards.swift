@@ -3,16 +3,25 @@ import LAPQCalibration
 import LAPQEngine
 
 /// The shards a worker was sent, kept as their stored bytes — a quarter of the decoded floats
-/// for uint8 images — and decoded on demand exactly as a local `ShardStore` decodes them, so
-/// the worker's partial sums stay bit-identical to the local oracle's. `WorkerCompute` puts a
-/// budgeted `CachedShards` in front, which bounds the decoded copies; the stored bytes
-/// themselves have no budget yet and grow with the worker's share of the set
-/// (docs/reliability.md, "Memory at size").
+/// for uint8 images — in a scratch file (`SpillFile`), not in memory, and decoded on demand
+/// exactly as a local `ShardStore` decodes them, so the worker's partial sums stay
+/// bit-identical to the local oracle's. `WorkerCompute` puts a budgeted `CachedShards` in
+/// front, which bounds the decoded copies; with the bytes on disk the worker's memory is its
+/// budgets, whatever its share of the set (docs/reliability.md, "Memory at size"). One store
+/// serves every model the worker is sent, so a new run decodes the same bytes again.
 final class ReceivedShards: CalibrationShards, @unchecked Sendable {
     private let lock = NSLock()
-    private var stored: [Int: (bytes: [UInt8], facts: ShardFacts)] = [:]
+    private let spill: SpillFile
+    private var stored: [Int: (offset: Int, facts: ShardFacts)] = [:]
+
+    init(scratchDirectory: URL = FileManager.default.temporaryDirectory) throws {
+        spill = try SpillFile(directory: scratchDirectory)
+    }
 
     var shardIDs: [Int] { lock.withLock { stored.keys.sorted() } }
+
+    /// Bytes on the scratch disk (replaced shards included).
+    var spilledBytes: Int { spill.size }
 
     /// Keeps a shard's bytes (images then labels, as hashed in the manifest), replacing any
     /// earlier shard of that id. Throws when the size disagrees with the facts or an image is
@@ -23,14 +32,15 @@ final class ReceivedShards: CalibrationShards, @unchecked Sendable {
         }
         try facts.layout.requireFinite(stored: Array(bytes[..<facts.imageByteCount]), samples: facts.samples,
                                        source: "shard \(id) from the coordinator")
-        lock.withLock { stored[id] = (bytes, facts) }
+        let offset = try spill.append(bytes)
+        lock.withLock { stored[id] = (offset, facts) }
     }
 
     func loadShard(_ id: Int) throws -> (input: Tensor, labels: [Int]) {
         guard let shard = lock.withLock({ stored[id] }) else { throw WorkerError.missingShard(id: id) }
         let facts = shard.facts
-        let images = Array(shard.bytes[..<facts.imageByteCount])
-        let labelBytes = Array(shard.bytes[facts.imageByteCount...])
+        let images = try spill.read(offset: shard.offset, count: facts.imageByteCount)
+        let labelBytes = try spill.read(offset: shard.offset + facts.imageByteCount, count: facts.totalByteCount - facts.imageByteCount)
         guard let labels = NPYFile.decodeIntegers(labelBytes, as: facts.labelDType) else {
             preconditionFailure("ShardFacts admits only int64 and int32 labels, got \(facts.labelDType)")
         }

@@ -10,7 +10,7 @@ public final class WorkerCompute {
     public let graph: Graph
     public let plan: QuantizationPlan
     private let executor: Executor
-    private let received = ReceivedShards()
+    private let received: ReceivedShards
     /// Decoded shards up to a byte budget; the rest are decoded from `received` when used.
     private let decoded: CachedShards
 
@@ -19,7 +19,11 @@ public final class WorkerCompute {
     ///   - plan: the coordinator's plan settings; the worker builds the same
     ///     `QuantizationPlan`, whose point order the step vectors follow.
     ///   - shardCacheBytes: memory for decoded shards (float input + labels).
-    public init(modelBytes: [UInt8], plan settings: PlanSettings, threads: Int?, prefixCacheBytes: Int, shardCacheBytes: Int = 4 << 30) throws {
+    ///   - shards: the received shards, kept across models (a new run's model decodes them
+    ///     again); nil makes a store of its own in the temporary directory.
+    init(modelBytes: [UInt8], plan settings: PlanSettings, threads: Int?, prefixCacheBytes: Int, shardCacheBytes: Int = 4 << 30,
+         shards: ReceivedShards? = nil) throws {
+        received = try shards ?? ReceivedShards()
         graph = try ONNXImporter.load(serialized: Data(modelBytes), file: "model from the coordinator", baseDirectory: nil)
         plan = QuantizationPlan(graph: graph, settings: settings)
         executor = try Executor(graph: graph, plan: plan, options: .init(threads: threads, prefixCacheBytes: prefixCacheBytes))
@@ -36,6 +40,11 @@ public final class WorkerCompute {
     /// a job uses it.
     public func storeShard(id: Int, bytes: [UInt8], facts: ShardFacts) throws {
         try received.insert(id: id, bytes: bytes, facts: facts)
+        shardChanged(id)
+    }
+
+    /// Shard `id` of the shared store was (re)placed: its decoded copy and prefixes are stale.
+    func shardChanged(_ id: Int) {
         decoded.forget(id)
         executor.clearPrefixCache()
     }

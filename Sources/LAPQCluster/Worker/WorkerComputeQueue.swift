@@ -12,8 +12,9 @@ final class WorkerComputeQueue: @unchecked Sendable {
     private let threads: Int?
     private let prefixCacheBytes: Int
     private let shardCacheBytes: Int
-    /// Raw shards, kept so that a new model (a new run) can decode them again.
-    private var shards: [Int: (bytes: [UInt8], facts: ShardFacts)] = [:]
+    /// The shards' stored bytes, on the scratch disk, kept so that a new model (a new run)
+    /// can decode them again.
+    private let received: ReceivedShards
     private var compute: WorkerCompute?
     /// The job between `run` and its end, and whether it was asked to stop.
     private let running = Mutex<RunningJob?>(nil)
@@ -22,7 +23,8 @@ final class WorkerComputeQueue: @unchecked Sendable {
     private let localShards: [SHA256Digest: (store: ShardStore, id: Int)]
 
     init(threads: Int?, prefixCacheBytes: Int, shardCacheBytes: Int = 4 << 30, dataRoot: URL? = nil,
-         log: (String) -> Void = { _ in }) {
+         scratchDirectory: URL = FileManager.default.temporaryDirectory, log: (String) -> Void = { _ in }) throws {
+        self.received = try ReceivedShards(scratchDirectory: scratchDirectory)
         self.threads = threads
         self.prefixCacheBytes = prefixCacheBytes
         self.shardCacheBytes = shardCacheBytes
@@ -49,7 +51,8 @@ final class WorkerComputeQueue: @unchecked Sendable {
     /// Brings the job's shards that only exist locally into the compute store, under the ids
     /// the coordinator uses; the bytes are verified against the manifest's SHA-256 on the way.
     private func materializeLocalShards(_ job: WorkerJob) throws {
-        for shard in job.shards where shards[shard.id] == nil {
+        let held = Set(received.shardIDs)
+        for shard in job.shards where !held.contains(shard.id) {
             guard let local = localShards[shard.sha256] else { continue }
             let bytes = try local.store.verifiedBytes(shard: local.id)
             try keep(StoredItem(item: .shard(shard.id), sha256: shard.sha256, bytes: bytes.images + bytes.labels,
@@ -98,14 +101,12 @@ final class WorkerComputeQueue: @unchecked Sendable {
         switch item.item {
         case .model:
             let package = try ModelPackage(decoding: item.bytes)
-            let fresh = try WorkerCompute(modelBytes: package.onnx, plan: package.plan, threads: threads, prefixCacheBytes: prefixCacheBytes,
-                                          shardCacheBytes: shardCacheBytes)
-            for (id, shard) in shards { try fresh.storeShard(id: id, bytes: shard.bytes, facts: shard.facts) }
-            compute = fresh
+            compute = try WorkerCompute(modelBytes: package.onnx, plan: package.plan, threads: threads, prefixCacheBytes: prefixCacheBytes,
+                                        shardCacheBytes: shardCacheBytes, shards: received)
         case let .shard(id):
             guard let facts = item.shardFacts else { throw ClusterError.evaluationFailed("shard \(id) came without its facts") }
-            shards[id] = (item.bytes, facts)
-            try compute?.storeShard(id: id, bytes: item.bytes, facts: facts)
+            try received.insert(id: id, bytes: item.bytes, facts: facts)
+            compute?.shardChanged(id)
         }
     }
 

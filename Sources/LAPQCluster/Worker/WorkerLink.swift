@@ -25,8 +25,11 @@ final class WorkerLink: @unchecked Sendable {
     }
 
     /// An event from the compute thread, fed to the state machine as soon as the loop wakes.
+    /// Progress only feeds the next heartbeat, so it waits for the next event or tick rather
+    /// than waking the loop after every shard; everything else may answer the coordinator.
     func enqueue(_ event: WorkerStateMachine.Event) {
         lock.withLock { queued.append(event) }
+        if case .progressed = event { return }
         doorbell.ring()
     }
 

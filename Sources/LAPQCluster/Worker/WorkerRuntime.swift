@@ -19,6 +19,9 @@ public final class WorkerRuntime: @unchecked Sendable {
         /// A directory of manifests (and their .npy files) this worker may read shards from
         /// when their SHA-256 matches what the coordinator asks for.
         public var dataRoot: URL?
+        /// Where the received shards' bytes are kept (an unlinked file: it vanishes with the
+        /// process), so that memory holds only the decoded-shard and prefix budgets.
+        public var scratchDirectory = FileManager.default.temporaryDirectory
         /// The socket loop's clock for heartbeats, the coordinator's silence and reconnects;
         /// finished jobs and stored items wake the loop at once and never wait for it.
         public var tickInterval: Duration = .milliseconds(100)
@@ -36,8 +39,9 @@ public final class WorkerRuntime: @unchecked Sendable {
 
     public init(options: Options, log: @escaping @Sendable (String) -> Void) throws {
         let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount
-        let compute = WorkerComputeQueue(threads: threads, prefixCacheBytes: options.prefixCacheBytes,
-                                         shardCacheBytes: options.shardCacheBytes, dataRoot: options.dataRoot, log: log)
+        let compute = try WorkerComputeQueue(threads: threads, prefixCacheBytes: options.prefixCacheBytes,
+                                             shardCacheBytes: options.shardCacheBytes, dataRoot: options.dataRoot,
+                                             scratchDirectory: options.scratchDirectory, log: log)
         let machine = WorkerStateMachine(configuration: .init(name: options.name, threads: threads),
                                          cachedShards: compute.localDigests)
         let link = WorkerLink(machine: machine, compute: compute, log: log)

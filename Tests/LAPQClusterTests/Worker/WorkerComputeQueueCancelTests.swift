@@ -15,7 +15,7 @@ final class WorkerComputeQueueCancelTests: XCTestCase {
         let store = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
         let onnx = Array(try Data(contentsOf: example.appendingPathComponent("digits.onnx")))
         let settings = PlanSettings(weightBits: 4, activationBits: 4)
-        let queue = WorkerComputeQueue(threads: 1, prefixCacheBytes: 0)
+        let queue = try WorkerComputeQueue(threads: 1, prefixCacheBytes: 0)
         let package = try ModelPackage(plan: settings, onnx: onnx).encoded()
         var items = [StoredItem(item: .model, sha256: SHA256Digest(of: package), bytes: package, shardFacts: nil)]
         for id in store.shardIDs {
