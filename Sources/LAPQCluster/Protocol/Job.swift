@@ -35,6 +35,12 @@ public enum ShardOutcomes<Value: Equatable & Sendable>: Equatable, Sendable {
     /// coordinator stops the evaluation at once instead of retrying.
     case rejected(shardIDs: [Int], reason: String)
 
+    /// Whether the answer is a failure (`failed` or `rejected`).
+    public var isFailure: Bool {
+        if case .completed = self { return false }
+        return true
+    }
+
     /// The shards the answer covers, ascending.
     public var shardIDs: [Int] {
         switch self {

@@ -51,7 +51,11 @@ extension CoordinatorStateMachine {
         }
         guard open != nil else { return actions }
         if let complete = completeIfDone() { return actions + complete }
-        speculate()
+        // Accepted values change no placement: only new copies or re-placed failures need a
+        // dispatch, which walks every shard — per answer, that was the coordinator's main cost
+        // at 64 workers (docs/scaling.md).
+        speculate(at: now)
+        guard placementsChanged else { return actions }
         return actions + dispatch(at: now)
     }
 
@@ -105,16 +109,23 @@ extension CoordinatorStateMachine {
     }
 
     /// Once `speculationFraction` of the shards are answered, also sends each open shard (once)
-    /// to an idle live worker; whichever answers first wins, the other copy is a duplicate.
-    private mutating func speculate() {
-        guard let evaluation = open else { return }
+    /// to an idle live worker; whichever answers first wins, the other copy is a duplicate. A
+    /// shard whose worker has a measured throughput is copied only once that worker is late —
+    /// busy more than twice the time its rate predicts for its shards of this evaluation (plus
+    /// 10 ms) —, so a healthy cluster computes nothing twice; the tick re-checks the deadline.
+    /// Returns whether it placed a copy.
+    @discardableResult
+    mutating func speculate(at now: Milliseconds) -> Bool {
+        guard let evaluation = open else { return false }
         let total = Double(evaluation.shards.count)
-        guard Double(evaluation.doneCount) >= configuration.speculationFraction * total else { return }
+        guard Double(evaluation.doneCount) >= configuration.speculationFraction * total else { return false }
         let idle = alivePeers.filter { peer in
             workers[peer]?.hasModel == true && !evaluation.shards.values.contains { !$0.isDone && $0.placements[peer] != nil }
         }
-        guard !idle.isEmpty else { return }
-        let open = evaluation.shards.filter { !$0.value.isDone && !$0.value.speculated }.keys.sorted()
+        guard !idle.isEmpty else { return false }
+        var copied = false
+        let open = evaluation.shards.filter { !$0.value.isDone && !$0.value.speculated && isLate($0.value, in: evaluation, at: now) }
+            .keys.sorted()
         for (index, id) in open.enumerated() {
             let peer = idle[index % idle.count]
             guard mayCompute(peer, shard: id) else { continue }
@@ -122,6 +133,21 @@ extension CoordinatorStateMachine {
             self.open?.shards[id]?.placements[peer] = .awaitingLoad
             self.open?.shards[id]?.speculated = true
             counters.speculativeSends += 1
+            placementsChanged = true
+            copied = true
+        }
+        return copied
+    }
+
+    /// Whether the workers computing `progress`'s shard are overdue by their measured rate (or
+    /// not measured, or not computing it yet: then it may be copied as soon as the fraction is met).
+    private func isLate(_ progress: ShardProgress, in evaluation: OpenEvaluation, at now: Milliseconds) -> Bool {
+        let computing = progress.placements.filter { $0.value == .running }.keys
+        guard !computing.isEmpty else { return true }
+        return computing.allSatisfy { peer in
+            guard let rate = workers[peer]?.throughput.shardsPerSecond, let since = evaluation.busySince[peer] else { return true }
+            let shards = Double((evaluation.answeredBy[peer] ?? 0) + runningCount(peer))
+            return Double(now) >= Double(since) + 2 * shards / rate * 1000 + 10
         }
     }
 }

@@ -53,6 +53,7 @@ extension CoordinatorStateMachine {
         let failed = enforceNumericsClasses()
         guard failed.isEmpty else { return failed }
         guard var evaluation = open else { return [] }
+        placementsChanged = false
         var ready: [PeerID: [Int]] = [:]
         var actions: [Action] = []
         for id in evaluation.shards.keys.sorted() {

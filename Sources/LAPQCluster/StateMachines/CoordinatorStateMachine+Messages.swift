@@ -112,6 +112,7 @@ extension CoordinatorStateMachine {
         let loads = candidates.map { runningCount($0) }
         guard let chosen = candidates.indices.min(by: { (loads[$0], $0) < (loads[$1], $1) }).map({ candidates[$0] }) else { return }
         open?.shards[id]?.placements[chosen] = .awaitingLoad
+        placementsChanged = true
     }
 }
 

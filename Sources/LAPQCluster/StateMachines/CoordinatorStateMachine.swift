@@ -102,6 +102,9 @@ public struct CoordinatorStateMachine: Sendable {
     var lastEvaluationID: UInt64 = 0
     /// Whether an evaluation has been opened in this run (see `startPendingIfReady`).
     var hasStarted = false
+    /// A placement was added since the last `dispatch` (a re-placed failure, a speculative
+    /// copy): an answer needs a dispatch only then.
+    var placementsChanged = false
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -172,6 +175,9 @@ public struct CoordinatorStateMachine: Sendable {
             lastHeartbeat = now
             actions += alivePeers.map { .send(heartbeatMessage, to: $0) }
         }
+        if open != nil, speculate(at: now) {   // a straggler's deadline may have passed since the last answer
+            actions += dispatch(at: now)
+        }
         return actions
     }
 
@@ -210,6 +216,7 @@ public struct CoordinatorStateMachine: Sendable {
         guard var evaluation = open, var progress = evaluation.shards[id] else { return [] }
         progress.placements[peer] = nil
         progress.attempt += 1
+        placementsChanged = true   // the shard needs a new home at the next dispatch
         guard countsAsFailure else {
             counters.abandonedShardLoads += 1
             evaluation.shards[id] = progress

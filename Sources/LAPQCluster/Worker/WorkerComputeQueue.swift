@@ -164,8 +164,8 @@ extension WorkerJobOutput {
     /// Whether the job failed (for a cancelled job: it stopped early rather than finishing).
     var isFailure: Bool {
         switch self {
-        case .scores(.failed), .statistics(.failed), .scores(.rejected), .statistics(.rejected): return true
-        case .scores(.completed), .statistics(.completed): return false
+        case let .scores(outcome): return outcome.isFailure
+        case let .statistics(outcome): return outcome.isFailure
         }
     }
 }
