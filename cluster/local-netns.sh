@@ -88,8 +88,9 @@ usage() {
 
 # Checked before anything is built, so a bad setting costs no namespace.
 check_settings() {
-    [[ "$worker_count" =~ ^[0-9]+$ ]] && (( worker_count >= 1 && worker_count <= 64 )) ||
+    if [[ ! "$worker_count" =~ ^[0-9]+$ ]] || (( worker_count < 1 || worker_count > 64 )); then
         die "LAPQ_NETNS_WORKERS=$worker_count: must be a number from 1 to 64"
+    fi
     worker_names=()
     local index
     for (( index = 1; index <= worker_count; index++ )); do worker_names+=("w$index"); done
