@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# A multi-host lapq run on one machine: a coordinator and three workers, each in its own network
-# namespace, talking over a private bridge. It exercises the real TCP + CURVE path between
-# "hosts" without needing more than one computer.
+# A multi-host lapq run on one machine: a coordinator and (by default) three workers, each in its
+# own network namespace, talking over a private bridge. It exercises the real TCP + CURVE path
+# between "hosts" without needing more than one computer, optionally with a delay on every packet.
 #
 #   sudo cluster/local-netns.sh                  # calibrate examples/digits through 3 workers
 #   sudo cluster/local-netns.sh --check-network  # only build the network, ping across it, tear down
+#   sudo LAPQ_NETNS_DELAY=0.5ms cluster/local-netns.sh   # every packet 0.5 ms late: 1 ms round trip
 #
 # Topology (all of it inside namespaces this script creates; the host's own network namespace
 # never gets an interface, an address or a route, so no packet can leave them):
@@ -12,11 +13,22 @@
 #   lapqnet-coord  10.231.0.1 ─┐
 #   lapqnet-w1     10.231.0.11 ├─ veth ── bridge lapqbr0 in namespace lapqnet-sw
 #   lapqnet-w2     10.231.0.12 │
-#   lapqnet-w3     10.231.0.13 ┘
+#   lapqnet-w3     10.231.0.13 ┘   (LAPQ_NETNS_WORKERS=N: w1…wN at .11….10+N)
 #
 # The bridge sits in a namespace of its own rather than in the host's so that the host never
 # sees the test subnet. No namespace has a default route: anything not for 10.231.0.0/24 fails
 # with "Network is unreachable".
+#
+# LAPQ_NETNS_DELAY=D delays every packet by D once on its way between two hosts, so a round
+# trip (a JOB out, its RESULT back) costs 2·D more. With the default delayer, netem, that is
+# `tc qdisc add dev eth0 root netem delay D` on each host's eth0 (a packet is delayed when it
+# leaves its sender). Kernels built without netem (CONFIG_NET_SCH_NETEM unset: tc says
+# "Specified qdisc kind is unknown") can use LAPQ_NETNS_DELAYER=nfqueue: an iptables rule in the
+# switch namespace queues every bridged packet to cluster/netns-delay.py, which releases it D
+# later (user space, so it adds its own ~0.1-0.3 ms; the pings show the real round trip).
+#
+# At the end it prints the run's wall time and, from steps.json, the evaluations and the
+# calibration and search times.
 #
 # Everything is torn down on exit (normal, error, Ctrl-C, timeout). A lock makes concurrent runs
 # refuse instead of fighting; leftovers of a killed run (kill -9) are removed on the next start.
@@ -30,6 +42,11 @@
 #   LAPQ_WORKER_ARGS          extra worker options, split on spaces
 #   LAPQ_WORKER_THREADS       --threads per worker (default 1)
 #   LAPQ_NETNS_TIMEOUT        seconds the whole calibration may take (default 900)
+#   LAPQ_NETNS_WORKERS        number of workers, 1-64 (default 3)
+#   LAPQ_NETNS_DELAY          one-way delay per packet, e.g. 0.5ms or 500us (default: none)
+#   LAPQ_NETNS_DELAYER        netem (default) or nfqueue (needs iptables and a python3 with the
+#                             NetfilterQueue module: pip install NetfilterQueue)
+#   LAPQ_NETNS_PYTHON         python3 for the nfqueue delayer (default python3)
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,8 +57,8 @@ readonly port=5555
 readonly switch_ns="lapqnet-sw"
 readonly bridge="lapqbr0"
 readonly coord_ns="lapqnet-coord"
-readonly worker_names=(w1 w2 w3)
 readonly lock_file="/run/lapq-netns.lock"
+readonly delay_queue=0
 
 lapq_coord="${LAPQ_COORD:-$repo_root/.build/release/lapq-coord}"
 lapq_worker="${LAPQ_WORKER:-$repo_root/.build/release/lapq-worker}"
@@ -51,6 +68,10 @@ method="${LAPQ_METHOD:-lapq}"
 worker_threads="${LAPQ_WORKER_THREADS:-1}"
 run_timeout="${LAPQ_NETNS_TIMEOUT:-900}"
 out_dir="${LAPQ_NETNS_OUT:-$repo_root/out/netns/$method}"
+worker_count="${LAPQ_NETNS_WORKERS:-3}"
+delay="${LAPQ_NETNS_DELAY:-}"
+delayer="${LAPQ_NETNS_DELAYER:-netem}"
+delay_python="${LAPQ_NETNS_PYTHON:-python3}"
 read -r -a coord_extra <<<"${LAPQ_COORD_ARGS:-}"
 read -r -a worker_extra <<<"${LAPQ_WORKER_ARGS:-}"
 
@@ -61,10 +82,34 @@ die() { echo "local-netns: $*" >&2; exit 1; }
 log() { echo "== $*"; }
 
 usage() {
-    sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    # The header: every comment line after the shebang, up to the first line of code.
+    awk 'NR > 1 && !/^#/ { exit } NR > 1' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
-# Namespace of host i: the coordinator is "coord", workers are w1…w3.
+# Checked before anything is built, so a bad setting costs no namespace.
+check_settings() {
+    if [[ ! "$worker_count" =~ ^[0-9]+$ ]] || (( worker_count < 1 || worker_count > 64 )); then
+        die "LAPQ_NETNS_WORKERS=$worker_count: must be a number from 1 to 64"
+    fi
+    worker_names=()
+    local index
+    for (( index = 1; index <= worker_count; index++ )); do worker_names+=("w$index"); done
+    readonly worker_names
+    [[ -z "$delay" ]] && return 0
+    [[ "$delay" =~ ^[0-9]+(\.[0-9]+)?(us|ms|s)$ ]] ||
+        die "LAPQ_NETNS_DELAY=$delay: must be a number with us, ms or s (e.g. 0.5ms)"
+    case "$delayer" in
+        netem) command -v tc >/dev/null || die "'tc' (iproute2) not found; install it: apt-get install iproute2" ;;
+        nfqueue)
+            command -v iptables >/dev/null || die "'iptables' not found; install it: apt-get install iptables"
+            "$delay_python" -c 'import netfilterqueue' 2>/dev/null ||
+                die "LAPQ_NETNS_PYTHON=$delay_python cannot import netfilterqueue; pip install NetfilterQueue (needs apt-get install libnetfilter-queue-dev)"
+            ;;
+        *) die "LAPQ_NETNS_DELAYER=$delayer: must be netem or nfqueue" ;;
+    esac
+}
+
+# Namespace of host i: the coordinator is "coord", workers are w1…wN.
 namespace_of() { echo "lapqnet-$1"; }
 address_of() {
     case "$1" in
@@ -83,13 +128,14 @@ require_tools() {
 
 # Kills every process still running inside our namespaces (only those: `ip netns pids` lists the
 # processes whose network namespace is that one), then deletes namespaces; deleting a namespace
-# deletes its veth ends and the bridge with it.
+# deletes its veth ends and the bridge with it. Every lapqnet-* namespace goes, not only this
+# run's hosts: a killed run may have had more workers.
 teardown() {
-    local host ns
+    local path ns
     local -a pids
-    for host in $(all_hosts) sw; do
-        ns="$(namespace_of "$host")"
-        [[ -e "/run/netns/$ns" ]] || continue
+    for path in /run/netns/lapqnet-*; do
+        [[ -e "$path" ]] || continue
+        ns="$(basename "$path")"
         mapfile -t pids < <(ip netns pids "$ns" 2>/dev/null || true)
         if [[ ${#pids[@]} -gt 0 ]]; then
             kill -TERM "${pids[@]}" 2>/dev/null || true
@@ -136,16 +182,45 @@ setup_network() {
     done
 }
 
-# Pings every pair of hosts (both directions) and checks that nothing outside the subnet is
-# routable from the coordinator's namespace.
+# Delays every packet by $delay once between two hosts (see the header). A failure here is the
+# kernel or the tools, not the run, so it names what is missing.
+add_delay() {
+    [[ -n "$delay" ]] || return 0
+    local host error
+    if [[ "$delayer" == netem ]]; then
+        for host in $(all_hosts); do
+            error="$(ip netns exec "$(namespace_of "$host")" tc qdisc add dev eth0 root netem delay "$delay" 2>&1)" ||
+                die "tc netem on $host's eth0 failed: $error (a kernel without CONFIG_NET_SCH_NETEM says 'Specified qdisc kind is unknown'; try LAPQ_NETNS_DELAYER=nfqueue)"
+        done
+    else
+        # br_netfilter shows bridged IPv4 packets to the switch namespace's FORWARD chain.
+        ip netns exec "$switch_ns" sysctl -q -w net.bridge.bridge-nf-call-iptables=1 ||
+            die "cannot enable net.bridge.bridge-nf-call-iptables in $switch_ns (br_netfilter missing?)"
+        ip netns exec "$switch_ns" iptables -A FORWARD -j NFQUEUE --queue-num "$delay_queue" ||
+            die "iptables NFQUEUE rule in $switch_ns failed (kernel without NETFILTER_XT_TARGET_NFQUEUE?)"
+        # Real-time priority: on a busy machine a delayer that waits for a CPU at every packet
+        # would add that wait (milliseconds) to the delay it is asked for.
+        ip netns exec "$switch_ns" chrt --fifo 10 \
+            "$delay_python" "$repo_root/cluster/netns-delay.py" "$delay_queue" "$delay" \
+            >"$work_dir/delay.log" 2>&1 9>&- &
+        sleep 1   # until it has bound the queue: before that, queued packets are dropped
+        kill -0 $! 2>/dev/null || die "the nfqueue delayer exited: $(cat "$work_dir/delay.log")"
+    fi
+    log "every packet between two hosts delayed $delay ($delayer)"
+}
+
+# Pings the coordinator from every worker and back (the workers never talk to each other), printing
+# the mean round trip, and checks that nothing outside the subnet is routable from the
+# coordinator's namespace.
 check_network() {
     command -v ping >/dev/null || die "'ping' not found; install it: apt-get install iputils-ping"
-    local from to failures=0
+    local from to failures=0 summary
     for from in $(all_hosts); do
         for to in $(all_hosts); do
-            [[ "$from" != "$to" ]] || continue
-            if ip netns exec "$(namespace_of "$from")" ping -n -q -c 2 -i 0.2 -w 3 "$(address_of "$to")" >/dev/null; then
-                echo "ping $from ($(address_of "$from")) -> $to ($(address_of "$to")): ok"
+            [[ "$from" != "$to" && ( "$from" == coord || "$to" == coord ) ]] || continue
+            if summary="$(ip netns exec "$(namespace_of "$from")" ping -n -q -c 5 -i 0.2 -w 5 "$(address_of "$to")" | tail -n 1)"; then
+                # "rtt min/avg/max/mdev = 0.061/0.077/0.125/0.024 ms" -> the average
+                echo "ping $from ($(address_of "$from")) -> $to ($(address_of "$to")): ok, mean round trip $(echo "$summary" | cut -d/ -f5) ms"
             else
                 echo "ping $from ($(address_of "$from")) -> $to ($(address_of "$to")): FAILED"
                 failures=$((failures + 1))
@@ -210,13 +285,15 @@ run_example() {
     [[ -x "$lapq_coord" ]] || die "lapq-coord not found at $lapq_coord (swift build -c release, or set LAPQ_COORD)"
     [[ -x "$lapq_worker" ]] || die "lapq-worker not found at $lapq_worker (swift build -c release, or set LAPQ_WORKER)"
     [[ -f "$example/digits.onnx" ]] || die "example not found in $example (set LAPQ_EXAMPLE)"
-    work_dir="$(mktemp -d /tmp/lapq-netns.XXXXXX)"
+    command -v jq >/dev/null || die "'jq' not found (it reads steps.json for the summary); install it: apt-get install jq"
     make_keys
     log "coordinator in $coord_ns on tcp://$(address_of coord):$port; workers ${worker_names[*]}"
+    local started finished status=0
+    started="$(date +%s.%N)"
     start_coordinator
     start_workers
-    local status=0
     wait "$coord_pid" || status=$?
+    finished="$(date +%s.%N)"
     if [[ $status -ne 0 ]]; then
         print_logs
         [[ $status -ne 124 ]] || die "coordinator did not finish within ${run_timeout}s (LAPQ_NETNS_TIMEOUT)"
@@ -226,6 +303,20 @@ run_example() {
     if [[ -n "${SUDO_UID:-}" && -d "$out_dir" ]]; then chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$out_dir"; fi
     log "result of $method at W/A $bits through ${#worker_names[@]} workers (files in $out_dir)"
     cat "$work_dir/coord.log"
+    print_summary "$started" "$finished"
+}
+
+# Wall time from starting the coordinator to its exit (model and shards sent, the calibration,
+# validation, files written), and steps.json's own account: search per evaluation is the
+# figure a network delay adds to.
+print_summary() {
+    local steps="$out_dir/steps.json"
+    jq -r --arg wall "$(( ${2/./} - ${1/./} ))e-9" --arg delay "${delay:-none}" --arg workers "$worker_count" '
+        "summary: workers \($workers), delay \($delay), wall \($wall | tonumber * 100 | round / 100) s, " +
+        "evaluations \(.evaluations), calibration \(.timings.calibration * 100 | round / 100) s, " +
+        "search \(.timings.search * 100 | round / 100) s = " +
+        "\(.timings.search / .evaluations * 1e4 | round / 10) ms per evaluation"' "$steps" ||
+        die "cannot read the summary from $steps"
 }
 
 main() {
@@ -237,13 +328,16 @@ main() {
         *) die "unknown argument '$1' (use --check-network, or --help)" ;;
     esac
     require_tools "$@"
+    check_settings
     exec 9>"$lock_file"
     flock -n 9 || die "another local-netns.sh is running (lock $lock_file)"
     trap on_exit EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
     teardown   # leftovers of a run that was killed before its trap could run
+    work_dir="$(mktemp -d /tmp/lapq-netns.XXXXXX)"
     setup_network
+    add_delay
     check_network
     [[ $mode == check ]] || run_example
 }
