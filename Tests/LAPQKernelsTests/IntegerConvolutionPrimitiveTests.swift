@@ -18,7 +18,7 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
                 for withBias in [true, false] {
                     let primitive = try IntegerConv2DPrimitive(
                         context: context, geometry: geometry, isSourceSigned: isSigned, weightCodes: weights.data.map { Int8($0) },
-                        biasCodes: withBias ? bias : nil, outputScale: scale)
+                        biasCodes: withBias ? bias : nil, outputScales: [scale])
                     var expected = Tensor(shape: [])
                     try conv2dNaive(&expected, input, weights, withBias ? Tensor(shape: [bias.count], data: bias.map(Float.init)) : nil,
                                     geometry)
@@ -49,7 +49,7 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
                 let bias = (0..<geometry.outChannels).map { _ in Int32.random(in: -9999...9999, using: &generator) | 1 }
                 let primitive = try IntegerConv2DPrimitive(
                     context: context, geometry: geometry, isSourceSigned: range.isSigned,
-                    weightCodes: weights.data.map { Int8($0) }, biasCodes: bias, outputScale: scale)
+                    weightCodes: weights.data.map { Int8($0) }, biasCodes: bias, outputScales: [scale])
                 var expected = Tensor(shape: [])
                 try conv2dNaive(&expected, input, weights, Tensor(shape: [bias.count], data: bias.map(Float.init)), geometry)
                 expected.data = expected.data.map { $0 * scale }
@@ -74,7 +74,7 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
             }
             let primitive = try IntegerConv2DPrimitive(
                 context: context, geometry: geometry, isSourceSigned: isSigned, weightCodes: weights.data.map { Int8($0) },
-                biasCodes: bias, outputScale: scale)
+                biasCodes: bias, outputScales: [scale])
             var sums = Tensor(shape: [])
             try conv2dNaive(&sums, input, weights, nil, geometry)
             let plane = geometry.outputShape[2] * geometry.outputShape[3]
@@ -108,7 +108,7 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
                 let weights = integerCodes(geometry.weightShape, -7...7, &generator)
                 let primitive = try IntegerConv2DPrimitive(
                     context: context, geometry: geometry, isSourceSigned: isSigned, weightCodes: weights.data.map { Int8($0) },
-                    biasCodes: nil, outputScale: scale)
+                    biasCodes: nil, outputScales: [scale])
                 var expected = Tensor(shape: [])
                 try conv2dNaive(&expected, input, weights, nil, geometry)
                 expected.data = expected.data.map { $0 * scale }
@@ -127,7 +127,7 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
         let weights = integerCodes(geometry.weightShape, -7...7, &generator)
         let primitive = try IntegerConv2DPrimitive(context: context, geometry: geometry, isSourceSigned: true,
                                                    weightCodes: weights.data.map { Int8($0) }, biasCodes: nil,
-                                                   outputScale: scale, postOps: [.relu])
+                                                   outputScales: [scale], postOps: [.relu])
         var convolved = Tensor(shape: []), expected = Tensor(shape: [])
         try conv2dNaive(&convolved, input, weights, nil, geometry)
         reluNaive(&expected, Tensor(shape: convolved.shape, data: convolved.data.map { $0 * scale }))
@@ -144,7 +144,7 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
         let weights = integerCodes(geometry.weightShape, -7...7, &generator)
         let primitive = try IntegerConv2DPrimitive(context: context, geometry: geometry, isSourceSigned: false,
                                                    weightCodes: weights.data.map { Int8($0) }, biasCodes: nil,
-                                                   outputScale: scale)
+                                                   outputScales: [scale])
         let f32 = try Conv2DPrimitive(context: context, geometry: geometry, weights: weights, bias: nil)
         let native = try f32.makeSource()
         try native.assign(input)

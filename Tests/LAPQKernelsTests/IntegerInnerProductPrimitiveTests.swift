@@ -22,7 +22,7 @@ final class IntegerInnerProductPrimitiveTests: XCTestCase {
                 for withBias in [true, false] {
                     let primitive = try IntegerInnerProductPrimitive(
                         context: context, inputShape: shape, outFeatures: 10, isSourceSigned: range.isSigned,
-                        weightCodes: weights.data.map { Int8($0) }, biasCodes: withBias ? bias : nil, outputScale: scale)
+                        weightCodes: weights.data.map { Int8($0) }, biasCodes: withBias ? bias : nil, outputScales: [scale])
                     var expected = Tensor(shape: [])
                     try gemmNaive(&expected, input, weights, withBias ? Tensor(shape: [10], data: bias.map(Float.init)) : nil,
                                   transB: true)
@@ -38,7 +38,7 @@ final class IntegerInnerProductPrimitiveTests: XCTestCase {
         let context = try DNNLContext()
         XCTAssertThrowsError(try IntegerInnerProductPrimitive(context: context, inputShape: [2, 5], outFeatures: 3,
                                                               isSourceSigned: false, weightCodes: [Int8](repeating: 0, count: 12),
-                                                              biasCodes: nil, outputScale: 1)) { error in
+                                                              biasCodes: nil, outputScales: [1])) { error in
             XCTAssertEqual(error as? KernelError, .shapeMismatch(op: "Gemm (int8)", argument: "weights",
                                                                   expected: [3, 5], actual: [12]))
         }
