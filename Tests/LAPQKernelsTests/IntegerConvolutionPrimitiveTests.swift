@@ -30,6 +30,34 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
         }
     }
 
+    /// One output scale per output channel (a per-channel weight's Δx·Δw_c): output channel c
+    /// of the exact sum scaled by its own scale, bit for bit, with and without a bias.
+    func testPerChannelOutputScalesScaleEachChannel() throws {
+        let context = try DNNLContext(threadCount: 2)
+        var generator = SeededGenerator(seed: 22)
+        for (name, geometry) in ConvolutionPrimitiveTests.cases {
+            let input = integerCodes(geometry.inputShape, 0...15, &generator)
+            let weights = integerCodes(geometry.weightShape, -7...7, &generator)
+            let bias = (0..<geometry.outChannels).map { _ in Int32.random(in: -500...500, using: &generator) }
+            let scales = (0..<geometry.outChannels).map { scale * (1 + Float($0) / 8) }
+            for withBias in [true, false] {
+                let primitive = try IntegerConv2DPrimitive(
+                    context: context, geometry: geometry, isSourceSigned: false, weightCodes: weights.data.map { Int8($0) },
+                    biasCodes: withBias ? bias : nil, outputScales: scales)
+                var expected = Tensor(shape: [])
+                try conv2dNaive(&expected, input, weights, withBias ? Tensor(shape: [bias.count], data: bias.map(Float.init)) : nil,
+                                geometry)
+                let plane = geometry.outputShape[2] * geometry.outputShape[3]
+                expected.data = expected.data.enumerated().map { $1 * scales[($0 / plane) % geometry.outChannels] }
+                XCTAssertEqual(try run(primitive, input, context), expected, "\(name) \(withBias ? "with" : "without") bias")
+            }
+        }
+        XCTAssertThrowsError(try IntegerConv2DPrimitive(
+            context: context, geometry: ConvolutionPrimitiveTests.cases[0].1, isSourceSigned: false,
+            weightCodes: [Int8](repeating: 0, count: ConvolutionPrimitiveTests.cases[0].1.weightShape.reduce(1, *)),
+            biasCodes: nil, outputScales: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]))
+    }
+
     /// Codes at the edges of `Int8ExactRange`, mostly at their extremes so that product pairs
     /// come as close to int16's limit as the range allows (on CPUs without VNNI they are added
     /// in saturating int16; an s8 source is shifted to x + 128 first), with odd weight codes

@@ -1,7 +1,8 @@
 /// A shell-style wildcard pattern over a whole name, as Python's `fnmatch.fnmatchcase`: `*` any
 /// run of characters (also `/` and `.`), `?` one character, `[abc]` / `[a-z]` one of a set,
-/// `[!abc]` one outside it, `\` makes the next character literal. A `[` without its `]` is a
-/// literal `[`. Matching is case-sensitive, over Unicode characters.
+/// `[!abc]` one outside it (`[*]` matches a literal `*`; a backslash is an ordinary character, as
+/// in fnmatch). A `[` without its `]` is a literal `[`. Matching is case-sensitive, over Unicode
+/// characters. Held to fnmatch by Scripts/gen-glob-goldens.py's goldens.
 ///
 /// Backtracks over the last `*` only (the classic greedy algorithm), so a match costs
 /// O(pattern × name) at worst.
@@ -65,9 +66,6 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
             switch character {
             case "*": tokens.append(.anyRun)
             case "?": tokens.append(.any)
-            case "\\" where index < pattern.count:
-                tokens.append(.literal(pattern[index]))
-                index += 1
             case "[":
                 if let (set, next) = bracketSet(pattern, from: index) {
                     tokens.append(set)
