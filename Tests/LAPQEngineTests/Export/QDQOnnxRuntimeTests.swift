@@ -103,14 +103,15 @@ final class QDQOnnxRuntimeTests: XCTestCase {
         let plain = QuantizationPlan(graph: graph, settings: PlanSettings(weightBits: 4, activationBits: 4))
         let layer = try XCTUnwrap(plain.points.first { $0.kind == .weight }?.consumers.first)
         let activation = try XCTUnwrap(plain.points.last { $0.kind == .activation }?.tensor)
-        for pattern in [layer, activation] {
+        let weight = try XCTUnwrap(plain.points.last { $0.kind == .weight }?.tensor)
+        for pattern in [layer, activation, weight] {
             let exportCase = try QDQExportCase(fixture: "resnet", plan: PlanSettings(weightBits: 4, activationBits: 4,
                                                                                      keepFloat: [pattern]))
             XCTAssertLessThan(exportCase.plan.points.count, plain.points.count, exportCase.name)
             let model = try Onnx_ModelProto(serializedBytes: exportCase.exported(.int8))
             let quantizedTensors = model.graph.node.filter { $0.opType == "QuantizeLinear" }.map { $0.input[0] }
                 + model.graph.initializer.map(\.name).filter { $0.hasSuffix("_quantized") }
-            let kept = pattern == layer ? try XCTUnwrap(graph.nodes.first { $0.name == layer }).inputs[1] : activation
+            let kept = pattern == layer ? try XCTUnwrap(graph.nodes.first { $0.name == layer }).inputs[1] : pattern
             XCTAssertFalse(quantizedTensors.contains { $0 == kept || $0 == kept + "_quantized" }, exportCase.name)
             try checkEveryFormat(exportCase)
         }
