@@ -182,15 +182,28 @@ class Canonical:
         return False
 
 
-def plan(canonical, weight_bits, activation_bits):
-    """The quantization points in graph order: dicts with kind, tensor, consumers, bits, signed."""
+def output_channel_axis(node, weight):
+    """The axis of a layer's weight that holds its output channels (docs/algorithms.md,
+    "Per-channel weights"): 0 for Conv and transB = 1 Gemm, the last for MatMul and transB = 0
+    Gemm."""
+    trans_b = next((a.i for a in node.attribute if a.name == "transB"), 0)
+    if node.op_type == "Conv" or (node.op_type == "Gemm" and trans_b):
+        return 0
+    return weight.ndim - 1
+
+
+def plan(canonical, weight_bits, activation_bits, per_channel=False):
+    """The quantization points in graph order: dicts with kind, tensor, consumers, bits, signed,
+    and for a per-channel weight `axis`, its output-channel axis (None when per-tensor)."""
     graph = canonical.graph
     layers = [node for node in graph.node
               if node.op_type in WEIGHTED_OPS and node.input[1] in canonical.initializers]
     points, by_tensor = [], {}
     for node in layers[1:-1]:
+        weight = canonical.initializers[node.input[1]]
         points.append({"kind": "weight", "tensor": node.input[1], "consumers": [node.name],
-                       "bits": weight_bits, "signed": True})
+                       "bits": weight_bits, "signed": True,
+                       "axis": output_channel_axis(node, weight) if per_channel else None})
         tensor = node.input[0]
         if tensor in by_tensor:
             by_tensor[tensor]["consumers"].append(node.name)
@@ -202,14 +215,33 @@ def plan(canonical, weight_bits, activation_bits):
 
 
 def step_sizes(canonical, points, activations):
-    """Δ = 0.8 · max|x| / qmax per point, rounded to float32 (what lapq's quantizers hold);
-    `activations` maps each activation point's tensor to its float values."""
+    """Δ = 0.8 · max|x| / qmax per point, rounded to float32 (what lapq's quantizers hold): a
+    float, or for a per-channel weight a float32 array shaped to broadcast along its axis, with
+    max|x| over each channel; `activations` maps each activation point's tensor to its float
+    values."""
     steps = []
     for point in points:
         values = canonical.initializers[point["tensor"]] if point["kind"] == "weight" else activations[point["tensor"]]
-        peak = float(np.max(np.abs(values)))
-        steps.append(float(np.float32(0.8 * peak / qrange(point["bits"], point["signed"])[1])))
+        top = qrange(point["bits"], point["signed"])[1]
+        axis = point.get("axis")
+        if axis is None:
+            steps.append(float(np.float32(0.8 * float(np.max(np.abs(values))) / top)))
+            continue
+        others = tuple(i for i in range(values.ndim) if i != axis)
+        peaks = np.max(np.abs(values), axis=others, keepdims=True).astype(np.float64)
+        steps.append((0.8 * np.where(peaks > 0, peaks, 1.0) / top).astype(np.float32))
     return steps
+
+
+def flat_steps(steps):
+    """The step vector in lapq's layout: one float per point, every channel's of a per-channel one."""
+    return [float(x) for step in steps for x in np.ravel(step)]
+
+
+def bias_step(step):
+    """A weight step as the bias of its layer broadcasts it: a per-channel step along the bias's
+    last (only) channel axis."""
+    return np.ravel(step) if isinstance(step, np.ndarray) else step
 
 
 def fake_quant_model(canonical, points, steps):
@@ -239,7 +271,7 @@ def _quantize_biases(canonical, result, points, steps):
         assert canonical.readers(node.input[2]) == 1, f"bias {node.input[2]} is shared"
         bias = canonical.initializers[node.input[2]]
         result.set_initializer(node.input[2], quantize_bias(bias, step_of[(node.name, "activation")],
-                                                            step_of[(node.name, "weight")]))
+                                                            bias_step(step_of[(node.name, "weight")])))
 
 
 def chain_codes_name(point):

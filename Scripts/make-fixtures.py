@@ -9,14 +9,15 @@ onnxruntime on one thread, and written as:
 and described in index.json (files, shapes, expected node count after lapq's import rewrites,
 and the Conv/Gemm/MatMul node names in topological order).
 
-Every runnable model also gets fake-quantized goldens at W8A8, W4A4 and W2A4
-(fixture_fakequant.py builds the quantized ONNX model from the rules of docs/engine.md):
+Every runnable model also gets fake-quantized goldens at W8A8, W4A4 and W2A4, and at W4A4 and
+W2A4 with per-channel weights (fixture_fakequant.py builds the quantized ONNX model from the
+rules of docs/engine.md and docs/algorithms.md):
   <name>.quant.input.f32           the input they share (8 samples; the float input when the
                                    plan is empty)
-  <name>.<w8a8|w4a4|w2a4>.output0.f32  onnxruntime's output of the fake-quantized model
+  <name>.<w8a8|w4a4|w2a4|w4a4pc|w2a4pc>.output0.f32  onnxruntime's output of the fake-quantized model
 described in quantized.json: the plan's points (name, signedness, consumers, checksums of
 the integer codes: of each weight, and of each activation per sample as onnxruntime computed
-them), the step sizes in plan order, and per sample the number of near-ties (activation values within 1e-3 Δ of a rounding boundary, where two implementations
+them), the step sizes in plan order (every channel's of a per-channel weight), and per sample the number of near-ties (activation values within 1e-3 Δ of a rounding boundary, where two implementations
 may legitimately round differently).
 
 Rerunning regenerates every file byte-identically: python3 Scripts/make-fixtures.py
@@ -131,7 +132,9 @@ def build_fixture(spec, seed):
     return entry, model_path
 
 
-BIT_WIDTHS = [("w8a8", 8, 8), ("w4a4", 4, 4), ("w2a4", 2, 4)]
+# (file tag, weight bits, activation bits, per-channel weights)
+BIT_WIDTHS = [("w8a8", 8, 8, False), ("w4a4", 4, 4, False), ("w2a4", 2, 4, False),
+              ("w4a4pc", 4, 4, True), ("w2a4pc", 2, 4, True)]
 QUANT_SAMPLES = 8
 
 
@@ -164,8 +167,8 @@ def build_quant_goldens(entry, model_path, seed):
 
 
 def quant_golden(name, canonical, feed, activations, config, input_file):
-    tag, weight_bits, activation_bits = config
-    points = fq.plan(canonical, weight_bits, activation_bits)
+    tag, weight_bits, activation_bits, per_channel = config
+    points = fq.plan(canonical, weight_bits, activation_bits, per_channel)
     steps = fq.step_sizes(canonical, points, activations)
     model = fq.fake_quant_model(canonical, points, steps)
     quantized = [(p, step) for p, step in zip(points, steps) if p["kind"] == "activation"]
@@ -185,10 +188,11 @@ def quant_golden(name, canonical, feed, activations, config, input_file):
     ties = np.sum([point_ties[p["tensor"]] for p, _ in quantized] or [np.zeros(len(results[0]), np.int64)], axis=0)
     return {
         "fixture": name, "weightBits": weight_bits, "activationBits": activation_bits,
+        "weightGranularity": "per-channel" if per_channel else "per-tensor",
         "input": {"file": input_file[0], "shape": list(input_file[1])},
         "output": {"file": output_file, "shape": list(results[0].shape)},
         "points": [point_entry(canonical, point, step, (checksums, sums, point_ties)) for point, step in zip(points, steps)],
-        "stepSizes": steps,
+        "stepSizes": fq.flat_steps(steps),
         "nearTies": [int(count) for count in ties],
     }
 

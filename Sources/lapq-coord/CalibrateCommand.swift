@@ -41,6 +41,15 @@ struct CalibrateCommand: ParsableCommand {
     @Flag(help: "Bias-correct the quantized weights: restore each output channel's float mean (off the integer grid).")
     var biasCorrection = false
 
+    @Option(name: .customLong("keep-float"), parsing: .singleValue,
+            help: ArgumentHelp("Keep float the layers, weights and activations whose name matches this shell-style "
+                               + "glob (repeatable; e.g. 'conv1', 'layer4.*', 'fc.weight').", valueName: "pattern"))
+    var keepFloat: [String] = []
+
+    @Option(help: ArgumentHelp("per-tensor (one step size per weight) or per-channel (one per output channel).",
+                               valueName: "granularity"))
+    var weightGranularity = WeightGranularity.perTensor
+
     @Option(help: "Executors run in parallel on this machine.")
     var localWorkers = 1
 
@@ -90,7 +99,8 @@ struct CalibrateCommand: ParsableCommand {
             model: URL(fileURLWithPath: model), calibrationManifest: URL(fileURLWithPath: calib),
             plan: PlanSettings(weightBits: bits.weights, activationBits: bits.activations,
                                quantizeFirstLayer: quantizeFirstLayer, quantizeLastLayer: quantizeLastLayer,
-                               correctsWeightBias: biasCorrection),
+                               correctsWeightBias: biasCorrection, keepFloat: keepFloat,
+                               weightGranularity: weightGranularity),
             outputDirectory: URL(fileURLWithPath: resume ?? out))
         configuration.validationManifest = val.map { URL(fileURLWithPath: $0) }
         configuration.settings.method = method
@@ -119,3 +129,4 @@ struct CalibrateCommand: ParsableCommand {
 
 extension CalibrationMethod: ExpressibleByArgument {}
 extension QDQExportFormat: ExpressibleByArgument {}
+extension WeightGranularity: ExpressibleByArgument {}

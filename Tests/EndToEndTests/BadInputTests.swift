@@ -59,6 +59,20 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("steps.json")), before)
     }
 
+    /// A `--keep-float` pattern that matches nothing would quietly quantize what the user meant
+    /// to keep: refused, naming the pattern and the model's names.
+    func testKeepFloatPatternMatchingNothing() throws {
+        let outcome = try calibrate(["--keep-float", "/3/Conv", "--keep-float", "conv*"])
+        assertOneLineError(outcome, mentions: "--keep-float 'conv*' matches no layer, weight or activation of the model; "
+            + "layers: /0/Conv, /3/Conv, /7/Conv, /12/Gemm; weights: ")
+    }
+
+    func testUnknownWeightGranularity() throws {
+        let outcome = try calibrate(["--weight-granularity", "per-row"])
+        XCTAssertNotEqual(outcome.status, 0)
+        XCTAssertTrue(outcome.standardError.contains("per-row"), outcome.standardError)
+    }
+
     func testUnsupportedBitWidth() throws {
         assertOneLineError(try calibrate(["--bits", "9/4"]), mentions: "9/4")
     }

@@ -23,11 +23,13 @@ final class CalibrateRunTests: XCTestCase {
         return try XCTUnwrap(scores["quantized"]?["top1"] as? Double)
     }
 
-    /// Plain, with `--bias-correction` and with `--export-format int4`: `evaluate --steps`
+    /// Plain, with `--bias-correction`, with per-channel weights and a layer kept float, and
+    /// with `--export-format int4`: `evaluate --steps`
     /// reproduces the run's validation top-1, and so does onnxruntime on the exported model
     /// (±1 sample), which has the format's file name.
     func testCalibrateEvaluateAndRunTheExportInOnnxRuntime() throws {
         for (extra, model) in [([], "model.qdq.onnx"), (["--bias-correction"], "model.qdq.onnx"),
+                               (["--weight-granularity", "per-channel", "--keep-float", "/7/Conv"], "model.qdq.onnx"),
                                (["--export-format", "int4"], "model.int4.onnx")] {
             try calibrateEvaluateAndCheckExport(extra: extra, model: model)
         }
@@ -44,6 +46,9 @@ final class CalibrateRunTests: XCTestCase {
         XCTAssertEqual(models, [model], "one model, in the chosen format")
         let written = try steps(out)
         XCTAssertEqual((written["plan"] as? [String: Any])?["correctsWeightBias"] as? Bool, extra.contains("--bias-correction"))
+        XCTAssertEqual((written["plan"] as? [String: Any])?["keepFloat"] as? [String], extra.contains("/7/Conv") ? ["/7/Conv"] : [])
+        XCTAssertEqual((written["plan"] as? [String: Any])?["weightGranularity"] as? String,
+                       extra.contains("per-channel") ? "per-channel" : "per-tensor")
         let top1 = try validationTop1(written)
 
         let evaluation = try CommandRunner.lapqCoord(["evaluate", "--model", example.appendingPathComponent("digits.onnx").path,

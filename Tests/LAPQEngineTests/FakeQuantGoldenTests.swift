@@ -1,9 +1,10 @@
 import XCTest
-import LAPQEngine
+@testable import LAPQEngine
 import LAPQMath
 
 /// The fake-quantized network against onnxruntime running the same quantization written as
-/// standard ONNX ops (Scripts/fixture_fakequant.py), at W8A8, W4A4 and W2A4 on every fixture.
+/// standard ONNX ops (Scripts/fixture_fakequant.py), at W8A8, W4A4 and W2A4 on every fixture,
+/// and at W4A4 and W2A4 with per-channel weights.
 final class FakeQuantGoldenTests: XCTestCase {
     /// The plan built here lists the golden's points: names, order, signedness, consumers, bits.
     func testPlanMatchesGolden() throws {
@@ -13,7 +14,9 @@ final class FakeQuantGoldenTests: XCTestCase {
             XCTAssertEqual(plan.points.map(\.isSigned), golden.points.map(\.isSigned), golden.label)
             XCTAssertEqual(plan.points.map(\.consumers), golden.points.map(\.consumers), golden.label)
             XCTAssertEqual(plan.points.map(\.bits), golden.points.map(\.bits), golden.label)
-            XCTAssertEqual(golden.stepSizes.count, golden.points.count, golden.label)
+            XCTAssertEqual(golden.stepSizes.count, plan.stepCount, golden.label)
+            XCTAssertEqual(plan.points.map { $0.channelAxis != nil },
+                           plan.points.map { $0.kind == .weight && golden.weightGranularity == .perChannel }, golden.label)
         }
     }
 
@@ -24,10 +27,13 @@ final class FakeQuantGoldenTests: XCTestCase {
             let graph = try golden.graph()
             let plan = golden.plan(for: graph)
             try XCTSkipIf(plan.points.map(\.name) != golden.points.map(\.name), "plan differs: see testPlanMatchesGolden")
+            var binding = try QuantizationBinding(plan: plan, graph: graph)
+            _ = try binding.setStepSizes(golden.stepSizes)
+            let quantizers = try XCTUnwrap(binding.quantizers)
             for (index, point) in plan.points.enumerated() where point.kind == .weight {
                 let weight = try XCTUnwrap(graph.initializers[point.tensor], "\(golden.label): \(point.name)")
-                let quantizer = point.quantizer(stepSize: Float(golden.stepSizes[index]))
-                XCTAssertEqual([CodeFingerprint.checksum(weight.data, quantizer)], golden.points[index].codeChecksums,
+                let codes = quantizers[index].codes(weight.data, shape: weight.shape)
+                XCTAssertEqual([CodeFingerprint.checksum(codes: codes)], golden.points[index].codeChecksums,
                                "\(golden.label): \(point.name)")
             }
         }

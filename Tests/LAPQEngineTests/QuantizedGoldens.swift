@@ -4,7 +4,7 @@ import LAPQEngine
 
 /// The fake-quantized onnxruntime goldens of Fixtures/quantized.json, written by
 /// Scripts/make-fixtures.py with Scripts/fixture_fakequant.py: one per runnable fixture and bit
-/// width (W8A8, W4A4, W2A4).
+/// width (W8A8, W4A4, W2A4, and W4A4 and W2A4 with per-channel weights).
 struct QuantizedGoldens: Decodable {
     struct Point: Decodable {
         /// "weight:<tensor>" or "activation:<tensor>".
@@ -25,20 +25,25 @@ struct QuantizedGoldens: Decodable {
         let fixture: String
         let weightBits: Int
         let activationBits: Int
+        let weightGranularity: WeightGranularity
         let input: FixtureIndex.TensorFile
         let output: FixtureIndex.TensorFile
         let points: [Point]
-        /// One Δ per point, in plan order.
+        /// The step vector in the plan's layout (one Δ per point, one per channel of a
+        /// per-channel weight).
         let stepSizes: [Double]
         /// Near-ties per sample, summed over every activation point.
         let nearTies: [Int]
 
-        var label: String { "\(fixture) W\(weightBits)A\(activationBits)" }
+        var label: String {
+            "\(fixture) W\(weightBits)A\(activationBits)" + (weightGranularity == .perChannel ? " per-channel" : "")
+        }
 
         func graph() throws -> Graph { try FixtureIndex.graph(fixture) }
 
         func plan(for graph: Graph) -> QuantizationPlan {
-            QuantizationPlan(graph: graph, weightBits: weightBits, activationBits: activationBits)
+            QuantizationPlan(graph: graph, settings: PlanSettings(weightBits: weightBits, activationBits: activationBits,
+                                                                  weightGranularity: weightGranularity))
         }
     }
 
@@ -54,9 +59,11 @@ struct QuantizedGoldens: Decodable {
         try load().filter { !$0.points.isEmpty }
     }
 
-    static func golden(_ fixture: String, weightBits: Int, activationBits: Int) throws -> Golden {
+    static func golden(_ fixture: String, weightBits: Int, activationBits: Int,
+                       weightGranularity: WeightGranularity = .perTensor) throws -> Golden {
         try XCTUnwrap(load().first {
             $0.fixture == fixture && $0.weightBits == weightBits && $0.activationBits == activationBits
-        }, "no golden \(fixture) W\(weightBits)A\(activationBits)")
+                && $0.weightGranularity == weightGranularity
+        }, "no golden \(fixture) W\(weightBits)A\(activationBits) \(weightGranularity)")
     }
 }

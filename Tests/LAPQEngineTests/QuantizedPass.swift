@@ -34,8 +34,9 @@ struct QuantizedPass {
     init(output: Tensor, observed: [Int: Tensor], plan: QuantizationPlan, stepSizes: [Double]) {
         self.output = output
         var checksums: [Int: [Int]] = [:], sums: [Int: [Int]] = [:], nearTies: [Int: [Int]] = [:]
+        let ranges = plan.stepRanges
         for (index, values) in observed {
-            let quantizer = plan.points[index].quantizer(stepSize: Float(stepSizes[index]))
+            let quantizer = plan.points[index].quantizer(stepSize: Float(stepSizes[ranges[index].lowerBound]))
             let samples = Self.samples(values)
             checksums[index] = samples.map { CodeFingerprint.checksum($0, quantizer) }
             sums[index] = samples.map { $0.reduce(0) { $0 + quantizer.code($1) } }
@@ -74,8 +75,12 @@ enum CodeFingerprint {
 
     /// Σ code_i · (i mod 251 + 1) over the values in order: a single changed code changes it.
     static func checksum<C: Collection>(_ values: C, _ quantizer: UniformQuantizer) -> Int where C.Element == Float {
+        checksum(codes: values.map(quantizer.code))
+    }
+
+    static func checksum(codes: [Int]) -> Int {
         var sum = 0
-        for (offset, value) in values.enumerated() { sum += quantizer.code(value) * (offset % 251 + 1) }
+        for (offset, code) in codes.enumerated() { sum += code * (offset % 251 + 1) }
         return sum
     }
 

@@ -18,7 +18,7 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
                 for withBias in [true, false] {
                     let primitive = try IntegerConv2DPrimitive(
                         context: context, geometry: geometry, isSourceSigned: isSigned, weightCodes: weights.data.map { Int8($0) },
-                        biasCodes: withBias ? bias : nil, outputScale: scale)
+                        biasCodes: withBias ? bias : nil, outputScales: [scale])
                     var expected = Tensor(shape: [])
                     try conv2dNaive(&expected, input, weights, withBias ? Tensor(shape: [bias.count], data: bias.map(Float.init)) : nil,
                                     geometry)
@@ -28,6 +28,34 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// One output scale per output channel (a per-channel weight's Δx·Δw_c): output channel c
+    /// of the exact sum scaled by its own scale, bit for bit, with and without a bias.
+    func testPerChannelOutputScalesScaleEachChannel() throws {
+        let context = try DNNLContext(threadCount: 2)
+        var generator = SeededGenerator(seed: 22)
+        for (name, geometry) in ConvolutionPrimitiveTests.cases {
+            let input = integerCodes(geometry.inputShape, 0...15, &generator)
+            let weights = integerCodes(geometry.weightShape, -7...7, &generator)
+            let bias = (0..<geometry.outChannels).map { _ in Int32.random(in: -500...500, using: &generator) }
+            let scales = (0..<geometry.outChannels).map { scale * (1 + Float($0) / 8) }
+            for withBias in [true, false] {
+                let primitive = try IntegerConv2DPrimitive(
+                    context: context, geometry: geometry, isSourceSigned: false, weightCodes: weights.data.map { Int8($0) },
+                    biasCodes: withBias ? bias : nil, outputScales: scales)
+                var expected = Tensor(shape: [])
+                try conv2dNaive(&expected, input, weights, withBias ? Tensor(shape: [bias.count], data: bias.map(Float.init)) : nil,
+                                geometry)
+                let plane = geometry.outputShape[2] * geometry.outputShape[3]
+                expected.data = expected.data.enumerated().map { $1 * scales[($0 / plane) % geometry.outChannels] }
+                XCTAssertEqual(try run(primitive, input, context), expected, "\(name) \(withBias ? "with" : "without") bias")
+            }
+        }
+        XCTAssertThrowsError(try IntegerConv2DPrimitive(
+            context: context, geometry: ConvolutionPrimitiveTests.cases[0].1, isSourceSigned: false,
+            weightCodes: [Int8](repeating: 0, count: ConvolutionPrimitiveTests.cases[0].1.weightShape.reduce(1, *)),
+            biasCodes: nil, outputScales: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]))
     }
 
     /// Codes at the edges of `Int8ExactRange`, mostly at their extremes so that product pairs
@@ -49,7 +77,7 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
                 let bias = (0..<geometry.outChannels).map { _ in Int32.random(in: -9999...9999, using: &generator) | 1 }
                 let primitive = try IntegerConv2DPrimitive(
                     context: context, geometry: geometry, isSourceSigned: range.isSigned,
-                    weightCodes: weights.data.map { Int8($0) }, biasCodes: bias, outputScale: scale)
+                    weightCodes: weights.data.map { Int8($0) }, biasCodes: bias, outputScales: [scale])
                 var expected = Tensor(shape: [])
                 try conv2dNaive(&expected, input, weights, Tensor(shape: [bias.count], data: bias.map(Float.init)), geometry)
                 expected.data = expected.data.map { $0 * scale }
@@ -74,7 +102,7 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
             }
             let primitive = try IntegerConv2DPrimitive(
                 context: context, geometry: geometry, isSourceSigned: isSigned, weightCodes: weights.data.map { Int8($0) },
-                biasCodes: bias, outputScale: scale)
+                biasCodes: bias, outputScales: [scale])
             var sums = Tensor(shape: [])
             try conv2dNaive(&sums, input, weights, nil, geometry)
             let plane = geometry.outputShape[2] * geometry.outputShape[3]
@@ -108,7 +136,7 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
                 let weights = integerCodes(geometry.weightShape, -7...7, &generator)
                 let primitive = try IntegerConv2DPrimitive(
                     context: context, geometry: geometry, isSourceSigned: isSigned, weightCodes: weights.data.map { Int8($0) },
-                    biasCodes: nil, outputScale: scale)
+                    biasCodes: nil, outputScales: [scale])
                 var expected = Tensor(shape: [])
                 try conv2dNaive(&expected, input, weights, nil, geometry)
                 expected.data = expected.data.map { $0 * scale }
@@ -127,7 +155,7 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
         let weights = integerCodes(geometry.weightShape, -7...7, &generator)
         let primitive = try IntegerConv2DPrimitive(context: context, geometry: geometry, isSourceSigned: true,
                                                    weightCodes: weights.data.map { Int8($0) }, biasCodes: nil,
-                                                   outputScale: scale, postOps: [.relu])
+                                                   outputScales: [scale], postOps: [.relu])
         var convolved = Tensor(shape: []), expected = Tensor(shape: [])
         try conv2dNaive(&convolved, input, weights, nil, geometry)
         reluNaive(&expected, Tensor(shape: convolved.shape, data: convolved.data.map { $0 * scale }))
@@ -144,7 +172,7 @@ final class IntegerConvolutionPrimitiveTests: XCTestCase {
         let weights = integerCodes(geometry.weightShape, -7...7, &generator)
         let primitive = try IntegerConv2DPrimitive(context: context, geometry: geometry, isSourceSigned: false,
                                                    weightCodes: weights.data.map { Int8($0) }, biasCodes: nil,
-                                                   outputScale: scale)
+                                                   outputScales: [scale])
         let f32 = try Conv2DPrimitive(context: context, geometry: geometry, weights: weights, bias: nil)
         let native = try f32.makeSource()
         try native.assign(input)

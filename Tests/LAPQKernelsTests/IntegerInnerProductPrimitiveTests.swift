@@ -22,7 +22,7 @@ final class IntegerInnerProductPrimitiveTests: XCTestCase {
                 for withBias in [true, false] {
                     let primitive = try IntegerInnerProductPrimitive(
                         context: context, inputShape: shape, outFeatures: 10, isSourceSigned: range.isSigned,
-                        weightCodes: weights.data.map { Int8($0) }, biasCodes: withBias ? bias : nil, outputScale: scale)
+                        weightCodes: weights.data.map { Int8($0) }, biasCodes: withBias ? bias : nil, outputScales: [scale])
                     var expected = Tensor(shape: [])
                     try gemmNaive(&expected, input, weights, withBias ? Tensor(shape: [10], data: bias.map(Float.init)) : nil,
                                   transB: true)
@@ -34,11 +34,29 @@ final class IntegerInnerProductPrimitiveTests: XCTestCase {
         }
     }
 
+    /// One output scale per output feature (a per-channel weight's Δx·Δw_o): feature o of the
+    /// exact sum scaled by its own scale, bit for bit.
+    func testPerChannelOutputScalesScaleEachFeature() throws {
+        let context = try DNNLContext(threadCount: 2)
+        var generator = SeededGenerator(seed: 32)
+        let input = integerCodes([5, 64], -7...7, &generator)
+        let weights = integerCodes([10, 64], -7...7, &generator)
+        let bias = (0..<10).map { _ in Int32.random(in: -9999...9999, using: &generator) | 1 }
+        let scales = (0..<10).map { scale * (1 + Float($0) / 8) }
+        let primitive = try IntegerInnerProductPrimitive(
+            context: context, inputShape: [5, 64], outFeatures: 10, isSourceSigned: true,
+            weightCodes: weights.data.map { Int8($0) }, biasCodes: bias, outputScales: scales)
+        var expected = Tensor(shape: [])
+        try gemmNaive(&expected, input, weights, Tensor(shape: [10], data: bias.map(Float.init)), transB: true)
+        expected.data = expected.data.enumerated().map { $1 * scales[$0 % 10] }
+        XCTAssertEqual(try run(primitive, input, context), expected)
+    }
+
     func testRejectsMismatchedWeights() throws {
         let context = try DNNLContext()
         XCTAssertThrowsError(try IntegerInnerProductPrimitive(context: context, inputShape: [2, 5], outFeatures: 3,
                                                               isSourceSigned: false, weightCodes: [Int8](repeating: 0, count: 12),
-                                                              biasCodes: nil, outputScale: 1)) { error in
+                                                              biasCodes: nil, outputScales: [1])) { error in
             XCTAssertEqual(error as? KernelError, .shapeMismatch(op: "Gemm (int8)", argument: "weights",
                                                                   expected: [3, 5], actual: [12]))
         }

@@ -109,14 +109,15 @@ public final class CalibrationDriver {
         return choice.p
     }
 
-    /// Phase 3: Powell's method over x = Δ / Δ(p*), starting at x = 1.
+    /// Phase 3: Powell's method over x = Δ / Δ(p*), one x per point (all channels of a
+    /// per-channel weight move together), starting at x = 1.
     private func optimize() throws {
         guard let initialSteps = record.initialSteps, !initialSteps.isEmpty else { return }
         // The cap is Powell's own; progress counts every evaluation of the run.
         let before = record.evaluations - (record.powell?.evaluations ?? 0)
         let limit = record.settings.powell.maxEvaluations.map { $0 + before }
         let objective = { (points: [[Double]]) throws -> [Double] in
-            let steps = points.map { Self.steps(initialSteps, normalized: $0) }
+            let steps = points.map { self.steps(initialSteps, normalized: $0) }
             let scores = try self.evaluate(steps)
             for (point, score) in zip(points, scores) {
                 self.powellScores[point] = score
@@ -128,7 +129,7 @@ public final class CalibrationDriver {
             return scores.map(\.meanLoss)
         }
         var minimizer = try record.powell.map { PowellMinimizer(resumingFrom: $0, options: record.settings.powell) }
-            ?? PowellMinimizer(start: Array(repeating: 1, count: initialSteps.count),
+            ?? PowellMinimizer(start: Array(repeating: 1, count: plan.points.count),
                                options: record.settings.powell, batchObjective: objective)
         let result = try minimizer.run(afterStep: { state in
             self.record.powell = state
@@ -136,18 +137,18 @@ public final class CalibrationDriver {
             try self.checkpoint(self.record)
         }, batchObjective: objective)
         var x = result.x
-        var score = try powellScores[x] ?? evaluate([Self.steps(initialSteps, normalized: x)])[0]
+        var score = try powellScores[x] ?? evaluate([steps(initialSteps, normalized: x)])[0]
         if let best = record.powellBest, best.score.meanLoss < score.meanLoss {
             (x, score) = (best.x, best.score)
         }
         record.finalScore = score
-        record.finalSteps = Self.steps(initialSteps, normalized: x)
+        record.finalSteps = steps(initialSteps, normalized: x)
     }
 
-    /// Δ_i = Δ(p*)_i · |x_i|, kept away from 0: the loss is a function of |Δ| only, and a
-    /// line search may step through 0.
-    static func steps(_ initial: [Double], normalized x: [Double]) -> [Double] {
-        zip(initial, x).map { $0 * max(abs($1), 1e-6) }
+    /// Δ_{i,c} = Δ(p*)_{i,c} · |x_i| for every step c of point i, |x_i| kept away from 0: the
+    /// loss is a function of |Δ| only, and a line search may step through 0.
+    func steps(_ initial: [Double], normalized x: [Double]) -> [Double] {
+        plan.scaled(initial, by: x.map { max(abs($0), 1e-6) })
     }
 
     private func evaluate(_ vectors: [[Double]?]) throws -> [BatchScore] {

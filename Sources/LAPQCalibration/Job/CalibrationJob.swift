@@ -50,7 +50,7 @@ public struct CalibrationJob {
         let started = Date()
         let c = configuration
         let graph = try ONNXImporter.load(contentsOf: c.model)
-        let plan = QuantizationPlan(graph: graph, settings: c.plan)
+        let plan = try QuantizationPlan(validating: graph, settings: c.plan)
         let inputs = InputDigests(model: try .init(contentsOf: c.model),
                                   calibrationManifest: try .init(contentsOf: c.calibrationManifest))
         let oracle = try makeOracle(graph: graph, plan: plan, manifest: c.calibrationManifest,

@@ -61,11 +61,16 @@ public struct CalibrationReport {
                 powellTrace.map(formatNumber).joined(separator: " → "), ""]
     }
 
+    /// A per-channel weight's row gives its largest channel's Δ and α, and says how many
+    /// channels and how far their Δ spread.
     private func pointsTable() -> [String] {
         ["## Step sizes", "", "| point | bits | signed | Δ | α | Δ at start |", "|---|---|---|---|---|---|"]
-            + steps.points.map {
-                "| `\($0.name)` | \($0.bits) | \($0.signed ? "yes" : "no") | \(formatNumber($0.stepSize)) | "
-                    + "\(formatNumber($0.clipValue)) | \(formatNumber($0.initialStepSize)) |"
+            + steps.points.map { point in
+                let channels = point.channelStepSizes.map { steps in
+                    " (\(steps.count) channels, Δ_c \(formatNumber(steps.min() ?? .nan))…\(formatNumber(steps.max() ?? .nan)))"
+                } ?? ""
+                return "| `\(point.name)`\(channels) | \(point.bits) | \(point.signed ? "yes" : "no") | "
+                    + "\(formatNumber(point.stepSize)) | \(formatNumber(point.clipValue)) | \(formatNumber(point.initialStepSize)) |"
             }
     }
 

@@ -22,6 +22,15 @@ public struct StepsFile: Codable, Equatable, Sendable {
         public var maxMagnitude: Double?
         /// Δ at the start of the joint optimization (Lp-optimal at p*, or the baseline rule).
         public var initialStepSize: Double
+        /// A per-channel weight's channel axis and Δ_c of every channel, final and initial; then
+        /// `stepSize`, `initialStepSize` and `clipValue` are the largest channel's. Absent for a
+        /// per-tensor point.
+        public var channelAxis: Int?
+        public var channelStepSizes: [Double]?
+        public var channelInitialStepSizes: [Double]?
+
+        /// This point's entries of the step vector.
+        public var steps: [Double] { channelStepSizes ?? [stepSize] }
     }
 
     public struct Score: Codable, Equatable, Sendable {
@@ -42,9 +51,9 @@ public struct StepsFile: Codable, Equatable, Sendable {
     }
 
     public var format = "lapq-steps"
-    /// 2 since the plan settings are one `plan` object; version-1 files are read too
-    /// (`migratedFromVersion1`).
-    public var version = 2
+    /// 3 since the plan settings hold `keepFloat` and `weightGranularity`; 2 since they are one
+    /// `plan` object. Older files are read too (`migratedToCurrentVersion`).
+    public var version = 3
     public var lapqVersion: String
     public var model: String
     public var calibrationData: String
@@ -74,8 +83,8 @@ public struct StepsFile: Codable, Equatable, Sendable {
     /// Wall-clock seconds per phase; the only non-deterministic field.
     public var timings: [String: Double]
 
-    /// The step vector in plan order.
-    public var stepSizes: [Double] { points.map(\.stepSize) }
+    /// The step vector in the plan's layout (`QuantizationPlan.stepRanges`).
+    public var stepSizes: [Double] { points.flatMap(\.steps) }
 }
 
 extension StepsFile {
@@ -84,13 +93,18 @@ extension StepsFile {
         let final = record.finalSteps ?? []
         let initial = record.initialSteps ?? []
         let maxima = record.maxMagnitudes ?? []
-        points = plan.points.enumerated().map { index, point in
-            let step = final.indices.contains(index) ? final[index] : .nan
+        points = zip(plan.points.indices, plan.stepRanges).map { index, range in
+            let point = plan.points[index]
+            let steps = final.count == plan.stepCount ? Array(final[range]) : Array(repeating: .nan, count: range.count)
+            let initialSteps = initial.count == plan.stepCount ? Array(initial[range]) : Array(repeating: .nan, count: range.count)
+            let step = steps.max() ?? .nan
             let levels = Double(UniformQuantizer.quantMax(bits: point.bits, isSigned: point.isSigned))
+            let perChannel = point.channelAxis != nil
             return Point(name: point.name, tensor: point.tensor, kind: point.kind, consumers: point.consumers,
                          bits: point.bits, signed: point.isSigned, stepSize: step, clipValue: step * levels,
                          maxMagnitude: maxima.indices.contains(index) ? maxima[index] : nil,
-                         initialStepSize: initial.indices.contains(index) ? initial[index] : .nan)
+                         initialStepSize: initialSteps.max() ?? .nan, channelAxis: point.channelAxis,
+                         channelStepSizes: perChannel ? steps : nil, channelInitialStepSizes: perChannel ? initialSteps : nil)
         }
         lapqVersion = LAPQVersion.current
         self.model = model
@@ -121,22 +135,31 @@ extension StepsFile {
         do { data = try Data(contentsOf: url) } catch {
             throw OutputError.unreadable(file: url.path, reason: userFacingDescription(of: error))
         }
-        do { return try LAPQJSON.decoder().decode(StepsFile.self, from: migratedFromVersion1(data)) } catch {
+        do { return try LAPQJSON.decoder().decode(StepsFile.self, from: migratedToCurrentVersion(data)) } catch {
             throw OutputError.unreadable(file: url.path, reason: "not a lapq steps file (\(userFacingDescription(of: error)))")
         }
     }
 
-    /// A version-1 file (plan settings as top-level keys, `biasCorrection` optional) in the
-    /// current layout; any other input unchanged, for the decoder to judge.
-    static func migratedFromVersion1(_ data: Data) -> Data {
+    /// A version-1 file (plan settings as top-level keys, `biasCorrection` optional) or a
+    /// version-2 file (no `keepFloat`, `weightGranularity`: nothing was kept float beyond the
+    /// first/last-layer rule, every weight was per-tensor) in the current layout; any other
+    /// input unchanged, for the decoder to judge.
+    static func migratedToCurrentVersion(_ data: Data) -> Data {
         guard var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              object["version"] as? Int == 1, object["plan"] == nil else { return data }
-        object["plan"] = ["weightBits": object.removeValue(forKey: "weightBits") as Any,
-                          "activationBits": object.removeValue(forKey: "activationBits") as Any,
-                          "quantizeFirstLayer": object.removeValue(forKey: "quantizeFirstLayer") as Any,
-                          "quantizeLastLayer": object.removeValue(forKey: "quantizeLastLayer") as Any,
-                          "correctsWeightBias": object.removeValue(forKey: "biasCorrection") ?? false]
-        object["version"] = 2
+              let version = object["version"] as? Int, version == 1 || version == 2 else { return data }
+        if version == 1, object["plan"] == nil {
+            object["plan"] = ["weightBits": object.removeValue(forKey: "weightBits") as Any,
+                              "activationBits": object.removeValue(forKey: "activationBits") as Any,
+                              "quantizeFirstLayer": object.removeValue(forKey: "quantizeFirstLayer") as Any,
+                              "quantizeLastLayer": object.removeValue(forKey: "quantizeLastLayer") as Any,
+                              "correctsWeightBias": object.removeValue(forKey: "biasCorrection") ?? false]
+        }
+        guard var plan = object["plan"] as? [String: Any], plan["keepFloat"] == nil,
+              plan["weightGranularity"] == nil else { return data }
+        plan["keepFloat"] = [String]()
+        plan["weightGranularity"] = WeightGranularity.perTensor.rawValue
+        object["plan"] = plan
+        object["version"] = 3
         return (try? JSONSerialization.data(withJSONObject: object)) ?? data
     }
 }

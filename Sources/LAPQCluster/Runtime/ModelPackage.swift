@@ -5,8 +5,9 @@ import LAPQEngine
 /// so a worker builds the same `QuantizationPlan` whose point order the step vectors follow.
 ///
 /// Layout: "LQMP", u32 little-endian length of the JSON of the `PlanSettings` {weightBits,
-/// activationBits, quantizeFirstLayer, quantizeLastLayer, correctsWeightBias}, the JSON, then the
-/// ONNX model bytes. Every key is required: a worker that does not know one must not guess it.
+/// activationBits, quantizeFirstLayer, quantizeLastLayer, correctsWeightBias, keepFloat,
+/// weightGranularity}, the JSON, then the ONNX model bytes. Every key is required: a worker that
+/// does not know one must not guess it.
 public struct ModelPackage: Equatable, Sendable {
     public var plan: PlanSettings
     public var onnx: [UInt8]

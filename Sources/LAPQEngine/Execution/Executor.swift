@@ -80,9 +80,9 @@ public final class Executor {
     /// oneDNN's thread count for this executor.
     public var threadCount: Int { context.threadCount }
 
-    /// Applies one Δ per plan point (nil: float). Only the weights whose Δ changed, and the
-    /// biases whose layer's input or weight Δ changed, are re-quantized and handed to their
-    /// primitives.
+    /// Applies a step vector in the plan's layout (one Δ per point, one per channel of a
+    /// per-channel weight; nil: float). Only the weights whose Δ changed, and the biases whose
+    /// layer's input or weight Δ changed, are re-quantized and handed to their primitives.
     public func setStepSizes(_ stepSizes: [Double]?) throws {
         let changed = Set(try binding.setStepSizes(stepSizes))
         firstChangedPosition = changed.map { plan.points[$0].position }.min() ?? Int.max
@@ -135,7 +135,8 @@ public final class Executor {
         return false
     }
 
-    var currentStepSizes: [Float] { binding.quantizers?.map(\.stepSize) ?? [] }
+    /// Each point's step sizes as its quantizers apply them.
+    var currentStepSizes: [[Float]] { binding.quantizers?.map { $0.channels.map(\.stepSize) } ?? [] }
 
     /// Whether an activation point's quantized value may overwrite its float value.
     func isExclusive(point: Int) -> Bool { exclusiveActivation[point] }

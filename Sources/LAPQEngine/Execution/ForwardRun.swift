@@ -35,7 +35,7 @@ struct ForwardRun {
     }
 
     /// Captures every live value; they become shared, so later steps copy before changing them.
-    mutating func snapshot(at position: Int, stepSizes: [Float]) -> PrefixSnapshot {
+    mutating func snapshot(at position: Int, stepSizes: [[Float]]) -> PrefixSnapshot {
         var live: [Int: DNNLTensor] = [:]
         var bytes = 0
         for (id, value) in values.enumerated() {

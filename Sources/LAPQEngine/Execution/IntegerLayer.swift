@@ -30,41 +30,35 @@ final class IntegerLayer {
     }
 
     /// Rebuilds the primitive for the layer's current quantizers (oneDNN fixes the output
-    /// scale Δx·Δw at creation), or drops it when either is missing (a float run) or a bias
-    /// code leaves `Int8ExactRange`.
+    /// scales Δx·Δw_c at creation: one, or one per output channel for a per-channel weight), or
+    /// drops it when either is missing (a float run), a bias code leaves `Int8ExactRange`, or a
+    /// per-channel weight's bias has no per-channel grid (`QuantizationBinding.biasQuantizers`).
     func update(context: DNNLContext, weight: Tensor, bias: Tensor?, input: UniformQuantizer?,
-                weightQuantizer: UniformQuantizer?) throws {
+                weightQuantizer: AxisQuantizer?) throws {
         guard let input, let weightQuantizer, !input.isIdentity, !weightQuantizer.isIdentity else {
             primitive = nil
             return
         }
-        let biasQuantizer = BiasQuantizer(inputStep: input.stepSize, weightStep: weightQuantizer.stepSize)
-        let biasCodes = bias.map { $0.data.map(biasQuantizer.code) }
+        let biasQuantizers = [BiasQuantizer](input: input, weight: weightQuantizer)
         primitive = nil   // release the old primitive's memory before building the new one
+        if let bias, bias.count != biasQuantizers.count, biasQuantizers.count > 1 { return }
+        let biasCodes = bias.map { biasQuantizers.codes($0.data) }
         // A bias code this large (|b| ≥ 2^30 · Δx·Δw) is not exact on every ISA: this step
         // vector runs the layer in f32, on every host alike.
         if let biasCodes, biasCodes.contains(where: { abs(Int($0)) > Int8ExactRange.largestBiasCode }) { return }
-        let weightCodes = Self.codes(weight, weightQuantizer)
+        let weightCodes = weightQuantizer.encoded(weight.data, shape: weight.shape).map { Int8(bitPattern: $0) }
+        let outputScales = biasQuantizers.map(\.scale)
         switch shape {
         case .convolution(let geometry):
             primitive = try IntegerConv2DPrimitive(
                 context: context, geometry: geometry, isSourceSigned: isSourceSigned, weightCodes: weightCodes,
-                biasCodes: biasCodes, outputScale: biasQuantizer.scale, postOps: postOps)
+                biasCodes: biasCodes, outputScales: outputScales, postOps: postOps)
         case let .innerProduct(inputShape, outFeatures, transposesWeight):
             primitive = try IntegerInnerProductPrimitive(
                 context: context, inputShape: inputShape, outFeatures: outFeatures, isSourceSigned: isSourceSigned,
                 weightCodes: transposesWeight ? Self.transposed(weightCodes, rows: weight.shape[0]) : weightCodes,
-                biasCodes: biasCodes, outputScale: biasQuantizer.scale, postOps: postOps)
+                biasCodes: biasCodes, outputScales: outputScales, postOps: postOps)
         }
-    }
-
-    /// The int8 codes of `weight` (the vector encoder; equal to `quantizer.code`), row-major.
-    private static func codes(_ weight: Tensor, _ quantizer: UniformQuantizer) -> [Int8] {
-        var bytes = [UInt8](repeating: 0, count: weight.count)
-        weight.data.withUnsafeBufferPointer { input in
-            bytes.withUnsafeMutableBufferPointer { quantizer.encode(input, into: $0) }
-        }
-        return bytes.map { Int8(bitPattern: $0) }
     }
 
     /// The (columns, rows) transpose of a row-major (rows, columns) matrix of codes.

@@ -6,8 +6,9 @@ import LAPQKernels
 struct PrefixSnapshot {
     /// The step at which the run resumes.
     let position: Int
-    /// Step sizes (as Float, what the quantizers use) in force when the values were computed.
-    let stepSizes: [Float]
+    /// Each point's step sizes (as Float, what the quantizers use; several for a per-channel
+    /// weight) in force when the values were computed.
+    let stepSizes: [[Float]]
     /// Tensor id → value, for every tensor live at `position`.
     let values: [Int: DNNLTensor]
     let byteCount: Int

@@ -18,10 +18,12 @@ import SwiftProtobuf
 ///   round half to even; other readers of x (float layers, residual adds, graph outputs) keep
 ///   the float tensor;
 /// - each **weight** point's tensor w is stored as int8 (or packed int4) codes
-///   clamp(round(w / Δ), −(2^(b−1) − 1), 2^(b−1) − 1) followed by `DequantizeLinear(Δ, 0)`,
-///   and, when the plan corrects bias, by a `Sub` of the per-output-channel shift;
+///   clamp(round(w / Δ), −(2^(b−1) − 1), 2^(b−1) − 1) followed by `DequantizeLinear(Δ, 0)` — per
+///   axis, one Δ_c per output channel, for a per-channel weight — and, when the plan corrects
+///   bias, by a `Sub` of the per-output-channel shift;
 /// - the constant **bias** of a layer whose input and weight are both quantized is stored as
-///   int32 codes at s = Δx · Δw followed by `DequantizeLinear(s)` (`BiasQuantizer`), as lapq
+///   int32 codes at s = Δx · Δw (s_c = Δx · Δw_c, per axis, behind a per-channel weight)
+///   followed by `DequantizeLinear(s)` (`BiasQuantizer`), as lapq
 ///   computes it — so ONNX Runtime's own bias quantization finds nothing left to do.
 ///
 /// Δ is stored as the float32 that lapq's executors apply. A point of 32 bits is left in
@@ -31,8 +33,9 @@ public enum QDQExporter {
     /// The symbolic name of the batch dimension of the model's input and outputs.
     public static let batchDimension = "batch"
 
-    /// The serialized QDQ model of `graph` quantized by `plan` with one Δ per plan point, its
-    /// codes in the types of `format`.
+    /// The serialized QDQ model of `graph` quantized by `plan` with a step vector in the plan's
+    /// layout (one Δ per point, one per channel of a per-channel weight), its codes in the types
+    /// of `format`.
     ///
     /// - Throws: `QDQExportError` when the plan does not belong to the graph, the step vector
     ///   has the wrong length or a non-positive or non-finite entry, a weight point is not a

@@ -8,8 +8,9 @@ struct QDQGraphWriter {
     private let format: QDQExportFormat
     private let plan: QuantizationPlan
     private let binding: QuantizationBinding
-    /// One quantizer per plan point (bits 32: identity, left in float).
-    private let quantizers: [UniformQuantizer]
+    /// One quantizer per plan point (bits 32: identity, left in float); a per-channel weight's
+    /// has one per output channel.
+    private let quantizers: [AxisQuantizer]
     /// Every tensor's dimensions; nil where the size is the batch.
     private let dimensions: [String: [Int?]]
     /// Every tensor's shape at batch size 1.
@@ -46,8 +47,8 @@ struct QDQGraphWriter {
             if let point = binding.weightPoint[index], !quantizers[point].isIdentity {
                 inputs[1] = try dequantizedWeight(point, node: index)
             }
-            if let quantizer = binding.biasQuantizer(node: index), let bias = graph.initializers[node.inputs[2]] {
-                inputs[2] = dequantizedBias(node.inputs[2], bias, quantizer)
+            if let quantizers = binding.biasQuantizers(node: index), let bias = graph.initializers[node.inputs[2]] {
+                inputs[2] = dequantizedBias(node.inputs[2], bias, quantizers)
             }
             assembler.appendNode(node, inputs: inputs, shapes: shapes)
         }
@@ -75,10 +76,10 @@ struct QDQGraphWriter {
     private mutating func dequantizedActivation(_ point: Int) -> String {
         if let name = dequantized[point] { return name }
         let tensor = plan.points[point].tensor
-        let quantizer = quantizers[point]
+        let quantizer = quantizers[point].channels[0]
         let type = format.codeType(of: quantizer)
         let clamp = type.activationClamp(for: quantizer)
-        let (scale, zeroPoint) = addScaleAndZeroPoint(tensor, quantizer)
+        let (scale, zeroPoint) = addScaleAndZeroPoint(tensor, AxisQuantizer(quantizer), shape: [])
         var input = tensor
         if clamp == .input {
             let lower = Float(quantizer.quantMin) * quantizer.stepSize, upper = Float(quantizer.quantMax) * quantizer.stepSize
@@ -112,7 +113,8 @@ struct QDQGraphWriter {
     }
 
     /// The weight stored as codes clamp(round(w / Δ), −(2^(b−1) − 1), 2^(b−1) − 1) of the
-    /// point's code type (int8, or int4 packed two per byte) and a DequantizeLinear — followed,
+    /// point's code type (int8, or int4 packed two per byte) and a DequantizeLinear — per axis,
+    /// Δ_c on the output-channel axis, for a per-channel weight — followed,
     /// when the plan corrects bias, by a `Sub` of the per-channel shift — read by node `index`;
     /// returns the name of the tensor the layer reads.
     private mutating func dequantizedWeight(_ point: Int, node index: Int) throws -> String {
@@ -124,12 +126,13 @@ struct QDQGraphWriter {
         let quantizer = quantizers[point]
         precondition(quantizer.isSigned, "weight point '\(tensor)' must be signed")
         let codes = assembler.freshName(tensor + "_quantized")
-        assembler.addInitializer(.codes(name: codes, type: format.codeType(of: quantizer), shape: weight.shape,
-                                        values: weight.data.map(quantizer.code)))
-        let (scale, zeroPoint) = addScaleAndZeroPoint(tensor, quantizer)
+        assembler.addInitializer(.codes(name: codes, type: format.codeType(of: quantizer.channels[0]), shape: weight.shape,
+                                        values: quantizer.codes(weight.data, shape: weight.shape)))
+        let (scale, zeroPoint) = addScaleAndZeroPoint(tensor, quantizer, shape: quantizer.axis == nil ? [] : [quantizer.channels.count])
         var output = assembler.freshName(tensor + "_dequantized")
         assembler.append(Onnx_NodeProto(name: assembler.freshName(tensor + "_DequantizeLinear"), opType: "DequantizeLinear",
-                                        inputs: [codes, scale, zeroPoint], outputs: [output]))
+                                        inputs: [codes, scale, zeroPoint], outputs: [output],
+                                        attributes: quantizer.axis.map { [.int("axis", $0)] } ?? []))
         if let correction = binding.biasCorrectionShift(node: index, weight: weight) {
             output = subtractBiasCorrection(correction, from: output, tensor: tensor, rank: weight.rank)
         }
@@ -138,14 +141,18 @@ struct QDQGraphWriter {
     }
 
     /// The bias stored as int32 codes at scale s = Δx · Δw and a DequantizeLinear(s) (no zero
-    /// point: 0); returns the dequantized tensor's name. Written per layer, since s is.
-    private mutating func dequantizedBias(_ tensor: String, _ bias: Tensor, _ quantizer: BiasQuantizer) -> String {
+    /// point: 0) — per axis 0, s_c = Δx · Δw_c, behind a per-channel weight; returns the
+    /// dequantized tensor's name. Written per layer, since s is.
+    private mutating func dequantizedBias(_ tensor: String, _ bias: Tensor, _ quantizers: [BiasQuantizer]) -> String {
         let codes = assembler.freshName(tensor + "_quantized")
-        assembler.addInitializer(.int32(name: codes, shape: bias.shape, values: bias.data.map(quantizer.code)))
-        let scale = assembler.addFloatConstant(tensor + "_scale", shape: [], values: [quantizer.scale])
+        assembler.addInitializer(.int32(name: codes, shape: bias.shape, values: quantizers.codes(bias.data)))
+        let perChannel = quantizers.count > 1
+        let scale = assembler.addFloatConstant(tensor + "_scale", shape: perChannel ? [quantizers.count] : [],
+                                               values: quantizers.map(\.scale))
         let output = assembler.freshName(tensor + "_dequantized")
         assembler.append(Onnx_NodeProto(name: assembler.freshName(tensor + "_DequantizeLinear"), opType: "DequantizeLinear",
-                                        inputs: [codes, scale], outputs: [output]))
+                                        inputs: [codes, scale], outputs: [output],
+                                        attributes: perChannel ? [.int("axis", bias.rank - 1)] : []))
         return output
     }
 
@@ -162,18 +169,23 @@ struct QDQGraphWriter {
         return output
     }
 
-    /// The scalar scale Δ (float32, as lapq applies it) and zero point 0 of the point's code
-    /// type, the type of the codes DequantizeLinear reads (and that an 8-bit QuantizeLinear
-    /// writes).
-    private mutating func addScaleAndZeroPoint(_ tensor: String, _ quantizer: UniformQuantizer) -> (String, String) {
-        let scale = assembler.addFloatConstant(tensor + "_scale", shape: [], values: [quantizer.stepSize])
-        let zeroPoint = addCode(tensor + "_zero_point", 0, type: format.codeType(of: quantizer))
+    /// The scale Δ (float32, as lapq applies it) and zero point 0 of the point's code type, the
+    /// type of the codes DequantizeLinear reads (and that an 8-bit QuantizeLinear writes):
+    /// scalars (`shape` []), or one per channel (`shape` [C]) for a per-axis DequantizeLinear.
+    private mutating func addScaleAndZeroPoint(_ tensor: String, _ quantizer: AxisQuantizer, shape: [Int]) -> (String, String) {
+        let scale = assembler.addFloatConstant(tensor + "_scale", shape: shape, values: quantizer.channels.map(\.stepSize))
+        let zeroPoint = addCode(tensor + "_zero_point", Array(repeating: 0, count: quantizer.channels.count),
+                                shape: shape, type: format.codeType(of: quantizer.channels[0]))
         return (scale, zeroPoint)
     }
 
     private mutating func addCode(_ base: String, _ value: Int, type: QDQCodeType) -> String {
+        addCode(base, [value], shape: [], type: type)
+    }
+
+    private mutating func addCode(_ base: String, _ values: [Int], shape: [Int], type: QDQCodeType) -> String {
         let name = assembler.freshName(base)
-        assembler.addInitializer(.codes(name: name, type: type, shape: [], values: [value]))
+        assembler.addInitializer(.codes(name: name, type: type, shape: shape, values: values))
         return name
     }
 }

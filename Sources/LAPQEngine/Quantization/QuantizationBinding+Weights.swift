@@ -14,11 +14,7 @@ extension QuantizationBinding {
     func quantizedWeight(_ weight: Tensor, node index: Int, vectorized: Bool) -> Tensor {
         guard let quantizer = weightQuantizer(node: index) else { return weight }
         var result = weight
-        if vectorized {
-            quantizer.fakeQuantize(&result.data)
-        } else {
-            result.data = weight.data.map { (value: Float) -> Float in quantizer.fakeQuantize(value) }
-        }
+        quantizer.fakeQuantize(&result.data, shape: weight.shape, vectorized: vectorized)
         if let axis = biasCorrectionAxis(node: index, weight: weight) {
             correctBias(quantized: &result.data, original: weight.data, shape: weight.shape, channelAxis: axis)
         }
@@ -29,18 +25,7 @@ extension QuantizationBinding {
     /// or nil when it is not (no correction in the plan, weight not quantized, float run).
     func biasCorrectionAxis(node index: Int, weight: Tensor) -> Int? {
         guard plan.correctsWeightBias, weightQuantizer(node: index) != nil, weight.rank >= 1 else { return nil }
-        return Self.outputChannelAxis(of: graph.nodes[index].op, weightRank: weight.rank)
-    }
-
-    /// Where a layer's weight keeps its output channels: the first axis of a Conv weight
-    /// (C_out, C_in/g, kH, kW) and of a transB = 1 Gemm weight (N, K); the last of a MatMul or
-    /// transB = 0 Gemm weight (…, K, N).
-    static func outputChannelAxis(of op: Operator, weightRank: Int) -> Int {
-        switch op {
-        case .gemm(let attributes) where attributes.transB: return 0
-        case .gemm, .matMul: return weightRank - 1
-        default: return 0
-        }
+        return QuantizationPlan.outputChannelAxis(of: graph.nodes[index].op, weightRank: weight.rank)
     }
 }
 
@@ -51,28 +36,33 @@ extension QuantizationBinding {
     func biasCorrectionShift(node index: Int, weight: Tensor) -> (axis: Int, shifts: [Float])? {
         guard let axis = biasCorrectionAxis(node: index, weight: weight),
               let quantizer = weightQuantizer(node: index) else { return nil }
-        let shifts = channelMeanShift(quantized: quantizer.fakeQuantized(weight.data), original: weight.data,
+        let shifts = channelMeanShift(quantized: quantizer.fakeQuantized(weight.data, shape: weight.shape), original: weight.data,
                                       shape: weight.shape, channelAxis: axis)
         return (axis, shifts.map(Float.init))
     }
 }
 
 extension QuantizationBinding {
-    /// The int32 quantizer of node `index`'s bias (operand 2) at s = Δx · Δw, when both its
-    /// input and its weight are quantized and it has a constant bias; nil otherwise (also in a
-    /// float run). See docs/algorithms.md, "Bias quantization".
-    func biasQuantizer(node index: Int) -> BiasQuantizer? {
+    /// The int32 quantizers of node `index`'s bias (operand 2), when both its input and its
+    /// weight are quantized and it has a constant bias; nil otherwise (also in a float run).
+    /// One at s = Δx · Δw for a per-tensor weight; one per output channel, s_c = Δx · Δw_c, for a
+    /// per-channel weight — bias element j then belongs to channel j mod C, which covers a bias
+    /// whose last dimension is C ((C), (1, C), (M, C)); a bias of another shape stays float,
+    /// having no per-channel grid.
+    /// See docs/algorithms.md, "Bias quantization".
+    func biasQuantizers(node index: Int) -> [BiasQuantizer]? {
         let node = graph.nodes[index]
-        guard node.inputs.count > 2, graph.initializers[node.inputs[2]] != nil,
+        guard node.inputs.count > 2, let bias = graph.initializers[node.inputs[2]],
               let input = activationQuantizer(node: index), !input.isIdentity,
               let weight = weightQuantizer(node: index), !weight.isIdentity else { return nil }
-        return BiasQuantizer(inputStep: input.stepSize, weightStep: weight.stepSize)
+        if weight.axis != nil, bias.shape.last != weight.channels.count { return nil }
+        return [BiasQuantizer](input: input, weight: weight)
     }
 
-    /// The bias node `index` computes with: int32-quantized when `biasQuantizer` says so,
+    /// The bias node `index` computes with: int32-quantized when `biasQuantizers` says so,
     /// `bias` unchanged otherwise.
     func quantizedBias(_ bias: Tensor, node index: Int) -> Tensor {
-        guard let quantizer = biasQuantizer(node: index) else { return bias }
-        return Tensor(shape: bias.shape, data: quantizer.quantized(bias.data))
+        guard let quantizers = biasQuantizers(node: index) else { return bias }
+        return Tensor(shape: bias.shape, data: quantizers.quantized(bias.data))
     }
 }

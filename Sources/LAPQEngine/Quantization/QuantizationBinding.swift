@@ -10,8 +10,9 @@ struct QuantizationBinding {
     let activationPoint: [Int?]
     /// For each node: the point that quantizes its weight operand (operand 1), if any.
     let weightPoint: [Int?]
-    /// The quantizer of every point, or nil while the network runs in float.
-    private(set) var quantizers: [UniformQuantizer]?
+    /// The quantizer of every point (a per-channel weight's has one per channel), or nil while
+    /// the network runs in float.
+    private(set) var quantizers: [AxisQuantizer]?
 
     init(plan: QuantizationPlan, graph: Graph) throws {
         var activationPoint = [Int?](repeating: nil, count: graph.nodes.count)
@@ -36,34 +37,40 @@ struct QuantizationBinding {
         self.weightPoint = weightPoint
     }
 
-    /// Applies one Δ per plan point (nil: float) and returns the indices of the points whose
-    /// quantizer changed. Throws when a step is not positive and finite or the count is wrong.
+    /// Applies a step vector in the plan's layout (`QuantizationPlan.stepRanges`: one Δ per
+    /// point, one per channel for a per-channel weight; nil: float) and returns the indices of
+    /// the points whose quantizer changed. Throws when a step is not positive and finite or the
+    /// count is wrong.
     mutating func setStepSizes(_ stepSizes: [Double]?) throws -> [Int] {
         guard let stepSizes else {
             defer { quantizers = nil }
             return quantizers == nil ? [] : Array(plan.points.indices)
         }
-        guard stepSizes.count == plan.points.count else {
-            throw ExecutionError.stepCount(expected: plan.points.count, got: stepSizes.count)
+        guard stepSizes.count == plan.stepCount else {
+            throw ExecutionError.stepCount(expected: plan.stepCount, got: stepSizes.count)
         }
-        var updated: [UniformQuantizer] = []
-        for (point, step) in zip(plan.points, stepSizes) {
-            let stepSize = Float(step)
-            guard stepSize > 0, stepSize.isFinite else {
-                throw ExecutionError.invalidStepSize(point: point.name, value: step)
+        var updated: [AxisQuantizer] = []
+        for (point, range) in zip(plan.points, plan.stepRanges) {
+            let channels = try stepSizes[range].map { step in
+                let stepSize = Float(step)
+                guard stepSize > 0, stepSize.isFinite else {
+                    throw ExecutionError.invalidStepSize(point: point.name, value: step)
+                }
+                return point.quantizer(stepSize: stepSize)
             }
-            updated.append(point.quantizer(stepSize: stepSize))
+            updated.append(point.channelAxis.map { AxisQuantizer(channels: channels, axis: $0) } ?? AxisQuantizer(channels[0]))
         }
         defer { quantizers = updated }
         guard let previous = quantizers else { return Array(plan.points.indices) }
         return plan.points.indices.filter { previous[$0] != updated[$0] }
     }
 
+    /// The quantizer of node `node`'s input (activation points are per-tensor).
     func activationQuantizer(node: Int) -> UniformQuantizer? {
-        activationPoint[node].flatMap { quantizers?[$0] }
+        activationPoint[node].flatMap { quantizers?[$0].channels[0] }
     }
 
-    func weightQuantizer(node: Int) -> UniformQuantizer? {
+    func weightQuantizer(node: Int) -> AxisQuantizer? {
         weightPoint[node].flatMap { quantizers?[$0] }
     }
 }

@@ -21,22 +21,25 @@ public struct QuantizationPlan: Sendable, Hashable, Codable {
         self.init(graph: graph, settings: PlanSettings(weightBits: weightBits, activationBits: activationBits))
     }
 
-    /// The plan for `graph` under `settings` (32 bits leaves that part in float).
+    /// The plan for `graph` under `settings` (32 bits leaves that part in float). What the
+    /// `keepFloat` patterns match stays float; a pattern that matches nothing is ignored here
+    /// (see `init(validating:settings:)`).
     public init(graph: Graph, settings: PlanSettings) {
-        let layers = graph.nodes.indices.filter { Self.weightOperand(of: graph.nodes[$0], in: graph) != nil }
+        let layers = Self.weightedLayers(of: graph)
         var selected = layers
         if !settings.quantizeFirstLayer, let first = layers.first { selected.removeAll { $0 == first } }
         if !settings.quantizeLastLayer, let last = layers.last { selected.removeAll { $0 == last } }
+        let keptFloat = KeepFloatRule(settings.keepFloat)
         var points: [QuantizationPoint] = []
         var activationPoint: [String: Int] = [:]
-        for index in selected {
+        for index in selected where !keptFloat.matches(graph.nodes[index].name) {
             let node = graph.nodes[index]
-            if settings.weightBits != 32, let weight = Self.weightOperand(of: node, in: graph) {
-                points.append(QuantizationPoint(tensor: node.inputs[weight], kind: .weight, consumers: [node.name],
-                                                position: index, bits: settings.weightBits, isSigned: true))
+            if settings.weightBits != 32, let weight = Self.weightOperand(of: node, in: graph),
+               !keptFloat.matches(node.inputs[weight]) {
+                points.append(Self.weightPoint(of: node, at: index, in: graph, settings: settings))
             }
-            guard settings.activationBits != 32 else { continue }
             let activation = node.inputs[0]
+            guard settings.activationBits != 32, !keptFloat.matches(activation) else { continue }
             if let existing = activationPoint[activation] {
                 points[existing].consumers.append(node.name)
             } else {
@@ -47,6 +50,12 @@ public struct QuantizationPlan: Sendable, Hashable, Codable {
             }
         }
         self.init(points: points, settings: settings)
+    }
+
+    /// The Conv, Gemm and MatMul nodes with a constant weight, in graph order: the layers a plan
+    /// may quantize.
+    static func weightedLayers(of graph: Graph) -> [Int] {
+        graph.nodes.indices.filter { weightOperand(of: graph.nodes[$0], in: graph) != nil }
     }
 
     /// The operand index of the constant weight of a Conv, Gemm or MatMul (always 1), or nil

@@ -5,8 +5,9 @@ internal import CDNNL
 /// weight codes, summed exactly in int32 with int32 bias codes, then scaled to f32 and passed
 /// through the fused post-ops:
 ///
-///     dst = postOps(outputScale · (Σ src_code · weight_code + bias_code))
+///     dst[c] = postOps(outputScale_c · (Σ src_code · weight_code + bias_code[c]))
 ///
+/// with one output scale for every output channel c, or one per channel (per-channel weights).
 /// The operands are pre-scaled against oneDNN's weight adjustment on CPUs without VNNI
 /// (`Int8WeightAdjustment`), so the result is the same on every ISA for codes in
 /// `Int8ExactRange`.
@@ -22,15 +23,15 @@ final class Int8Computation {
     private let weights: MemoryHandle
     private let bias: MemoryHandle?
 
-    /// `describe` builds the primitive descriptor for an output scale (oneDNN 2.6 fixes it at
-    /// creation); `weightShape` is the library's dims of the row-major `weightCodes`.
+    /// `describe` builds the primitive descriptor for the output scales (oneDNN 2.6 fixes them
+    /// at creation); `weightShape` is the library's dims of the row-major `weightCodes`.
     init(op: String, context: DNNLContext, weightCodes: [Int8], weightShape: [Int], biasCodes: [Int32]?,
-         outputScale: Float, describe: (Float) throws(KernelError) -> PrimitiveDescHandle) throws(KernelError) {
-        var descriptor = try describe(outputScale)
+         outputScales: [Float], describe: ([Float]) throws(KernelError) -> PrimitiveDescHandle) throws(KernelError) {
+        var descriptor = try describe(outputScales)
         // The adjustment is known only from the chosen descriptor: a CPU that adjusts gets a
         // second descriptor with the compensating scale.
         let adjustment = try Int8WeightAdjustment(weights: try descriptor.memoryDescriptor(dnnl_query_weights_md), op: op)
-        if adjustment != .none { descriptor = try describe(adjustment.outputScale(outputScale)) }
+        if adjustment != .none { descriptor = try describe(adjustment.outputScales(outputScales)) }
         self.op = op
         self.context = context
         primitive = try context.makePrimitive(descriptor)

@@ -67,7 +67,8 @@ struct Int8WeightAdjustment: Equatable {
         return codes.map { $0 * Code(multiplier) }
     }
 
-    /// s · a, which the kernel multiplies by 1 / a again (exact: a power of two).
-    func outputScale(_ scale: Float) -> Float { scale * factor }
+    /// s · a for every output scale, which the kernel multiplies by 1 / a again (exact: a power
+    /// of two).
+    func outputScales(_ scales: [Float]) -> [Float] { scales.map { $0 * factor } }
 
 }

@@ -3,9 +3,10 @@ internal import CDNNL
 /// A oneDNN int8 forward-inference 2-D convolution for a layer whose input and weight are both
 /// quantized (`Int8Computation`):
 ///
-///     dst = postOps(outputScale · (Σ src_code · weight_code + bias_code))
+///     dst[n, c] = postOps(outputScale_c · (Σ src_code · weight_code + bias_code[c]))
 ///
-/// With outputScale = Δx·Δw and bias codes at that scale this is the fake-quantized layer
+/// With outputScale_c = Δx·Δw (or Δx·Δw_c for a per-channel weight: one scale per output
+/// channel) and bias codes at that scale this is the fake-quantized layer
 /// (`Conv2DPrimitive` on x̂ = q_x·Δx, ŵ = q_w·Δw, b̂ = q_b·Δx·Δw), up to float rounding: the
 /// f32 kernel rounds every product and partial sum, this one only the final scaling. On VNNI
 /// CPUs it runs about 3.9× faster (docs/benchmarks.md). Codes must lie in `Int8ExactRange`,
@@ -17,13 +18,14 @@ internal import CDNNL
 public final class IntegerConv2DPrimitive {
     public let geometry: Conv2DGeometry
     public let postOps: [PostOp]
-    public let outputScale: Float
+    /// One scale, or one per output channel (a per-channel weight).
+    public let outputScales: [Float]
     private let computation: Int8Computation
 
     /// Builds the primitive and loads `weightCodes` (O, C/G, kH, kW, row-major, as int8) and
     /// `biasCodes` (O) if given. `isSourceSigned` picks s8 rather than u8 input codes.
     public init(context: DNNLContext, geometry: Conv2DGeometry, isSourceSigned: Bool, weightCodes: [Int8],
-                biasCodes: [Int32]?, outputScale: Float, postOps: [PostOp] = []) throws(KernelError) {
+                biasCodes: [Int32]?, outputScales: [Float], postOps: [PostOp] = []) throws(KernelError) {
         try geometry.validate()
         guard weightCodes.count == geometry.weightShape.reduce(1, *) else {
             throw KernelError.shapeMismatch(op: "Conv (int8)", argument: "weights", expected: geometry.weightShape,
@@ -33,17 +35,21 @@ public final class IntegerConv2DPrimitive {
             throw KernelError.shapeMismatch(op: "Conv (int8)", argument: "bias", expected: [geometry.outChannels],
                                             actual: [biasCodes.count])
         }
+        guard outputScales.count == 1 || outputScales.count == geometry.outChannels else {
+            throw KernelError.shapeMismatch(op: "Conv (int8)", argument: "output scales", expected: [geometry.outChannels],
+                                            actual: [outputScales.count])
+        }
         let source = try anyDescriptor(geometry.inputShape, type: isSourceSigned ? dnnl_s8 : dnnl_u8)
         let weightLayout = try anyDescriptor(libraryWeightShape(geometry), type: dnnl_s8)
         let biasLayout = biasCodes == nil ? nil : try plainDescriptor([geometry.outChannels], type: dnnl_s32)
         self.geometry = geometry
         self.postOps = postOps
-        self.outputScale = outputScale
+        self.outputScales = outputScales
         computation = try Int8Computation(
             op: "Conv (int8)", context: context, weightCodes: weightCodes, weightShape: libraryWeightShape(geometry),
-            biasCodes: biasCodes, outputScale: outputScale) { scale throws(KernelError) in
+            biasCodes: biasCodes, outputScales: outputScales) { scales throws(KernelError) in
             try makeConvolutionDescriptor(geometry, source: source, weights: weightLayout, bias: biasLayout,
-                                          attributes: try makeAttributes(postOps: postOps, outputScale: scale),
+                                          attributes: try makeAttributes(postOps: postOps, outputScales: scales),
                                           context: context, accepting: { isTrusted($0, for: geometry) })
         }
     }

@@ -3,7 +3,7 @@ internal import CDNNL
 /// A oneDNN int8 forward-inference inner product (Gemm / MatMul by a constant matrix) for a
 /// layer whose input and weight are both quantized (`Int8Computation`):
 ///
-///     out[n, o] = postOps(outputScale · (Σ_k src_code[n, k] · weight_code[o, k] + bias_code[o]))
+///     out[n, o] = postOps(outputScale_c · (Σ_k src_code[n, k] · weight_code[o, k] + bias_code[o]))
 ///
 /// The int8 twin of `InnerProductPrimitive` on fake-quantized values, as
 /// `IntegerConv2DPrimitive` is of `Conv2DPrimitive`: exact sums, one rounding at the scaling.
@@ -12,13 +12,14 @@ public final class IntegerInnerProductPrimitive {
     /// (N, K).
     public let inputShape: [Int]
     public let outFeatures: Int
-    public let outputScale: Float
+    /// One scale, or one per output channel (a per-channel weight).
+    public let outputScales: [Float]
     private let computation: Int8Computation
 
     /// Builds the primitive for `inputShape` (N, K) and loads `weightCodes` (O, K, row-major)
     /// and `biasCodes` (O) if given. `isSourceSigned` picks s8 rather than u8 input codes.
     public init(context: DNNLContext, inputShape: [Int], outFeatures: Int, isSourceSigned: Bool, weightCodes: [Int8],
-                biasCodes: [Int32]?, outputScale: Float, postOps: [PostOp] = []) throws(KernelError) {
+                biasCodes: [Int32]?, outputScales: [Float], postOps: [PostOp] = []) throws(KernelError) {
         guard inputShape.count == 2, inputShape.allSatisfy({ $0 >= 1 }), outFeatures >= 1 else {
             throw KernelError.invalidGeometry(op: "Gemm (int8)",
                                               reason: "input \(inputShape) must be (N, K) and outputs \(outFeatures) ≥ 1")
@@ -32,18 +33,22 @@ public final class IntegerInnerProductPrimitive {
             throw KernelError.shapeMismatch(op: "Gemm (int8)", argument: "bias", expected: [outFeatures],
                                             actual: [biasCodes.count])
         }
+        guard outputScales.count == 1 || outputScales.count == outFeatures else {
+            throw KernelError.shapeMismatch(op: "Gemm (int8)", argument: "output scales", expected: [outFeatures],
+                                            actual: [outputScales.count])
+        }
         let source = try anyDescriptor(inputShape, type: isSourceSigned ? dnnl_s8 : dnnl_u8)
         let weightLayout = try anyDescriptor(weightShape, type: dnnl_s8)
         let biasLayout = biasCodes == nil ? nil : try plainDescriptor([outFeatures], type: dnnl_s32)
         self.inputShape = inputShape
         self.outFeatures = outFeatures
-        self.outputScale = outputScale
+        self.outputScales = outputScales
         computation = try Int8Computation(
             op: "Gemm (int8)", context: context, weightCodes: weightCodes, weightShape: weightShape,
-            biasCodes: biasCodes, outputScale: outputScale) { scale throws(KernelError) in
+            biasCodes: biasCodes, outputScales: outputScales) { scales throws(KernelError) in
             try makeInnerProductDescriptor(source: source, weights: weightLayout, bias: biasLayout,
                                            outputShape: [inputShape[0], outFeatures],
-                                           attributes: try makeAttributes(postOps: postOps, outputScale: scale),
+                                           attributes: try makeAttributes(postOps: postOps, outputScales: scales),
                                            context: context)
         }
     }

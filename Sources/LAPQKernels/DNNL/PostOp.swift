@@ -13,10 +13,13 @@ public enum PostOp: Equatable, Sendable {
 
 /// Primitive attributes carrying `postOps` as oneDNN eltwise post-ops (scale 1) and, when
 /// given, one output scale for the whole tensor (applied before the post-ops).
-func makeAttributes(postOps: [PostOp], outputScale: Float? = nil) throws(KernelError) -> AttributeHandle {
+func makeAttributes(postOps: [PostOp], outputScales: [Float]? = nil) throws(KernelError) -> AttributeHandle {
     let attributes = try AttributeHandle()
-    if var scale = outputScale {
-        try check(dnnl_primitive_attr_set_output_scales(attributes.raw, 1, 0, &scale),
+    if let scales = outputScales {
+        // One scale for the whole output (mask 0), or one per output channel: dimension 1 of
+        // both a convolution's (N, C, H, W) and an inner product's (N, O) destination (mask 2).
+        let mask: Int32 = scales.count == 1 ? 0 : 1 << 1
+        try check(scales.withUnsafeBufferPointer { dnnl_primitive_attr_set_output_scales(attributes.raw, Int64(scales.count), mask, $0.baseAddress) },
                   where: "dnnl_primitive_attr_set_output_scales")
     }
     guard !postOps.isEmpty else { return attributes }

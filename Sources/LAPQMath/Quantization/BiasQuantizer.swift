@@ -39,3 +39,23 @@ public struct BiasQuantizer: Sendable, Hashable {
         return min(max(rounded, Self.codeRange.lowerBound), Self.codeRange.upperBound)
     }
 }
+
+/// A layer's bias quantizers: one (per-tensor weight) or one per output channel (per-channel
+/// weight), element j of the bias on quantizer j mod count.
+extension Array where Element == BiasQuantizer {
+    /// The bias quantizers of a layer whose input and weight are quantized: s_c = Δx · Δw_c for
+    /// every channel of the weight's quantizer.
+    public init(input: UniformQuantizer, weight: AxisQuantizer) {
+        self = weight.channels.map { BiasQuantizer(inputStep: input.stepSize, weightStep: $0.stepSize) }
+    }
+
+    /// The int32 codes of `bias`.
+    public func codes(_ bias: [Float]) -> [Int32] {
+        bias.indices.map { self[$0 % count].code(bias[$0]) }
+    }
+
+    /// b̂ of every element of `bias`.
+    public func quantized(_ bias: [Float]) -> [Float] {
+        bias.indices.map { self[$0 % count].quantize(bias[$0]) }
+    }
+}

@@ -4,8 +4,9 @@ import LAPQEngine
 
 final class StepsFileTests: XCTestCase {
     /// steps.json carries the plan settings as one `plan` object, `layerPaths`, `powellTrace`
-    /// and each point's `maxMagnitude`; a version-1 file (settings as top-level keys,
-    /// `biasCorrection` optional, none of the later keys) still reads, with the same plan.
+    /// and each point's `maxMagnitude`; a version-2 file (no `keepFloat`, `weightGranularity`)
+    /// and a version-1 file (settings as top-level keys, `biasCorrection` optional, none of the
+    /// later keys) still read, with the same plan.
     func testPlanSettingsAreOneObjectAndAVersionOneFileStillReads() throws {
         let graph = try TinyNetwork.graph()
         let settings = PlanSettings(weightBits: 4, activationBits: 3, quantizeLastLayer: true, correctsWeightBias: true)
@@ -23,7 +24,7 @@ final class StepsFileTests: XCTestCase {
         let url = directory.appendingPathComponent("steps.json")
         try steps.write(to: url)
         var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-        XCTAssertEqual(object["version"] as? Int, 2)
+        XCTAssertEqual(object["version"] as? Int, 3)
         let planJSON = try JSONSerialization.data(withJSONObject: try XCTUnwrap(object["plan"]))
         XCTAssertEqual(try JSONDecoder().decode(PlanSettings.self, from: planJSON), settings)
         XCTAssertEqual(try StepsFile.read(from: url).plan, settings)
@@ -31,6 +32,13 @@ final class StepsFileTests: XCTestCase {
         XCTAssertEqual(try StepsFile.read(from: url).layerPaths, paths)
         XCTAssertEqual(try StepsFile.read(from: url).points.map(\.maxMagnitude), plan.points.map { _ in 0.5 })
         XCTAssertEqual(try StepsFile.read(from: url).powellTrace, [0.9, 0.8])
+
+        // Version 2: the plan object without keepFloat and weightGranularity.
+        var versionTwo = object
+        versionTwo["version"] = 2
+        versionTwo["plan"] = (object["plan"] as? [String: Any])?.filter { !["keepFloat", "weightGranularity"].contains($0.key) }
+        try JSONSerialization.data(withJSONObject: versionTwo).write(to: url)
+        XCTAssertEqual(try StepsFile.read(from: url).plan, settings)
 
         let planObject = object.removeValue(forKey: "plan") as? [String: Any] ?? [:]
         for key in ["weightBits", "activationBits", "quantizeFirstLayer", "quantizeLastLayer"] { object[key] = planObject[key] }
@@ -47,5 +55,24 @@ final class StepsFileTests: XCTestCase {
         object["biasCorrection"] = true
         try JSONSerialization.data(withJSONObject: object).write(to: url)
         XCTAssertEqual(try StepsFile.read(from: url).plan, settings)
+    }
+
+    /// A per-channel weight's Δ_c are written and read back, and form the step vector with the
+    /// per-tensor points' Δ in plan order.
+    func testPerChannelStepsRoundTrip() throws {
+        let graph = try TinyNetwork.graph()
+        let settings = PlanSettings(weightBits: 4, activationBits: 4, keepFloat: ["relu1.out"], weightGranularity: .perChannel)
+        let plan = QuantizationPlan(graph: graph, settings: settings)
+        var record = CalibrationRecord(settings: CalibrationSettings(), plan: settings, pointNames: plan.points.map(\.name))
+        record.finalSteps = (0..<plan.stepCount).map { 0.01 * Double($0 + 1) }
+        record.initialSteps = record.finalSteps
+        let steps = StepsFile(record: record, plan: plan, model: "m.onnx", calibrationData: "c.json", layerPaths: [], timings: [:])
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lapq-steps-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try steps.write(to: url)
+        let read = try StepsFile.read(from: url)
+        XCTAssertEqual(read, steps)
+        XCTAssertEqual(read.stepSizes, record.finalSteps)
+        XCTAssertEqual(read.points.map { $0.channelStepSizes?.count }, [8, 16, nil])
     }
 }

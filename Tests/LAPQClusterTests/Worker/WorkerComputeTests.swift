@@ -48,6 +48,21 @@ final class WorkerComputeTests: XCTestCase {
         XCTAssertNotEqual(uncorrected.lossSum, expected.lossSum, "the correction should change the loss")
     }
 
+    /// `--keep-float` and `--weight-granularity per-channel` reach the worker through the model
+    /// package: its plan has the same points and step layout, and it scores a per-channel step
+    /// vector exactly as the local oracle does.
+    func testKeepFloatAndPerChannelTravelInTheModelPackage() throws {
+        let settings = PlanSettings(weightBits: 3, activationBits: 3, quantizeLastLayer: true,
+                                    keepFloat: ["/3/Conv"], weightGranularity: .perChannel)
+        let (store, _, plan, local, worker) = try setUp(settings: settings)
+        XCTAssertEqual(worker.plan.settings, settings)
+        XCTAssertFalse(worker.plan.points.contains { $0.consumers.contains("/3/Conv") })
+        XCTAssertGreaterThan(worker.plan.stepCount, worker.plan.points.count)
+        let vectors: [[Double]?] = [(0..<plan.stepCount).map { 0.04 + 0.003 * Double($0 % 7) }]
+        let perShard = try worker.evaluate(shardIDs: store.shardIDs, stepVectors: vectors)
+        XCTAssertEqual(reduceInShardOrder(perShard.mapValues { $0[0] }), try local.evaluate(vectors)[0])
+    }
+
     /// With no memory for decoded shards every job decodes its shards from the stored bytes
     /// again: the scores are the same, bit for bit.
     func testShardsBeyondTheCacheBudgetAreDecodedOnDemandWithTheSameScores() throws {
@@ -63,13 +78,14 @@ final class WorkerComputeTests: XCTestCase {
 
     /// The digits calibration set, a local oracle at W3/A3, and a worker built from the encoded
     /// and decoded model package holding every shard.
-    private func setUp(correctsWeightBias: Bool = false, shardCacheBytes: Int = 4 << 30) throws
+    private func setUp(correctsWeightBias: Bool = false, shardCacheBytes: Int = 4 << 30,
+                       settings: PlanSettings? = nil) throws
         -> (store: ShardStore, graph: Graph, plan: QuantizationPlan, local: LocalLossOracle, worker: WorkerCompute) {
         let modelURL = example.appendingPathComponent("digits.onnx")
         let store = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
         let graph = try ONNXImporter.load(contentsOf: modelURL)
-        let plan = QuantizationPlan(graph: graph, settings: PlanSettings(weightBits: 3, activationBits: 3,
-                                                                          correctsWeightBias: correctsWeightBias))
+        let plan = QuantizationPlan(graph: graph, settings: settings ?? PlanSettings(weightBits: 3, activationBits: 3,
+                                                                                     correctsWeightBias: correctsWeightBias))
         let local = try LocalLossOracle(graph: graph, plan: plan, shards: store, threadsPerWorker: 1)
         let package = try ModelPackage(decoding: ModelPackage(plan: plan.settings,
                                                               onnx: Array(try Data(contentsOf: modelURL))).encoded())

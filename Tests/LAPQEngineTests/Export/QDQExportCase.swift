@@ -4,8 +4,9 @@ import LAPQMath
 @testable import LAPQEngine
 
 /// A fixture network quantized for export tests: its graph, the plan at the given bit widths,
-/// a seeded input batch and step sizes Δ = 0.8 · max|x| / qmax per point (max over the weight,
-/// or over the activation's float values on that batch), so every grid clips a little.
+/// a seeded input batch and step sizes Δ = 0.8 · max|x| / qmax per point (max over the weight —
+/// each channel of a per-channel weight — or over the activation's float values on that
+/// batch), so every grid clips a little.
 struct QDQExportCase {
     let name: String
     let graph: Graph
@@ -41,6 +42,8 @@ struct QDQExportCase {
         let bits = pointBits.isEmpty ? "W\(settings.weightBits)A\(settings.activationBits)"
             : "bits " + pointBits.map(String.init).joined(separator: ",")
         self.name = "\(fixture) \(bits)" + (settings.correctsWeightBias ? " bias-corrected" : "")
+            + (settings.weightGranularity == .perChannel ? " per-channel" : "")
+            + settings.keepFloat.map { " float \($0)" }.joined()
         self.graph = graph
         self.plan = plan
         self.input = input
@@ -67,11 +70,15 @@ struct QDQExportCase {
         _ = try executor.run(input) { point, values in
             activationMax[point] = values.data.map(abs).max() ?? 0
         }
-        return try plan.points.enumerated().map { index, point in
-            let observed = point.kind == .weight ? graph.initializers[point.tensor]?.data.map(abs).max() : activationMax[index]
-            let maximum = try XCTUnwrap(observed.flatMap { $0 > 0 ? $0 : nil }, "no range for \(point.name)")
-            let levels = UniformQuantizer.quantMax(bits: point.bits, isSigned: point.isSigned)
-            return rangeFraction * Double(maximum) / Double(levels)
+        return try plan.points.enumerated().flatMap { index, point in
+            let observed = try point.kind == .weight
+                ? point.stepValues(of: XCTUnwrap(graph.initializers[point.tensor])).map { $0.map(abs).max() }
+                : [activationMax[index]]
+            return try observed.map { observed in
+                let maximum = try XCTUnwrap(observed.flatMap { $0 > 0 ? $0 : nil }, "no range for \(point.name)")
+                let levels = UniformQuantizer.quantMax(bits: point.bits, isSigned: point.isSigned)
+                return rangeFraction * Double(maximum) / Double(levels)
+            }
         }
     }
 }

@@ -73,6 +73,50 @@ final class QDQOnnxRuntimeTests: XCTestCase {
         }
     }
 
+    /// Per-channel weights (a per-axis DequantizeLinear of the weight, per-channel int32 bias
+    /// scales) reproduce lapq on every weight layout: Conv (ResNet, MobileNetV2's depthwise
+    /// convolutions), MatMul (VGG, all layers, axis 1), Gemm with transB = 0 and alpha/beta
+    /// (gemm_scaled), at 4 and 2 bits, and bias-corrected.
+    func testOnnxRuntimeReproducesPerChannelWeights() throws {
+        func perChannel(_ weightBits: Int, _ activationBits: Int, everyLayer: Bool = false,
+                        corrected: Bool = false) -> PlanSettings {
+            PlanSettings(weightBits: weightBits, activationBits: activationBits, quantizeFirstLayer: everyLayer,
+                         quantizeLastLayer: everyLayer, correctsWeightBias: corrected, weightGranularity: .perChannel)
+        }
+        var cases: [QDQExportCase] = []
+        for fixture in ["resnet", "mobilenet_v2"] {
+            for weightBits in [4, 2] { cases.append(try QDQExportCase(fixture: fixture, plan: perChannel(weightBits, 4))) }
+        }
+        cases.append(try QDQExportCase(fixture: "vgg", plan: perChannel(4, 32, everyLayer: true)))
+        cases.append(try QDQExportCase(fixture: "gemm_scaled", plan: perChannel(3, 32, everyLayer: true)))
+        cases.append(try QDQExportCase(fixture: "resnet", plan: perChannel(3, 3, corrected: true)))
+        for exportCase in cases {
+            XCTAssertTrue(exportCase.plan.points.contains { $0.stepCount > 1 }, exportCase.name)
+            try checkEveryFormat(exportCase)
+        }
+    }
+
+    /// What `--keep-float` keeps float stays float in the export (no Q/DQ on it) and the model
+    /// still reproduces lapq: a layer by its node name, an activation by its tensor name.
+    func testOnnxRuntimeReproducesKeptFloatLayers() throws {
+        let graph = try FixtureIndex.graph("resnet")
+        let plain = QuantizationPlan(graph: graph, settings: PlanSettings(weightBits: 4, activationBits: 4))
+        let layer = try XCTUnwrap(plain.points.first { $0.kind == .weight }?.consumers.first)
+        let activation = try XCTUnwrap(plain.points.last { $0.kind == .activation }?.tensor)
+        let weight = try XCTUnwrap(plain.points.last { $0.kind == .weight }?.tensor)
+        for pattern in [layer, activation, weight] {
+            let exportCase = try QDQExportCase(fixture: "resnet", plan: PlanSettings(weightBits: 4, activationBits: 4,
+                                                                                     keepFloat: [pattern]))
+            XCTAssertLessThan(exportCase.plan.points.count, plain.points.count, exportCase.name)
+            let model = try Onnx_ModelProto(serializedBytes: exportCase.exported(.int8))
+            let quantizedTensors = model.graph.node.filter { $0.opType == "QuantizeLinear" }.map { $0.input[0] }
+                + model.graph.initializer.map(\.name).filter { $0.hasSuffix("_quantized") }
+            let kept = pattern == layer ? try XCTUnwrap(graph.nodes.first { $0.name == layer }).inputs[1] : pattern
+            XCTAssertFalse(quantizedTensors.contains { $0 == kept || $0 == kept + "_quantized" }, exportCase.name)
+            try checkEveryFormat(exportCase)
+        }
+    }
+
     /// The check sees the correction: the uncorrected export does not reproduce lapq's
     /// bias-corrected output.
     func testCheckRejectsAnUncorrectedExportOfACorrectedNetwork() throws {
