@@ -70,6 +70,32 @@ final class EventDrivenClusterTests: XCTestCase {
         XCTAssertEqual(fixture.oracle.unfinishedRequests.waiters, 0)
     }
 
+    /// A shard file that changes after the coordinator started (its SHA-256 no longer matches)
+    /// fails the evaluation at once, naming the shard, instead of leaving it waiting for a LOAD.
+    func testAShardTheCoordinatorCannotReadFailsTheEvaluation() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("lapq-changed-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: example, to: copy)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let modelURL = copy.appendingPathComponent("digits.onnx")
+        let store = try ShardStore(manifestAt: copy.appendingPathComponent("calib.json"))
+        let plan = QuantizationPlan(graph: try ONNXImporter.load(contentsOf: modelURL), weightBits: 4, activationBits: 4)
+        var options = ClusterLossOracle.Options(bind: "tcp://127.0.0.1:*")
+        options.evaluationTimeout = .seconds(120)
+        let oracle = try ClusterLossOracle(modelBytes: Array(try Data(contentsOf: modelURL)), plan: plan, store: store,
+                                           options: options, log: { _ in })
+        // Every image byte changes: whichever shard is read first no longer hashes to the manifest.
+        let images = copy.appendingPathComponent("calib_images.npy")
+        var bytes = Array(try Data(contentsOf: images))
+        for index in (bytes.count - 397 * 64)..<bytes.count { bytes[index] ^= 0xFF }
+        try Data(bytes).write(to: images)
+        let worker = try startWorker(oracle.endpoint, tick: .milliseconds(100))
+        defer { worker.stop() }
+        XCTAssertThrowsError(try oracle.evaluate([nil])) { error in
+            XCTAssertTrue("\(error)".contains("cannot read shard"), "\(error)")
+        }
+        XCTAssertEqual(oracle.unfinishedRequests.waiters, 0)
+    }
+
     /// Polls `condition` every 10 ms for up to 10 s (a liveness bound, not a speed claim).
     private func waitUntil(_ what: String, _ condition: () -> Bool) throws {
         for _ in 0..<1000 {
