@@ -127,9 +127,10 @@ public final class CalibrationDriver {
             self.report(.powell, limit: limit, current: scores.last?.meanLoss)
             return scores.map(\.meanLoss)
         }
-        var minimizer = try record.powell.map { PowellMinimizer(resumingFrom: $0, options: record.settings.powell) }
+        let options = powellOptions(initialSteps)
+        var minimizer = try record.powell.map { PowellMinimizer(resumingFrom: $0, options: options) }
             ?? PowellMinimizer(start: Array(repeating: 1, count: initialSteps.count),
-                               options: record.settings.powell, batchObjective: objective)
+                               options: options, batchObjective: objective)
         let result = try minimizer.run(afterStep: { state in
             self.record.powell = state
             self.record.powellTrace.append(state.value)
@@ -142,6 +143,17 @@ public final class CalibrationDriver {
         }
         record.finalScore = score
         record.finalSteps = Self.steps(initialSteps, normalized: x)
+    }
+
+    /// The settings' Powell options with the step bounds for these starting steps (derived from
+    /// the record each time, so a resumed run gets the same bounds).
+    private func powellOptions(_ initialSteps: [Double]) -> PowellOptions {
+        var options = record.settings.powell
+        if let bounds = record.settings.stepBounds, let maxima = record.maxMagnitudes {
+            let levels = plan.points.map { UniformQuantizer.quantMax(bits: $0.bits, isSigned: $0.isSigned) }
+            options.bounds = bounds.normalized(startSteps: initialSteps, maxMagnitudes: maxima, quantMax: levels)
+        }
+        return options
     }
 
     /// Δ_i = Δ(p*)_i · |x_i|, kept away from 0: the loss is a function of |Δ| only, and a

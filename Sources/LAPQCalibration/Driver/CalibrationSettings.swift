@@ -24,6 +24,9 @@ public struct CalibrationSettings: Sendable, Codable, Equatable {
     /// `maxEvaluations` caps the loss evaluations of phase 3 (`--max-evals`).
     public var powell = PowellOptions(xTolerance: 1e-4, fTolerance: 1e-4, maxIterations: 2,
                                       reusesCurrentValue: true)
+    /// The range Powell keeps every step size in; nil = unbounded (`--unbounded-powell`, and
+    /// every record written before the bounds existed, so it resumes as it ran).
+    public var stepBounds: StepBounds? = StepBounds()
 
     public init() {}
 
@@ -31,5 +34,29 @@ public struct CalibrationSettings: Sendable, Codable, Equatable {
     public static func linspace(_ start: Double, _ stop: Double, count: Int) -> [Double] {
         precondition(count >= 2, "linspace needs at least two points")
         return (0..<count).map { start + (stop - start) * Double($0) / Double(count - 1) }
+    }
+}
+
+/// Bounds on Powell's step sizes that keep every layer alive (docs/algorithms.md, "Step bounds"):
+///
+///     lowestFractionOfStart · Δ(p*)  ≤  Δ  ≤  max(max|x| / qmax, Δ(p*))
+///
+/// The upper end is the max-abs step (α ≤ max|x|, the range phase 1 searches), past which the top
+/// levels are unused and, further on, a layer's weights all round to 0; the lower end keeps the
+/// layer's output from shrinking until the next quantizer rounds it all to 0.
+public struct StepBounds: Sendable, Codable, Equatable {
+    /// The smallest step, as a fraction of the Lp-optimal Δ(p*).
+    public var lowestFractionOfStart = 0.1
+
+    public init() {}
+
+    /// The bounds on Powell's variables x = Δ / Δ(p*), per point: the start x = 1 is always inside.
+    public func normalized(startSteps: [Double], maxMagnitudes: [Double], quantMax: [Int]) -> PowellBounds {
+        precondition(startSteps.count == maxMagnitudes.count && startSteps.count == quantMax.count,
+                     "one start step, max |x| and qmax per point")
+        let upper = startSteps.indices.map { index in
+            max(maxMagnitudes[index] / Double(quantMax[index]) / startSteps[index], 1)
+        }
+        return PowellBounds(lower: startSteps.map { _ in lowestFractionOfStart }, upper: upper)
     }
 }
