@@ -23,7 +23,7 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Weight/activation bits, each 2…8 or 32 (float).", valueName: "W/A"))
     var bits = "4/4"
 
-    @Option(help: "lapq, lp-init, mmse or maxabs.")
+    @Option(help: "lapq, lp-init, mmse, maxabs, percentile (onnxruntime's) or entropy (TensorRT's).")
     var method: CalibrationMethod = .lapq
 
     @Option(help: "Cap on Powell's loss evaluations.")

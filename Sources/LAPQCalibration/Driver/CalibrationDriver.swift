@@ -4,7 +4,7 @@ import LAPQMath
 /// Runs the LAPQ method (Nahshan et al. 2021) against a `LossOracle`: float baseline →
 /// activation statistics → Lp-optimal steps for every p of the grid → one batched evaluation
 /// of them → quadratic fit and p* → Powell over the step sizes normalized by Δ(p*).
-/// The baselines (`mmse`, `maxabs`, `lp-init`) stop earlier. See docs/algorithms.md.
+/// The baselines (`mmse`, `maxabs`, `lp-init`, `percentile`, `entropy`) stop earlier. See docs/algorithms.md.
 ///
 /// I/O stays outside: progress and checkpoints go to the closures given. After every phase and
 /// every Powell line search the `CalibrationRecord` is handed to `checkpoint`; a driver created
@@ -73,15 +73,27 @@ public final class CalibrationDriver {
         report(.statistics, message: "activation maxima")
         let maxima = try oracle.activationMaxima()
         report(.statistics, message: "activation histograms")
-        let histograms = try oracle.activationHistograms(maxima: maxima, binCount: record.settings.histogramBins)
+        let method = record.settings.method
+        let binCount = record.settings.histogramBins * (method.usesMagnitudeHistograms ? 2 : 1)
+        let histograms = try oracle.activationHistograms(maxima: maxima, binCount: binCount)
         let initialization = LayerwiseInitialization(graph: graph, plan: plan, histograms: histograms)
         report(.layerwiseInit)
         record.maxMagnitudes = initialization.maxMagnitudes()
         let clips: [ClipSearchResult]
-        switch record.settings.method {
+        switch method {
         case .maxabs: clips = initialization.maxAbsClips()
         case .mmse: clips = initialization.clips(p: 2)
         case .lapq, .lpInit: clips = initialization.clips(p: try sweepP(initialization))
+        case .percentile:
+            clips = initialization.magnitudeThresholdClips { magnitudes, _ in
+                HistogramCalibration.percentileThreshold(magnitudes)
+            }
+        case .entropy:
+            clips = initialization.magnitudeThresholdClips { magnitudes, point in
+                HistogramCalibration.entropyThreshold(
+                    magnitudes, quantizedBins: HistogramCalibration.entropyQuantizedBins(bits: point.bits,
+                                                                                         isSigned: point.isSigned))
+            }
         }
         record.initialClips = clips.map(\.clipValue)
         record.initialSteps = clips.map(\.stepSize)

@@ -11,6 +11,16 @@ public enum CalibrationMethod: String, Sendable, Codable, CaseIterable {
     case mmse
     /// α = max |x| for every tensor (no clipping).
     case maxabs
+    /// onnxruntime's percentile calibration (99.999th percentile of |x|) for activations,
+    /// max-abs for weights.
+    case percentile
+    /// TensorRT's KL-divergence (entropy) calibration, as NVIDIA ModelOpt's, for activations,
+    /// max-abs for weights.
+    case entropy
+
+    /// Whether the method reads histograms of |x| (`Histogram.magnitudeHistogram`), for which the
+    /// statistics pass collects twice the bins.
+    public var usesMagnitudeHistograms: Bool { self == .percentile || self == .entropy }
 }
 
 /// Everything that determines a calibration's result (besides the model and the data).
@@ -30,6 +40,11 @@ public struct CalibrationSettings: Sendable, Codable, Equatable {
 
     public init() {}
 
+    /// The `calibrate` flag behind each setting, for `--resume`'s refusals.
+    public static let flags: [String: String] = [
+        "method": "--method", "powell": "--max-evals / --max-iterations", "stepBounds": "--unbounded-powell",
+    ]
+
     /// numpy.linspace(start, stop, count).
     public static func linspace(_ start: Double, _ stop: Double, count: Int) -> [Double] {
         precondition(count >= 2, "linspace needs at least two points")
@@ -41,9 +56,10 @@ public struct CalibrationSettings: Sendable, Codable, Equatable {
 ///
 ///     lowestFractionOfStart · Δ(p*)  ≤  Δ  ≤  max(max|x| / qmax, Δ(p*))
 ///
-/// The upper end is the max-abs step (α ≤ max|x|, the range phase 1 searches), past which the top
-/// levels are unused and, further on, a layer's weights all round to 0; the lower end keeps the
-/// layer's output from shrinking until the next quantizer rounds it all to 0.
+/// The upper end is the max-abs step (α ≤ max|x|, the range phase 1 searches the clip in):
+/// there the largest magnitude rounds to the top level and at 2 bits every |x| > max|x|/2 is
+/// still non-zero, so no layer shrinks to a few surviving values; the lower end keeps a layer's
+/// output from shrinking until the next quantizer rounds it all to 0.
 public struct StepBounds: Sendable, Codable, Equatable {
     /// The smallest step, as a fraction of the Lp-optimal Δ(p*).
     public var lowestFractionOfStart = 0.1
