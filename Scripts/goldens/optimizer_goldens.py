@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 from scipy import optimize
+from scipy.optimize import _optimize as scipy_optimize  # private: Powell's line search, patched below
 from scipy.optimize._optimize import BracketError  # not exported; the type bracket() raises
 
 SEED = 20240611
@@ -116,6 +117,85 @@ def run_powell(function, params, start, options):
                              method="Powell", callback=callback, options=scipy_options)
 
 
+def clamped_linesearch_powell(func, p, xi, tol=1e-3, lower_bound=None, upper_bound=None, fval=None):
+    """lapq's bounded line search (docs/algorithms.md, "Bounds"), built from scipy's own parts:
+    scipy's unbounded search on alpha -> f(p + clip(alpha, lmin, lmax) xi), the result clipped,
+    an end's point evaluated once. Replaces scipy's fminbound-based bounded line search."""
+    if lower_bound is None and upper_bound is None or not np.any(xi):
+        return UNBOUNDED_LINESEARCH(func, p, xi, tol=tol, fval=fval)
+    lmin, lmax = scipy_optimize._line_for_search(p, xi, lower_bound, upper_bound)
+    if np.isneginf(lmin) and np.isposinf(lmax):
+        return UNBOUNDED_LINESEARCH(func, p, xi, tol=tol, fval=fval)
+    ends = {}
+
+    def along(alpha):
+        clamped = min(max(alpha, lmin), lmax)
+        if math.isnan(alpha) or clamped == alpha:
+            return func(p + alpha * xi)
+        if clamped not in ends:
+            ends[clamped] = func(p + clamped * xi)
+        return ends[clamped]
+
+    res = scipy_optimize._recover_from_bracket_error(scipy_optimize._minimize_scalar_brent,
+                                                     along, None, tuple(), xtol=tol)
+    step = min(max(res.x, lmin), lmax) * xi
+    return res.fun, p + step, step
+
+
+UNBOUNDED_LINESEARCH = scipy_optimize._linesearch_powell
+
+
+def bounded_powell_problems():
+    rng = np.random.default_rng(SEED + 1)
+    factor = rng.normal(size=(5, 5))
+    matrix = (factor @ factor.T / 5.0 + 0.5 * np.eye(5)).tolist()
+    quad = {"matrix": matrix, "center": rng.uniform(-2, 2, size=5).tolist(), "offset": 1.5}
+    rotation = np.linalg.qr(rng.normal(size=(5, 5)))[0].tolist()
+    kink = {"center": rng.uniform(-1, 1, size=4).tolist(), "weight": 0.05}
+    inf = math.inf
+    box = ([-0.5] * 5, [0.5] * 5)
+    return [
+        ("rosenbrock-2d-box", "rosenbrock", {}, [-1.2, 1.0], {}, ([-1.5, 0.0], [0.5, 2.0])),
+        ("rosenbrock-2d-upper-only", "rosenbrock", {}, [-1.2, 1.0], {}, ([-inf, -inf], [0.8, inf])),
+        ("quadratic-5d-box", "quadratic", quad, [0.0] * 5, {}, box),
+        ("quadratic-5d-box-rotated-directions", "quadratic", quad, [0.0] * 5, {"direc": rotation}, box),
+        ("absolute-4d-box", "absolute", kink, [0.0] * 4, {}, ([-0.3] * 4, [0.3] * 4)),
+        ("rosenbrock-2d-box-maxfev", "rosenbrock", {}, [-1.2, 1.0], {"maxfev": 40}, ([-1.5, 0.0], [0.5, 2.0])),
+    ]
+
+
+def powell_bounded_golden():
+    cases = []
+    scipy_optimize._linesearch_powell = clamped_linesearch_powell
+    try:
+        for name, function, params, start, options, (lower, upper) in bounded_powell_problems():
+            scipy_options = dict(options)
+            if "direc" in scipy_options:
+                scipy_options["direc"] = np.array(scipy_options["direc"])
+            result = optimize.minimize(lambda x: FUNCTIONS[function](x, params), np.array(start, dtype=float),
+                                       method="Powell", bounds=optimize.Bounds(lower, upper),
+                                       options=scipy_options)
+            cases.append({
+                "name": name, "function": function, "parameters": params, "x0": start,
+                "xtol": 1e-4, "ftol": 1e-4, "maxiter": None, "maxfev": options.get("maxfev"),
+                "direc": options.get("direc"), "stop_after": None,
+                "lower": [bound_json(v) for v in lower], "upper": [bound_json(v) for v in upper],
+                "x": result.x.tolist(), "fun": float(result.fun), "nfev": int(result.nfev),
+                "nit": int(result.nit), "status": int(result.status),
+                "final_direc": np.asarray(result.direc).tolist(),
+            })
+    finally:
+        scipy_optimize._linesearch_powell = UNBOUNDED_LINESEARCH
+    return {"source": f"scipy {__import__('scipy').__version__} minimize(method='Powell', bounds=...) with "
+                      "_linesearch_powell replaced by the clamped line search (clamped_linesearch_powell)",
+            "cases": cases}
+
+
+def bound_json(value):
+    """JSON has no infinity: ±inf as the strings "inf" / "-inf"."""
+    return str(value) if math.isinf(value) else value
+
+
 def powell_golden():
     cases = []
     for name, function, params, start, options in powell_problems():
@@ -194,7 +274,8 @@ def bounded_golden():
 
 def make():
     """{golden-file-stem: JSON-serializable content} for Scripts/gen-math-goldens.py."""
-    return {"optimizer-powell": powell_golden(), "optimizer-brent": brent_golden(),
+    return {"optimizer-powell": powell_golden(), "optimizer-powell-bounded": powell_bounded_golden(),
+            "optimizer-brent": brent_golden(),
             "optimizer-bracket": bracket_golden(), "optimizer-bounded": bounded_golden()}
 
 

@@ -23,7 +23,7 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Weight/activation bits, each 2…8 or 32 (float).", valueName: "W/A"))
     var bits = "4/4"
 
-    @Option(help: "lapq, lp-init, mmse or maxabs.")
+    @Option(help: "lapq, lp-init, mmse, maxabs, percentile (onnxruntime's) or entropy (TensorRT's).")
     var method: CalibrationMethod = .lapq
 
     @Option(help: "Cap on Powell's loss evaluations.")
@@ -31,6 +31,9 @@ struct CalibrateCommand: ParsableCommand {
 
     @Option(help: "Powell iterations (sweeps over all step sizes).")
     var maxIterations = 2
+
+    @Flag(help: "Let Powell move step sizes without bounds, as the paper's code does (default: each step stays between a tenth of its Lp-optimal value and its max-abs value).")
+    var unboundedPowell = false
 
     @Flag(help: "Quantize the first weighted layer too (default: float).")
     var quantizeFirstLayer = false
@@ -106,6 +109,7 @@ struct CalibrateCommand: ParsableCommand {
         configuration.settings.method = method
         configuration.settings.powell.maxEvaluations = maxEvals
         configuration.settings.powell.maxIterations = maxIterations
+        if unboundedPowell { configuration.settings.stepBounds = nil }
         configuration.localWorkers = localWorkers
         configuration.threadsPerWorker = threads
         configuration.prefixCacheBytes = prefixCacheMib << 20

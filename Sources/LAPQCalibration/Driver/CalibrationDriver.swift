@@ -4,7 +4,7 @@ import LAPQMath
 /// Runs the LAPQ method (Nahshan et al. 2021) against a `LossOracle`: float baseline →
 /// activation statistics → Lp-optimal steps for every p of the grid → one batched evaluation
 /// of them → quadratic fit and p* → Powell over the step sizes normalized by Δ(p*).
-/// The baselines (`mmse`, `maxabs`, `lp-init`) stop earlier. See docs/algorithms.md.
+/// The baselines (`mmse`, `maxabs`, `lp-init`, `percentile`, `entropy`) stop earlier. See docs/algorithms.md.
 ///
 /// I/O stays outside: progress and checkpoints go to the closures given. After every phase and
 /// every Powell line search the `CalibrationRecord` is handed to `checkpoint`; a driver created
@@ -73,15 +73,27 @@ public final class CalibrationDriver {
         report(.statistics, message: "activation maxima")
         let maxima = try oracle.activationMaxima()
         report(.statistics, message: "activation histograms")
-        let histograms = try oracle.activationHistograms(maxima: maxima, binCount: record.settings.histogramBins)
+        let method = record.settings.method
+        let binCount = record.settings.histogramBins * (method.usesMagnitudeHistograms ? 2 : 1)
+        let histograms = try oracle.activationHistograms(maxima: maxima, binCount: binCount)
         let initialization = LayerwiseInitialization(graph: graph, plan: plan, histograms: histograms)
         report(.layerwiseInit)
         record.maxMagnitudes = initialization.maxMagnitudes()
         let clips: [ClipSearchResult]
-        switch record.settings.method {
+        switch method {
         case .maxabs: clips = initialization.maxAbsClips()
         case .mmse: clips = initialization.clips(p: 2)
         case .lapq, .lpInit: clips = initialization.clips(p: try sweepP(initialization))
+        case .percentile:
+            clips = initialization.magnitudeThresholdClips { magnitudes, _ in
+                HistogramCalibration.percentileThreshold(magnitudes)
+            }
+        case .entropy:
+            clips = initialization.magnitudeThresholdClips { magnitudes, point in
+                HistogramCalibration.entropyThreshold(
+                    magnitudes, quantizedBins: HistogramCalibration.entropyQuantizedBins(bits: point.bits,
+                                                                                         isSigned: point.isSigned))
+            }
         }
         record.initialClips = clips.map(\.clipValue)
         record.initialSteps = clips.map(\.stepSize)
@@ -128,9 +140,10 @@ public final class CalibrationDriver {
             self.report(.powell, limit: limit, current: scores.last?.meanLoss)
             return scores.map(\.meanLoss)
         }
-        var minimizer = try record.powell.map { PowellMinimizer(resumingFrom: $0, options: record.settings.powell) }
+        let options = powellOptions(initialSteps)
+        var minimizer = try record.powell.map { PowellMinimizer(resumingFrom: $0, options: options) }
             ?? PowellMinimizer(start: Array(repeating: 1, count: plan.points.count),
-                               options: record.settings.powell, batchObjective: objective)
+                               options: options, batchObjective: objective)
         let result = try minimizer.run(afterStep: { state in
             self.record.powell = state
             self.record.powellTrace.append(state.value)
@@ -143,6 +156,20 @@ public final class CalibrationDriver {
         }
         record.finalScore = score
         record.finalSteps = steps(initialSteps, normalized: x)
+    }
+
+    /// The settings' Powell options with the step bounds for these starting steps (derived from
+    /// the record each time, so a resumed run gets the same bounds). A per-channel point's one
+    /// multiplier is bounded by its smallest channel step: the upper bound is then where even
+    /// that channel's largest weight rounds below the first level, a loose but finite box.
+    private func powellOptions(_ initialSteps: [Double]) -> PowellOptions {
+        var options = record.settings.powell
+        if let bounds = record.settings.stepBounds, let maxima = record.maxMagnitudes, maxima.count == plan.points.count {
+            let levels = plan.points.map { UniformQuantizer.quantMax(bits: $0.bits, isSigned: $0.isSigned) }
+            let starts = plan.stepRanges.map { range in initialSteps[range].min() ?? 1 }
+            options.bounds = bounds.normalized(startSteps: starts, maxMagnitudes: maxima, quantMax: levels)
+        }
+        return options
     }
 
     /// Δ_{i,c} = Δ(p*)_{i,c} · |x_i| for every step c of point i, |x_i| kept away from 0: the

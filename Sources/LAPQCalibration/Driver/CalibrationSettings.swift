@@ -11,6 +11,16 @@ public enum CalibrationMethod: String, Sendable, Codable, CaseIterable {
     case mmse
     /// α = max |x| for every tensor (no clipping).
     case maxabs
+    /// onnxruntime's percentile calibration (99.999th percentile of |x|) for activations,
+    /// max-abs for weights.
+    case percentile
+    /// TensorRT's KL-divergence (entropy) calibration, as NVIDIA ModelOpt's, for activations,
+    /// max-abs for weights.
+    case entropy
+
+    /// Whether the method reads histograms of |x| (`Histogram.magnitudeHistogram`), for which the
+    /// statistics pass collects twice the bins.
+    public var usesMagnitudeHistograms: Bool { self == .percentile || self == .entropy }
 }
 
 /// Everything that determines a calibration's result (besides the model and the data).
@@ -24,12 +34,45 @@ public struct CalibrationSettings: Sendable, Codable, Equatable {
     /// `maxEvaluations` caps the loss evaluations of phase 3 (`--max-evals`).
     public var powell = PowellOptions(xTolerance: 1e-4, fTolerance: 1e-4, maxIterations: 2,
                                       reusesCurrentValue: true)
+    /// The range Powell keeps every step size in; nil = unbounded (`--unbounded-powell`, and
+    /// every record written before the bounds existed, so it resumes as it ran).
+    public var stepBounds: StepBounds? = StepBounds()
 
     public init() {}
+
+    /// The `calibrate` flag behind each setting, for `--resume`'s refusals.
+    public static let flags: [String: String] = [
+        "method": "--method", "powell": "--max-evals / --max-iterations", "stepBounds": "--unbounded-powell",
+    ]
 
     /// numpy.linspace(start, stop, count).
     public static func linspace(_ start: Double, _ stop: Double, count: Int) -> [Double] {
         precondition(count >= 2, "linspace needs at least two points")
         return (0..<count).map { start + (stop - start) * Double($0) / Double(count - 1) }
+    }
+}
+
+/// Bounds on Powell's step sizes that keep every layer alive (docs/algorithms.md, "Step bounds"):
+///
+///     lowestFractionOfStart · Δ(p*)  ≤  Δ  ≤  max(max|x| / qmax, Δ(p*))
+///
+/// The upper end is the max-abs step (α ≤ max|x|, the range phase 1 searches the clip in):
+/// there the largest magnitude rounds to the top level and at 2 bits every |x| > max|x|/2 is
+/// still non-zero, so no layer shrinks to a few surviving values; the lower end keeps a layer's
+/// output from shrinking until the next quantizer rounds it all to 0.
+public struct StepBounds: Sendable, Codable, Equatable {
+    /// The smallest step, as a fraction of the Lp-optimal Δ(p*).
+    public var lowestFractionOfStart = 0.1
+
+    public init() {}
+
+    /// The bounds on Powell's variables x = Δ / Δ(p*), per point: the start x = 1 is always inside.
+    public func normalized(startSteps: [Double], maxMagnitudes: [Double], quantMax: [Int]) -> PowellBounds {
+        precondition(startSteps.count == maxMagnitudes.count && startSteps.count == quantMax.count,
+                     "one start step, max |x| and qmax per point")
+        let upper = startSteps.indices.map { index in
+            max(maxMagnitudes[index] / Double(quantMax[index]) / startSteps[index], 1)
+        }
+        return PowellBounds(lower: startSteps.map { _ in lowestFractionOfStart }, upper: upper)
     }
 }

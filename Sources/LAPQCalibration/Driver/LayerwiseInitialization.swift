@@ -57,6 +57,23 @@ public struct LayerwiseInitialization: Sendable {
         }
     }
 
+    /// Weights at max-abs, activations clipped at `threshold` of their histogram of |x| (the
+    /// fold of the collected histogram, which must have twice the bins the rule reads): the
+    /// percentile and entropy baselines, applied as onnxruntime and ModelOpt apply them. In
+    /// step order (a per-channel weight: max-abs per channel).
+    public func magnitudeThresholdClips(
+        _ threshold: @Sendable (Histogram, QuantizationPoint) -> Double
+    ) -> [ClipSearchResult] {
+        concurrentMap(count: plan.points.count) { index in
+            let point = plan.points[index]
+            guard let histogram = histograms[index] else {
+                return search(index) { LpClipping.maxAbsClip(for: $0, bits: point.bits, isSigned: point.isSigned) }
+            }
+            let clip = threshold(histogram.magnitudeHistogram(), point)
+            return [LpClipping.fixedClip(clip, for: histogram, bits: point.bits, isSigned: point.isSigned)]
+        }.flatMap { $0 }
+    }
+
     /// max |x| of every point, in plan order: exact for weights (over the whole tensor, also
     /// per-channel), over the calibration set for activations (the range of their histograms).
     /// The report shows α against it.

@@ -41,7 +41,7 @@ enum ResumeCheck {
     static func refusal(saved: CalibrationRecord, settings: CalibrationSettings, plan: PlanSettings,
                         pointNames: [String], inputs: InputDigests?) -> String? {
         var reasons = differences(saved: saved.plan, current: plan, flags: PlanSettings.flags)
-        reasons += differences(saved: saved.settings, current: settings, flags: [:])
+        reasons += differences(saved: saved.settings, current: settings, flags: CalibrationSettings.flags)
         if let savedInputs = saved.inputs, let inputs {
             reasons += fileDifference("model", savedInputs.model, inputs.model)
             reasons += fileDifference("calibration manifest", savedInputs.calibrationManifest, inputs.calibrationManifest)

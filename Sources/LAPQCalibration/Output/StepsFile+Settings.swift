@@ -2,9 +2,11 @@
 /// place that renders `plan` for display.
 extension StepsFile {
     /// e.g. "W3/A3 lapq", "W3/A3 lapq +pc +bc" for per-channel, bias-corrected weights, "+kf"
-    /// when `--keep-float` kept something float: a run's name in tables.
+    /// when `--keep-float` kept something float, "W3/A3 lapq unbounded" for a Powell without
+    /// step bounds: a run's name in tables.
     public var runLabel: String {
-        "\(plan.bitsLabel) \(method.rawValue)" + (plan.weightGranularity == .perChannel ? " +pc" : "")
+        "\(plan.bitsLabel) \(method.rawValue)" + (method == .lapq && stepBounds == nil ? " unbounded" : "")
+            + (plan.weightGranularity == .perChannel ? " +pc" : "")
             + (plan.correctsWeightBias ? " +bc" : "") + (plan.keepFloat.isEmpty ? "" : " +kf")
     }
 

@@ -70,6 +70,9 @@ public struct StepsFile: Codable, Equatable, Sendable {
     /// the report and `compare --html` can draw it from this file alone; absent in files
     /// written before it was recorded.
     public var powellTrace: [Double]?
+    /// The bounds Powell kept the step sizes in (lapq); absent for the other methods, for
+    /// `--unbounded-powell`, and in files written before bounds existed (all unbounded).
+    public var stepBounds: StepBounds?
     public var calibrationScores: [String: Score]
     /// `float` and `quantized` on the validation set, when one was given.
     public var validationScores: [String: Score] = [:]
@@ -116,6 +119,7 @@ extension StepsFile {
         pStarSource = record.pStarSource
         pSweep = record.pSweep.map { PSweepEntry(p: $0.p, loss: $0.score.meanLoss, top1: $0.score.accuracy) }
         powellTrace = record.powellTrace
+        stepBounds = record.settings.method == .lapq ? record.settings.stepBounds : nil
         var scores: [String: Score] = [:]
         if let float = record.floatScore { scores["float"] = Score(float) }
         if let initial = record.initialScore { scores["initial"] = Score(initial) }

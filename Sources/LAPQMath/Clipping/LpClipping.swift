@@ -52,11 +52,19 @@ public enum LpClipping {
     public static func maxAbsClip<Source: LpErrorSource>(
         for source: Source, bits: Int, isSigned: Bool, p: Double = 2
     ) -> ClipSearchResult {
-        let maxMagnitude = source.maxMagnitude
-        guard maxMagnitude > 0 else { return allZeroResult(bits: bits, isSigned: isSigned) }
+        fixedClip(source.maxMagnitude, for: source, bits: bits, isSigned: isSigned, p: p)
+    }
+
+    /// A clip chosen by another rule (max-abs, a percentile, an entropy threshold), with its
+    /// Lp error. A zero clip (an all-zero tensor, or a threshold at 0) gets Δ = 1, as
+    /// onnxruntime gives a zero range scale 1.
+    public static func fixedClip<Source: LpErrorSource>(
+        _ clipValue: Double, for source: Source, bits: Int, isSigned: Bool, p: Double = 2
+    ) -> ClipSearchResult {
+        guard clipValue > 0 else { return allZeroResult(bits: bits, isSigned: isSigned) }
         let levels = Double(UniformQuantizer.quantMax(bits: bits, isSigned: isSigned))
-        let error = source.meanLpError(clipValue: maxMagnitude, bits: bits, isSigned: isSigned, p: p)
-        return ClipSearchResult(clipValue: maxMagnitude, stepSize: maxMagnitude / levels,
+        let error = source.meanLpError(clipValue: clipValue, bits: bits, isSigned: isSigned, p: p)
+        return ClipSearchResult(clipValue: clipValue, stepSize: clipValue / levels,
                                 meanError: error, evaluations: 1)
     }
 

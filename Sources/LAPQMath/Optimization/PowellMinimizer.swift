@@ -1,7 +1,8 @@
 /// Powell's conjugate-direction method (Powell 1964, "An efficient method for finding the
 /// minimum of a function of several variables without calculating derivatives"; Press et al.,
 /// Numerical Recipes §10.7 `powell`) with the semantics of
-/// scipy.optimize.minimize(method="Powell") without bounds, as a resumable step machine.
+/// scipy.optimize.minimize(method="Powell") without bounds, as a resumable step machine; with
+/// `PowellOptions.bounds`, each line search is clamped to the box (docs/algorithms.md).
 ///
 /// One iteration: a line search (`powellLineSearch`) along each of the N directions in turn;
 /// then the callback; then stop if 2(f_old − f) ≤ fTolerance·(|f_old| + |f|) + 1e-20, or the
@@ -24,7 +25,8 @@ public struct PowellMinimizer: Sendable {
     public init(start: [Double], options: PowellOptions = PowellOptions(),
                 batchObjective: ([[Double]]) throws -> [Double]) throws {
         precondition(!start.isEmpty, "Powell's method needs at least one variable")
-        options.validate()
+        options.validate(dimension: start.count)
+        precondition(options.bounds?.contains(start) ?? true, "the start must lie within the bounds")
         let value = try checkedValues(batchObjective([start]), pointCount: 1)[0]
         self.options = options
         state = PowellState(start: start, value: value,
@@ -46,7 +48,7 @@ public struct PowellMinimizer: Sendable {
         if case let .lineSearch(direction) = state.phase {
             precondition((0..<state.dimension).contains(direction), "state's direction index \(direction) is out of range")
         }
-        options.validate()
+        options.validate(dimension: state.dimension)
         self.options = options
         self.state = state
     }
@@ -100,15 +102,29 @@ public struct PowellMinimizer: Sendable {
 
     private var lineTolerance: Double { options.xTolerance * 100 }
 
+    private func lineSearch(
+        from state: PowellState, along direction: [Double], _ budget: inout EvaluationBudget,
+        _ objective: ([[Double]]) throws -> [Double]
+    ) throws -> LineSearchOutcome {
+        try powellLineSearch(from: state.x, along: direction, value: state.value,
+                             reusesValue: options.reusesCurrentValue, tolerance: lineTolerance,
+                             bounds: options.bounds, budget: &budget, objective: objective)
+    }
+
+    /// x + d unbounded; x + min(αmax, 1)·d with bounds, so the point stays in the box (scipy).
+    private func extrapolatedPoint(_ x: [Double], _ direction: [Double]) -> [Double] {
+        guard let bounds = options.bounds else { return zip(x, direction).map { $0 + $1 } }
+        let scale = min(bounds.lineInterval(from: x, along: direction).upper, 1)
+        return zip(x, direction).map { $0 + scale * $1 }
+    }
+
     /// Line search along directions[index]; records the sweep's largest decrease.
     private func searchSweep(
         _ index: Int, _ state: inout PowellState, _ budget: inout EvaluationBudget,
         _ objective: ([[Double]]) throws -> [Double]
     ) throws {
         let before = state.value
-        let outcome = try powellLineSearch(from: state.x, along: state.directions[index], value: state.value,
-                                           reusesValue: options.reusesCurrentValue, tolerance: lineTolerance,
-                                           budget: &budget, objective: objective)
+        let outcome = try lineSearch(from: state, along: state.directions[index], &budget, objective)
         state.x = outcome.point
         state.value = outcome.value
         state.evaluations = budget.used
@@ -156,7 +172,7 @@ public struct PowellMinimizer: Sendable {
     ) throws {
         let direction = zip(state.x, state.extrapolationBase).map { $0 - $1 }
         state.extrapolationBase = state.x
-        let extrapolated = zip(state.x, direction).map { $0 + $1 }
+        let extrapolated = extrapolatedPoint(state.x, direction)
         let extrapolatedValue = try budget.evaluate([extrapolated], objective)[0]
         state.evaluations = budget.used
         let (oldValue, value, decrease) = (state.iterationStartValue, state.value, state.largestDecrease)
@@ -167,9 +183,7 @@ public struct PowellMinimizer: Sendable {
         gap = oldValue - extrapolatedValue
         test -= decrease * gap * gap
         guard test < 0.0 else { return }
-        let outcome = try powellLineSearch(from: state.x, along: direction, value: state.value,
-                                           reusesValue: options.reusesCurrentValue, tolerance: lineTolerance,
-                                           budget: &budget, objective: objective)
+        let outcome = try lineSearch(from: state, along: direction, &budget, objective)
         state.x = outcome.point
         state.value = outcome.value
         state.evaluations = budget.used

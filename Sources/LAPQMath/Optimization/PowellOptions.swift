@@ -20,16 +20,20 @@ public struct PowellOptions: Sendable, Equatable, Codable {
     /// deterministic objective (so the same x and f, up to where an evaluation limit stops).
     /// Off by default for parity with scipy's evaluation counts.
     public var reusesCurrentValue: Bool
+    /// Bounds on the variables (scipy's `bounds`); nil = unbounded. Each line search is
+    /// clamped to them (`PowellBounds`); the start must lie inside.
+    public var bounds: PowellBounds?
 
     public init(xTolerance: Double = 1e-4, fTolerance: Double = 1e-4, maxIterations: Int? = nil,
                 maxEvaluations: Int? = nil, initialDirections: [[Double]]? = nil,
-                reusesCurrentValue: Bool = false) {
+                reusesCurrentValue: Bool = false, bounds: PowellBounds? = nil) {
         self.xTolerance = xTolerance
         self.fTolerance = fTolerance
         self.maxIterations = maxIterations
         self.maxEvaluations = maxEvaluations
         self.initialDirections = initialDirections
         self.reusesCurrentValue = reusesCurrentValue
+        self.bounds = bounds
     }
 
     /// The limits in force for `dimension` variables, as scipy resolves them: both unset →
@@ -54,8 +58,9 @@ public struct PowellOptions: Sendable, Equatable, Codable {
         return (0..<dimension).map { row in (0..<dimension).map { $0 == row ? 1.0 : 0.0 } }
     }
 
-    /// Checks the options that a caller can get wrong.
-    func validate() {
+    /// Checks the options that a caller can get wrong, for `dimension` variables.
+    func validate(dimension: Int) {
+        bounds?.validate(dimension: dimension)
         precondition(xTolerance >= 0, "xTolerance must be >= 0, got \(xTolerance)")
         precondition(fTolerance >= 0, "fTolerance must be >= 0, got \(fTolerance)")
         precondition((maxIterations ?? 1) >= 1, "maxIterations must be >= 1")

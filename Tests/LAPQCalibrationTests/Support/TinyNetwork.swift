@@ -6,7 +6,12 @@ import LAPQMath
 /// average pooling, a linear classifier. Labels are the float network's own predictions on
 /// slightly perturbed inputs, so the float model is good and quantization visibly hurts.
 enum TinyNetwork {
-    static func graph(seed: UInt64 = 1) throws -> Graph {
+    /// - Parameters:
+    ///   - classifierScale: multiplies the classifier's weights: a large scale makes the float
+    ///     network confident, so a poor quantized start has a loss above ln 5.
+    ///   - lastConvBias: false sets conv3's bias to 0, so conv3 with all-zero weights makes the
+    ///     logits the classifier's bias alone: a constant output with a loss near ln 5.
+    static func graph(seed: UInt64 = 1, classifierScale: Double = 1, lastConvBias: Bool = true) throws -> Graph {
         var generator = SplitMix64(seed: seed)
         func random(_ shape: [Int], scale: Double) -> Tensor {
             Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(generator.gaussian() * scale) })
@@ -19,8 +24,8 @@ enum TinyNetwork {
         let initializers: [String: Tensor] = [
             "conv1.w": random([8, 3, 3, 3], scale: 0.4), "conv1.b": random([8], scale: 0.1),
             "conv2.w": random([8, 8, 3, 3], scale: 0.25), "conv2.b": random([8], scale: 0.1),
-            "conv3.w": random([16, 8, 3, 3], scale: 0.25), "conv3.b": random([16], scale: 0.1),
-            "fc.w": random([5, 16], scale: 0.8), "fc.b": random([5], scale: 0.1),
+            "conv3.w": random([16, 8, 3, 3], scale: 0.25), "conv3.b": random([16], scale: lastConvBias ? 0.1 : 0),
+            "fc.w": random([5, 16], scale: 0.8 * classifierScale), "fc.b": random([5], scale: 0.1),
         ]
         let nodes = [
             conv("conv1", "x", 3, 8, stride: 1), relu("relu1", "conv1.out"),

@@ -22,11 +22,33 @@ enum OptimizerGoldens {
         /// scipy's status: 0 success, 1 maxfev, 2 maxiter, 3 NaN, 99 stopped by the callback.
         var status: Int
         var finalDirec: [[Double]]
+        /// Bounds of the bounded cases (optimizer-powell-bounded.json), ±∞ written "inf"/"-inf".
+        var lower: [BoundValue]?
+        var upper: [BoundValue]?
 
         enum CodingKeys: String, CodingKey {
             case name, function, parameters, x0, xtol, ftol, maxiter, maxfev, direc, x, fun, nfev, nit, status
+            case lower, upper
             case stopAfter = "stop_after"
             case finalDirec = "final_direc"
+        }
+    }
+
+    /// A bound: a number, or "inf" / "-inf" (JSON has no infinity).
+    struct BoundValue: Decodable {
+        var value: Double
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let number = try? container.decode(Double.self) {
+                value = number
+            } else {
+                let text = try container.decode(String.self)
+                guard let parsed = Double(text) else {
+                    throw DecodingError.dataCorruptedError(in: container, debugDescription: "bad bound \(text)")
+                }
+                value = parsed
+            }
         }
     }
 
