@@ -8,9 +8,13 @@ struct ONNXGraphAssembler {
     /// Every tensor and node name taken so far (ONNX keeps the two apart; one set is simpler
     /// and keeps generated names unambiguous to a reader of the file).
     private var takenNames: Set<String>
+    /// The opset the graph is written for: the few operators whose form changed between the
+    /// export formats' opsets (ReduceMean's axes) are written for it.
+    let opset: Int
 
-    init(takenNames: Set<String>) {
+    init(takenNames: Set<String>, opset: Int) {
         self.takenNames = takenNames
+        self.opset = opset
     }
 
     /// `base`, or `base.1`, `base.2`, … if that is taken; the result is then taken.
