@@ -18,7 +18,7 @@ public func broadcastShape(_ lhs: [Int], _ rhs: [Int], op: String) throws(Kernel
 
 /// For each element of `target` (row-major), the flat index of the element of a tensor of
 /// shape `source` that numpy broadcasting reads. `source` must broadcast to `target`.
-func broadcastIndices(from source: [Int], to target: [Int]) -> [Int] {
+public func broadcastIndices(from source: [Int], to target: [Int]) -> [Int] {
     let padded = Array(repeating: 1, count: target.count - source.count) + source
     var sourceStrides = [Int](repeating: 0, count: target.count)
     var step = 1
