@@ -125,36 +125,26 @@ extension NodeTranslator {
 struct CompositeBuilder {
     let node: String
     let output: String
-    private var takenNames: Set<String>
+    private var names: UniqueNames
     private(set) var items: [TranslatedNode] = []
 
     init(node: String, output: String, takenNames: Set<String>) {
         self.node = node
         self.output = output
-        self.takenNames = takenNames
+        self.names = UniqueNames(taken: takenNames)
     }
 
     /// Appends a node; returns the tensor it writes.
     mutating func add(_ part: String, _ op: Operator, _ inputs: [String], last: Bool = false) -> String {
-        let result = last ? output : fresh("\(output)/\(part)")
-        items.append(.node(Node(name: fresh("\(node)/\(part)"), op: op, inputs: inputs, outputs: [result])))
+        let result = last ? output : names.fresh("\(output)/\(part)")
+        items.append(.node(Node(name: names.fresh("\(node)/\(part)"), op: op, inputs: inputs, outputs: [result])))
         return result
     }
 
     /// A float scalar constant; returns its name.
     mutating func scalar(_ part: String, _ value: Float) -> String {
-        let name = fresh("\(output)/\(part)")
+        let name = names.fresh("\(output)/\(part)")
         items.append(.constant(output: name, value: .float(Tensor(shape: [], data: [value]))))
-        return name
-    }
-
-    private mutating func fresh(_ base: String) -> String {
-        var name = base, suffix = 1
-        while takenNames.contains(name) {
-            name = "\(base).\(suffix)"
-            suffix += 1
-        }
-        takenNames.insert(name)
         return name
     }
 }
