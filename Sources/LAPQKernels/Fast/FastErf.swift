@@ -3,19 +3,7 @@
 /// (`generic_fast_erf_float`), within a few ulp of the true value. The fast twin of
 /// ``erfNaive``; a test bounds their difference.
 public func erfFast(_ out: UnsafeMutableBufferPointer<Float>, _ x: UnsafeBufferPointer<Float>) {
-    precondition(x.count == out.count, "length mismatch")
-    guard let source = x.baseAddress, let target = out.baseAddress else { return }
-    let lanes = SIMD16<Float>.scalarCount, whole = out.count / lanes * lanes
-    var index = 0
-    while index < whole {
-        let value = UnsafeRawPointer(source + index).loadUnaligned(as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + index).storeBytes(of: rationalErf(value), as: SIMD16<Float>.self)
-        index += lanes
-    }
-    while index < out.count {
-        out[index] = rationalErf(SIMD16(repeating: x[index]))[0]
-        index += 1
-    }
+    mapLanes(out, x, rationalErf)
 }
 
 @inline(__always)
@@ -39,17 +27,25 @@ private func rationalErf(_ input: SIMD16<Float>) -> SIMD16<Float> {
 
 /// out[i] = √x[i], as ``sqrtNaive`` (IEEE square root is exactly rounded, so bit-identical).
 public func sqrtFast(_ out: UnsafeMutableBufferPointer<Float>, _ x: UnsafeBufferPointer<Float>) {
+    mapLanes(out, x) { $0.squareRoot() }
+}
+
+/// out[i] = f(x)[i] over whole 16-lane chunks; each tail element runs through the same `f`
+/// (in lane 0 of a splat), so an element's result does not depend on where chunks start.
+@inline(__always)
+private func mapLanes(_ out: UnsafeMutableBufferPointer<Float>, _ x: UnsafeBufferPointer<Float>,
+                      _ f: (SIMD16<Float>) -> SIMD16<Float>) {
     precondition(x.count == out.count, "length mismatch")
     guard let source = x.baseAddress, let target = out.baseAddress else { return }
     let lanes = SIMD16<Float>.scalarCount, whole = out.count / lanes * lanes
     var index = 0
     while index < whole {
         let value = UnsafeRawPointer(source + index).loadUnaligned(as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + index).storeBytes(of: value.squareRoot(), as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + index).storeBytes(of: f(value), as: SIMD16<Float>.self)
         index += lanes
     }
     while index < out.count {
-        out[index] = x[index].squareRoot()
+        target[index] = f(SIMD16(repeating: source[index]))[0]
         index += 1
     }
 }
