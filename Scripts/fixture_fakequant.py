@@ -19,7 +19,8 @@ from onnx import TensorProto, helper, numpy_helper
 
 WEIGHTED_OPS = ("Conv", "Gemm", "MatMul")
 PASS_THROUGH_OPS = ("Identity", "Dropout")
-SIGN_PRESERVING_OPS = ("MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Concat")
+SIGN_PRESERVING_OPS = ("MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Concat", "Transpose",
+                       "Slice", "ReduceMean")
 # A value this close (in units of Δ) to a rounding boundary may round either way once
 # another implementation computes it with a different summation order.
 NEAR_TIE = 1e-3
@@ -172,12 +173,12 @@ class Canonical:
         producer = self.producer(tensor)
         if producer is None:
             return False
-        if producer.op_type in ("Relu", "Sigmoid", "HardSigmoid", "Softmax"):
+        if producer.op_type in ("Relu", "Sigmoid", "HardSigmoid", "Softmax", "Sqrt"):
             return True
         if producer.op_type == "Clip":
             return self.bound(producer, 1, "min", -np.inf) >= 0
         if producer.op_type in SIGN_PRESERVING_OPS:
-            data = producer.input[:1] if producer.op_type == "Reshape" else producer.input
+            data = producer.input[:1] if producer.op_type in ("Reshape", "Slice", "ReduceMean") else producer.input
             return all(self.is_non_negative(name) for name in data)
         return False
 

@@ -260,6 +260,115 @@ def unsupported_op(rng):
             {"expectedError": {"node": "Elu_0", "op": "Elu"}})
 
 
+def int_const(net, values):
+    return net.const("i", np.array(values, np.int64))
+
+
+def shuffle_channels(net, x, groups):
+    """PyTorch's channel shuffle as its exporter writes it with a dynamic batch: Shape → Gather
+    per axis, channels // groups by Div + Cast, Unsqueeze → Concat into Reshape's target,
+    Transpose(0, 2, 1, 3, 4), and a second Reshape to (batch, channels, H, W)."""
+    dims = [net.node("Gather", [net.node("Shape", [x]), int_const(net, axis)], axis=0) for axis in range(4)]
+    per_group = net.node("Cast", [net.node("Div", [dims[1], int_const(net, groups)])], to=TensorProto.INT64)
+    unsqueeze = lambda t: net.node("Unsqueeze", [t, int_const(net, [0])])
+    target = net.node("Concat", [unsqueeze(dims[0]), int_const(net, [groups]), unsqueeze(per_group),
+                                 unsqueeze(dims[2]), unsqueeze(dims[3])], axis=0)
+    x = net.node("Transpose", [net.node("Reshape", [x, target])], perm=[0, 2, 1, 3, 4])
+    back = net.node("Concat", [unsqueeze(dims[0]), int_const(net, [-1]), unsqueeze(dims[2]), unsqueeze(dims[3])], axis=0)
+    return net.node("Reshape", [x, back])
+
+
+def channel_shuffle(rng):
+    """A ShuffleNetV2 unit (opset 13): the input split in two halves by Slice with ends computed
+    from Shape ((C + 1) // 2 as Add/Div/Mul), one half through 1×1 → depthwise 3×3 → 1×1,
+    Concat, channel shuffle; then a conv and a ReduceMean([2, 3], keepdims 0) head."""
+    net, shape = Net(rng), (2, 3, 8, 8)
+    x = net.node("Relu", [net.conv("input", 3, 8)])
+    channels = net.node("Gather", [net.node("Shape", [x]), int_const(net, [1])], axis=0)
+    half = net.node("Div", [net.node("Add", [channels, int_const(net, [1])]), int_const(net, [2])])
+    left = net.node("Slice", [x, int_const(net, [0]), net.node("Mul", [half, int_const(net, [1])]), int_const(net, [1])])
+    right = net.node("Slice", [x, net.node("Mul", [half, int_const(net, [1])]), net.node("Mul", [half, int_const(net, [2])]),
+                               int_const(net, [1])])
+    right = net.node("Relu", [net.conv(right, 4, 4, kernel=1, pad=0)])
+    right = net.conv(right, 4, 4, group=4)
+    right = net.node("Relu", [net.conv(right, 4, 4, kernel=1, pad=0)])
+    x = shuffle_channels(net, net.node("Concat", [left, right], axis=1), 2)
+    x = net.node("Relu", [net.conv(x, 8, 8, kernel=1, pad=0)])
+    pooled = net.node("ReduceMean", [x], axes=[2, 3], keepdims=0)
+    return net.graph("channel_shuffle", shape, [net.gemm(pooled, 8, 10, transB=1)]), 13, shape, {}
+
+
+def dense_block(rng):
+    """DenseNet's pre-activation layers (opset 13): BatchNormalization after a Concat and after
+    an AveragePool (not foldable: per-channel scale + shift), its parameters read through
+    Identity nodes as PyTorch writes shared initializers; ReduceMean over channels (keepdims)
+    as a non-spatial mean; a GlobalAveragePool head."""
+    net, shape = Net(rng), (2, 3, 8, 8)
+    stem = net.node("Relu", [net.conv("input", 3, 6)])
+    gamma, beta, mean, var = (net.node("Identity", [net.const(name, values)]) for name, values in (
+        ("gamma", rng.uniform(0.5, 1.5, 6).astype(np.float32)), ("beta", (rng.standard_normal(6) * 0.1).astype(np.float32)),
+        ("mean", (rng.standard_normal(6) * 0.1).astype(np.float32)), ("var", rng.uniform(0.5, 2.0, 6).astype(np.float32))))
+    y = net.node("BatchNormalization", [stem, gamma, beta, mean, var], epsilon=1e-5)
+    y = net.conv(net.node("Relu", [y]), 6, 4, kernel=1, pad=0)
+    x = net.node("Concat", [stem, y], axis=1)
+    x = net.conv(net.node("Relu", [net.bn(x, 10)]), 10, 8, kernel=1, pad=0)
+    x = net.node("AveragePool", [x], kernel_shape=[2, 2], strides=[2, 2])
+    x = net.node("Relu", [net.bn(x, 8)])
+    x = net.node("Mul", [x, net.node("ReduceMean", [x], axes=[1], keepdims=1)])
+    return net.graph("dense_block", shape, [net.head(net.conv(x, 8, 8), 8)]), 13, shape, {"scaleShiftCount": 3}
+
+
+def layer_norm_decomposed(net, x, channels):
+    """LayerNormalization over the last axis as older exporters write it: ReduceMean, Sub, Pow(2),
+    ReduceMean, Add(ε), Sqrt, Div, Mul(γ), Add(β)."""
+    mean = net.node("ReduceMean", [x], axes=[-1])
+    centered = net.node("Sub", [x, mean])
+    variance = net.node("ReduceMean", [net.node("Pow", [centered, net.const("two", np.array(2, np.float32))])], axes=[-1])
+    deviation = net.node("Sqrt", [net.node("Add", [variance, net.const("eps", np.array(1e-6, np.float32))])])
+    x = net.node("Div", [centered, deviation])
+    x = net.node("Mul", [x, net.const("gamma", rng_uniform(net, channels))])
+    return net.node("Add", [x, net.const("beta", (net.rng.standard_normal(channels) * 0.1).astype(np.float32))])
+
+
+def rng_uniform(net, channels):
+    return net.rng.uniform(0.5, 1.5, channels).astype(np.float32)
+
+
+def convnext_block(rng):
+    """A ConvNeXt stage (opset 17) as PyTorch exports it: depthwise 7×7 conv, Transpose to
+    channels-last, LayerNormalization, Linear (MatMul + Add) to 4C, GELU as Div(√2), Erf,
+    Add(1), Mul, Mul(½), Linear back, layer scale Mul, Transpose back, residual Add; then a
+    downsampling LayerNorm in the decomposed (ReduceMean/Sub/Pow/Sqrt/Div) form and a head."""
+    net, shape, c = Net(rng), (2, 3, 8, 8), 8
+    x = net.conv("input", 3, c, kernel=2, stride=2, pad=0)
+    y = net.conv(x, c, c, kernel=7, pad=3, group=c)
+    y = net.node("Transpose", [y], perm=[0, 2, 3, 1])
+    y = net.node("LayerNormalization", [y, net.const("ln_scale", rng_uniform(net, c)),
+                                        net.const("ln_bias", (rng.standard_normal(c) * 0.1).astype(np.float32))],
+                 axis=-1, epsilon=1e-6)
+    y = net.node("Add", [net.node("MatMul", [y, net.random("W", (c, 4 * c), fan_in=c)]),
+                         net.const("B", (rng.standard_normal(4 * c) * 0.1).astype(np.float32))])
+    gate = net.node("Add", [net.node("Erf", [net.node("Div", [y, net.const("sqrt2", np.array(math.sqrt(2), np.float32))])]),
+                            net.const("one", np.array(1, np.float32))])
+    y = net.node("Mul", [net.node("Mul", [y, gate]), net.const("half", np.array(0.5, np.float32))])
+    y = net.node("Add", [net.node("MatMul", [y, net.random("W", (4 * c, c), fan_in=4 * c)]),
+                         net.const("B", (rng.standard_normal(c) * 0.1).astype(np.float32))])
+    y = net.node("Mul", [net.const("layer_scale", rng_uniform(net, c)), y])
+    x = net.node("Add", [x, net.node("Transpose", [y], perm=[0, 3, 1, 2])])
+    x = net.node("Transpose", [layer_norm_decomposed(net, net.node("Transpose", [x], perm=[0, 2, 3, 1]), c)], perm=[0, 3, 1, 2])
+    x = net.conv(x, c, 2 * c, kernel=2, stride=2, pad=0)
+    return net.graph("convnext_block", shape, [net.head(x, 2 * c)]), 17, shape, {}
+
+
+def gelu_opset20(rng):
+    """ONNX's own Gelu (opset 20, approximate 'none') between two convs; ReduceMean with its axes
+    as an input (opset 18) over the width."""
+    net, shape = Net(rng), (2, 3, 8, 8)
+    x = net.node("Gelu", [net.conv("input", 3, 4)])
+    x = net.node("ReduceMean", [net.conv(x, 4, 4), int_const(net, [-1])], keepdims=1)
+    return net.graph("gelu_opset20", shape, [x]), 20, shape, {}
+
+
 MODELS = [
     Spec("resnet", resnet),
     Spec("mobilenet_v2", mobilenet_v2),
@@ -284,4 +393,8 @@ MODELS = [
     Spec("hard_swish", single("HardSwish", opset=14)),
     Spec("mobilenet_v3", mobilenet_v3),
     Spec("hard_activations", hard_activations),
+    Spec("channel_shuffle", channel_shuffle),
+    Spec("dense_block", dense_block),
+    Spec("convnext_block", convnext_block),
+    Spec("gelu_opset20", gelu_opset20),
 ]

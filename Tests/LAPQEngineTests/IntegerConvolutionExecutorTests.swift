@@ -29,7 +29,8 @@ final class IntegerConvolutionExecutorTests: XCTestCase {
             }
             if !integerInnerProducts.isEmpty { innerProductFixtures.insert(golden.fixture) }
         }
-        XCTAssertEqual(integerFixtures, ["resnet", "mobilenet_v2", "vgg", "inception", "mobilenet_v3", "hard_activations"],
+        XCTAssertEqual(integerFixtures, ["resnet", "mobilenet_v2", "vgg", "inception", "mobilenet_v3", "hard_activations",
+                                         "channel_shuffle", "dense_block", "convnext_block"],
                        "each network with quantized convolutions should run some of them on int8")
         XCTAssertTrue(innerProductFixtures.contains("vgg"), "vgg's quantized Gemm and MatMul should run on int8")
     }

@@ -56,7 +56,8 @@ private struct StepBuilder {
         let node = graph.nodes[index]
         let kernel = try running(node) { try self.kernel(index, previous: previous) }
         return CompiledStep(node: node, kernel: kernel, inputs: node.inputs.map { ids[$0] ?? -1 },
-                            output: ids[node.output] ?? -1, multiplyAccumulates: multiplyAccumulates(node))
+                            output: ids[node.output] ?? -1, outputShape: shapes[node.output] ?? [],
+                            multiplyAccumulates: multiplyAccumulates(node))
     }
 
     private func kernel(_ index: Int, previous: [CompiledStep]) throws -> StepKernel {
@@ -106,10 +107,15 @@ private struct StepBuilder {
     }
 
     /// Gemm (no transA) or MatMul of a rank-2 activation by a constant matrix, as an inner
-    /// product with weights (out, in) = alpha·op(B)ᵀ and bias beta·C when C is a vector.
+    /// product with weights (out, in) = alpha·op(B)ᵀ and bias beta·C when C is a vector. A
+    /// MatMul of a higher-rank activation (…, K) — ConvNeXt's Linear layers on (N, H, W, C) —
+    /// is the same inner product over its rows, (∏ leading axes, K).
     private func innerProduct(_ index: Int, input: [Int]) throws -> StepKernel? {
         let node = graph.nodes[index]
-        guard input.count == 2, let b = constant(node, 1), b.rank == 2 else { return nil }
+        guard let b = constant(node, 1), b.rank == 2, input.count == 2 || (node.op == .matMul && input.count > 2) else {
+            return nil
+        }
+        let input = [input.dropLast().reduce(1, *), input[input.count - 1]]
         var alpha: Float = 1, beta: Float = 1, transB = false
         if case .gemm(let attributes) = node.op {
             guard !attributes.transA else { return nil }

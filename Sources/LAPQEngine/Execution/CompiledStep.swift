@@ -28,7 +28,9 @@ enum StepKernel {
     /// oneDNN convolution, possibly with a fused activation (the activation's node is `.alias`),
     /// and its int8 form when the layer's `LayerPath` is int8.
     case convolution(Conv2DPrimitive, LayerConstants, IntegerLayer?)
-    /// oneDNN inner product: Gemm, or MatMul by a constant 2-D matrix, and its int8 form.
+    /// oneDNN inner product: Gemm, or MatMul by a constant 2-D matrix, and its int8 form; a
+    /// MatMul input of rank > 2 is flattened to the primitive's (rows, K) and the result
+    /// reshaped back (plain copies).
     case innerProduct(InnerProductPrimitive, LayerConstants, IntegerLayer?)
     /// oneDNN max / average pooling, also global average pooling.
     case pooling(Pool2DPrimitive)
@@ -79,6 +81,8 @@ struct CompiledStep {
     /// Tensor ids of the node's inputs (graph input and node outputs; initializers are -1).
     let inputs: [Int]
     let output: Int
+    /// The output's logical shape at the program's batch size.
+    let outputShape: [Int]
     /// Multiply-accumulates of the node (Conv, Gemm, MatMul), for the reuse statistics.
     let multiplyAccumulates: Int
 }

@@ -75,8 +75,10 @@ struct ForwardRun {
         case .innerProduct(let primitive, _, let integer):
             if let integer = integer?.primitive { return try integerLayer(index, step, integer) }
             let destination = try program.buffers.buffer(.step(index)) { try primitive.makeDestination() }
-            try primitive.execute(try activation(index, step), into: destination)
-            return (destination, true)
+            let source = try activation(index, step)
+            try primitive.execute(source.shape == primitive.inputShape ? source : try source.reshapedCopy(primitive.inputShape),
+                                  into: destination)
+            return (destination.shape == step.outputShape ? destination : try destination.reshapedCopy(step.outputShape), true)
         case .pooling(let primitive):
             let source = try activation(index, step)
             let destination = try program.buffers.buffer(.step(index)) { try primitive.makeDestination(for: source) }
@@ -137,7 +139,8 @@ struct ForwardRun {
         return (target, true)
     }
 
-    /// The node's operands as plain tensors (quantized where the plan says) through the naive kernels.
+    /// The node's operands as plain tensors (quantized where the plan says) through the fast
+    /// Swift kernels where an operation has one (`FastPlainKernels`), else the naive ones.
     private mutating func plain(_ index: Int, _ step: CompiledStep) throws -> Tensor {
         var operands: [Tensor] = []
         for (operand, id) in step.inputs.enumerated() {
@@ -149,7 +152,8 @@ struct ForwardRun {
                 operands.append(constant(step.node, operand, node: index))
             }
         }
-        return try ReferenceExecutor.evaluate(step.node, operands)
+        return try FastPlainKernels.evaluate(step.node, operands, threads: executor.threadCount)
+            ?? ReferenceExecutor.evaluate(step.node, operands)
     }
 
     /// A constant operand; a quantized weight is quantized (`Executor.quantizedWeight`) once per

@@ -74,6 +74,14 @@ public final class ReferenceExecutor {
         case .reshape: out = Tensor(shape: try outputShape(of: node, operands: [x[0].shape]), data: x[0].data)
         case .softmax(let axis): try softmaxNaive(&out, x[0], axis: axis)
         case .scaleShift: out = scaleShiftNaive(x[0], scale: x[1], shift: x[2])
+        case .sub: try subNaive(&out, x[0], x[1])
+        case .div: try divNaive(&out, x[0], x[1])
+        case .pow: try powNaive(&out, x[0], x[1])
+        case .sqrt: sqrtNaive(&out, x[0])
+        case .erf: erfNaive(&out, x[0])
+        case .transpose(let perm): try transposeNaive(&out, x[0], perm: perm)
+        case .reduceMean(let axes, let keepDims): try reduceMeanNaive(&out, x[0], axes: axes, keepDims: keepDims)
+        case .slice(let a): try sliceNaive(&out, x[0], starts: a.starts, ends: a.ends, axes: a.axes, steps: a.steps)
         }
         return out
     }

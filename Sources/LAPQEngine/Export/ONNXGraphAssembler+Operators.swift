@@ -2,7 +2,8 @@ import LAPQKernels
 
 /// Writing lapq operations as ONNX nodes that mean the same at opset 13 and at opset 21 (the two
 /// `QDQExportFormat`s): the operators written here changed between them only in the types they
-/// accept and in attributes left at their defaults (Reshape's allowzero, AveragePool's dilations).
+/// accept and in attributes left at their defaults (Reshape's allowzero, AveragePool's dilations),
+/// except ReduceMean, whose axes are an attribute before opset 18 and an input from 18 on.
 extension ONNXGraphAssembler {
     /// Appends `node` as one ONNX node with the same name, reading `inputs` (the node's own
     /// operands, possibly renamed to their dequantized twins) and writing the node's output.
@@ -15,8 +16,10 @@ extension ONNXGraphAssembler {
         precondition(inputs.count == node.inputs.count, "node '\(node.name)' needs \(node.inputs.count) inputs")
         if case .hardSwish = node.op { return appendHardSwish(node, input: inputs[0]) }
         let operands = inputs + constantOperands(of: node, shapes: shapes)
+        var attributes = Self.attributes(of: node.op)
+        if case .reduceMean(let axes, _) = node.op, opset < 18 { attributes.append(.ints("axes", axes)) }
         append(Onnx_NodeProto(name: node.name, opType: Self.opType(of: node.op), inputs: operands,
-                              outputs: node.outputs, attributes: Self.attributes(of: node.op)))
+                              outputs: node.outputs, attributes: attributes))
     }
 
     /// Opset 13 has no HardSwish, so it is written as its ONNX function body: a HardSigmoid
@@ -51,6 +54,16 @@ extension ONNXGraphAssembler {
             let name = freshName(node.name + "_shape")
             addInitializer(.int64Vector(name: name, values: shape))
             return [name]
+        case .reduceMean(let axes, _) where opset >= 18:
+            let name = freshName(node.name + "_axes")
+            addInitializer(.int64Vector(name: name, values: axes))
+            return [name]
+        case .slice(let a):
+            return [("starts", a.starts), ("ends", a.ends), ("axes", a.axes), ("steps", a.steps)].map { part, values in
+                let name = freshName(node.name + "_" + part)
+                addInitializer(.int64Vector(name: name, values: values))
+                return name
+            }
         case .scaleShift:
             let channels = shapes[node.inputs[1]]?.reduce(1, *) ?? 0
             precondition(channels > 0, "no shape for the scale of '\(node.name)'")
@@ -87,7 +100,10 @@ extension ONNXGraphAssembler {
         case .flatten(let axis): return [.int("axis", axis)]
         case .softmax(let axis): return [.int("axis", axis)]
         case .scaleShift: return [.float("epsilon", 0)]
-        case .matMul, .relu, .clip, .sigmoid, .globalAveragePool, .add, .mul, .reshape:
+        case .transpose(let perm): return [.ints("perm", perm)]
+        case .reduceMean(_, let keepDims): return [.int("keepdims", keepDims ? 1 : 0)]
+        case .matMul, .relu, .clip, .sigmoid, .globalAveragePool, .add, .mul, .reshape, .sub, .div, .pow, .sqrt, .erf,
+             .slice:
             return []
         case .hardSwish:
             return []   // appendHardSwish writes HardSigmoid + Mul instead

@@ -7,21 +7,19 @@ struct ONNXGraphAssembler {
     private(set) var initializers: [Onnx_TensorProto] = []
     /// Every tensor and node name taken so far (ONNX keeps the two apart; one set is simpler
     /// and keeps generated names unambiguous to a reader of the file).
-    private var takenNames: Set<String>
+    private var names: UniqueNames
+    /// The opset the graph is written for: the few operators whose form changed between the
+    /// export formats' opsets (ReduceMean's axes) are written for it.
+    let opset: Int
 
-    init(takenNames: Set<String>) {
-        self.takenNames = takenNames
+    init(takenNames: Set<String>, opset: Int) {
+        self.names = UniqueNames(taken: takenNames)
+        self.opset = opset
     }
 
     /// `base`, or `base.1`, `base.2`, … if that is taken; the result is then taken.
     mutating func freshName(_ base: String) -> String {
-        var name = base, suffix = 1
-        while takenNames.contains(name) {
-            name = "\(base).\(suffix)"
-            suffix += 1
-        }
-        takenNames.insert(name)
-        return name
+        names.fresh(base)
     }
 
     mutating func append(_ node: Onnx_NodeProto) {

@@ -32,7 +32,7 @@ struct QDQGraphWriter {
         self.dimensions = dimensions
         let taken = Set(graph.nodes.flatMap { [$0.name] + $0.outputs })
             .union(graph.initializers.keys).union([graph.input.name])
-        self.assembler = ONNXGraphAssembler(takenNames: taken)
+        self.assembler = ONNXGraphAssembler(takenNames: taken, opset: format.opsetVersion)
     }
 
     /// The graph: the source nodes in order, each quantized operand read through its Q/DQ

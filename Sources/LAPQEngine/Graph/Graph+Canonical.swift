@@ -3,7 +3,8 @@ extension Graph {
     /// never has to look at input sizes to interpret an operation:
     /// `autoPad` becomes `.notSet` with the padding it implies in `pads`, an empty
     /// `kernelShape` of a convolution is taken from its weight, and negative axes of Concat,
-    /// Flatten and Softmax become non-negative.
+    /// Flatten, Softmax, ReduceMean and Slice become non-negative (ReduceMean's sorted and
+    /// explicit), and Transpose's default permutation is written out.
     ///
     /// Spatial sizes do not depend on the batch, so the result holds for every batch size.
     ///
@@ -40,6 +41,13 @@ extension Graph {
         case .concat(let axis): return .concat(axis: axis < 0 ? axis + rank : axis)
         case .flatten(let axis): return .flatten(axis: axis < 0 ? axis + rank : axis)
         case .softmax(let axis): return .softmax(axis: axis < 0 ? axis + rank : axis)
+        case .transpose(let perm): return .transpose(perm: perm.isEmpty ? Array((0..<rank).reversed()) : perm)
+        case .reduceMean(let axes, let keepDims):
+            let explicit = axes.isEmpty ? Array(0..<rank) : axes.map { $0 < 0 ? $0 + rank : $0 }
+            return .reduceMean(axes: explicit.sorted(), keepDims: keepDims)
+        case .slice(var attributes):
+            attributes.axes = attributes.axes.map { $0 < 0 ? $0 + rank : $0 }
+            return .slice(attributes)
         default: return op
         }
     }

@@ -19,7 +19,7 @@ extension Graph {
             do {
                 shape = try ShapeRules.outputShape(of: node.op, operands: operands)
                 if node.inputs.contains(where: batched.contains) {
-                    try Graph.checkKeepsBatch(node.op, shape: shape, batchSize: batchSize)
+                    try Graph.checkKeepsBatch(node.op, shape: shape, inputRank: operands[0].count, batchSize: batchSize)
                     batched.insert(node.output)
                 }
             } catch {
@@ -30,12 +30,27 @@ extension Graph {
         return shapes
     }
 
-    private static func checkKeepsBatch(_ op: Operator, shape: [Int], batchSize: Int) throws(ShapeFailure) {
+    private static func checkKeepsBatch(_ op: Operator, shape: [Int], inputRank: Int, batchSize: Int) throws(ShapeFailure) {
         guard shape.first == batchSize else {
             throw ShapeFailure("output shape \(shape) does not keep the batch of \(batchSize) as its first dimension")
         }
         if case .softmax(let axis) = op, axis == 0 || axis == -shape.count {
             throw ShapeFailure("softmax over axis 0 mixes the samples of a batch")
+        }
+        // At batch size 1 these would pass the check above, yet move or mix samples.
+        switch op {
+        case .transpose(let perm) where (perm.first ?? inputRank - 1) != 0:
+            throw ShapeFailure("transpose \(perm) moves the batch axis")
+        case .reduceMean(let axes, _) where axes.isEmpty || axes.contains(0) || axes.contains(-inputRank):
+            throw ShapeFailure("ReduceMean over the batch axis mixes the samples of a batch")
+        case .slice(let attributes):
+            for (index, axis) in attributes.axes.enumerated() where axis == 0 || axis == -inputRank {
+                guard attributes.starts[index] == 0, attributes.steps[index] == 1, attributes.ends[index] >= Int(Int32.max) else {
+                    throw ShapeFailure("Slice of the batch axis selects samples of a batch")
+                }
+            }
+        default:
+            break
         }
     }
 }

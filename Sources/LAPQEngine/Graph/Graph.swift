@@ -70,11 +70,11 @@ public struct Graph: Sendable, Equatable {
     private static func acceptedInputCounts(_ op: Operator) -> ClosedRange<Int> {
         switch op {
         case .conv, .gemm: return 2...3
-        case .matMul, .add, .mul: return 2...2
+        case .matMul, .add, .mul, .sub, .div, .pow: return 2...2
         case .scaleShift: return 3...3
         case .concat: return 1...Int.max
         case .relu, .clip, .leakyRelu, .sigmoid, .hardSigmoid, .hardSwish, .maxPool, .averagePool,
-             .globalAveragePool, .flatten, .reshape, .softmax:
+             .globalAveragePool, .flatten, .reshape, .softmax, .sqrt, .erf, .transpose, .reduceMean, .slice:
             return 1...1
         }
     }

@@ -55,6 +55,27 @@ public enum Operator: Sendable, Hashable {
     /// normalization that could not be folded into a convolution.
     /// Inputs: `[x, scale, shift]`; `scale` and `shift` are (C).
     case scaleShift
+    /// Element-wise difference `a − b` with NumPy broadcasting. Inputs: `[a, b]`.
+    case sub
+    /// Element-wise quotient `a / b` (IEEE float division) with NumPy broadcasting.
+    /// Inputs: `[a, b]`.
+    case div
+    /// Element-wise power `a^b` with NumPy broadcasting. Inputs: `[a, b]`.
+    case pow
+    /// `√x`. Inputs: `[x]`.
+    case sqrt
+    /// The Gauss error function `erf(x)` (GELU is `x · ½ · (1 + erf(x / √2))`). Inputs: `[x]`.
+    case erf
+    /// Axis permutation: output axis `i` is input axis `perm[i]` (canonical: explicit, never
+    /// empty). Inputs: `[x]`.
+    case transpose(perm: [Int])
+    /// Mean over `axes` (canonical: sorted, non-negative, non-empty); the reduced axes are
+    /// kept with size 1 when `keepDims`. Inputs: `[x]`.
+    case reduceMean(axes: [Int], keepDims: Bool)
+    /// ONNX Slice with constant parameters: along each `axes[i]`, elements
+    /// `starts[i], starts[i] + steps[i], …` up to (excluding) `ends[i]`, with ONNX's
+    /// clamping of out-of-range and negative bounds (`SliceRange`). Inputs: `[x]`.
+    case slice(SliceAttributes)
 
     /// The ONNX spelling of the operation, used in messages.
     public var name: String {
@@ -78,6 +99,14 @@ public enum Operator: Sendable, Hashable {
         case .reshape: return "Reshape"
         case .softmax: return "Softmax"
         case .scaleShift: return "ScaleShift"
+        case .sub: return "Sub"
+        case .div: return "Div"
+        case .pow: return "Pow"
+        case .sqrt: return "Sqrt"
+        case .erf: return "Erf"
+        case .transpose: return "Transpose"
+        case .reduceMean: return "ReduceMean"
+        case .slice: return "Slice"
         }
     }
 

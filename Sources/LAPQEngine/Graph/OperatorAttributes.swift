@@ -78,3 +78,19 @@ public struct GemmAttributes: Sendable, Hashable {
         self.transB = transB
     }
 }
+
+/// Attributes of `Operator.slice`, one entry per sliced axis (ONNX `starts`, `ends`, `axes`,
+/// `steps` after import; `Int.max` / `Int.min` stand for ONNX's "to the end" sentinels).
+public struct SliceAttributes: Sendable, Hashable {
+    public var starts: [Int]
+    public var ends: [Int]
+    public var axes: [Int]
+    public var steps: [Int]
+
+    public init(starts: [Int], ends: [Int], axes: [Int], steps: [Int]) {
+        self.starts = starts
+        self.ends = ends
+        self.axes = axes
+        self.steps = steps
+    }
+}

@@ -1,3 +1,5 @@
+import LAPQKernels
+
 /// Output-shape rules of each `Operator`, given its operand shapes (in `Node.inputs` order).
 /// Pure functions; a failure carries the reason and the caller attaches the node.
 enum ShapeRules {
@@ -6,13 +8,13 @@ enum ShapeRules {
         case .conv(let attributes): return try conv(attributes, operands)
         case .gemm(let attributes): return try gemm(attributes, operands)
         case .matMul: return try matMul(operands[0], operands[1])
-        case .relu, .clip, .leakyRelu, .sigmoid, .hardSigmoid, .hardSwish: return operands[0]
+        case .relu, .clip, .leakyRelu, .sigmoid, .hardSigmoid, .hardSwish, .sqrt, .erf: return operands[0]
         case .maxPool(let attributes), .averagePool(let attributes):
             return try pool(attributes, operands[0])
         case .globalAveragePool:
             try requireRank(operands[0], atLeast: 3, what: "input")
             return Array(operands[0][..<2]) + Array(repeating: 1, count: operands[0].count - 2)
-        case .add, .mul: return try broadcast(operands[0], operands[1])
+        case .add, .mul, .sub, .div, .pow: return try broadcast(operands[0], operands[1])
         case .concat(let axis): return try concat(axis: axis, operands)
         case .flatten(let axis): return try flatten(axis: axis, operands[0])
         case .reshape(let shape): return try reshape(operands[0], to: shape)
@@ -20,6 +22,9 @@ enum ShapeRules {
             _ = try normalizedAxis(axis, rank: operands[0].count)
             return operands[0]
         case .scaleShift: return try scaleShift(operands)
+        case .transpose(let perm): return try transpose(operands[0], perm: perm)
+        case .reduceMean(let axes, let keepDims): return try reduceMean(operands[0], axes: axes, keepDims: keepDims)
+        case .slice(let attributes): return try slice(operands[0], attributes)
         }
     }
 
@@ -162,5 +167,37 @@ enum ShapeRules {
             throw ShapeFailure("scale \(operands[1]) and shift \(operands[2]) must be [\(x[1])] for input \(x)")
         }
         return x
+    }
+
+    /// An empty `perm` reverses the axes (ONNX's default).
+    private static func transpose(_ x: [Int], perm: [Int]) throws(ShapeFailure) -> [Int] {
+        let perm = perm.isEmpty ? Array(x.indices.reversed()) : perm
+        guard isPermutation(perm, rank: x.count) else {
+            throw ShapeFailure("perm \(perm) is not a permutation of the \(x.count) axes of \(x)")
+        }
+        return perm.map { x[$0] }
+    }
+
+    /// Axes may be negative; empty means every axis.
+    private static func reduceMean(_ x: [Int], axes: [Int], keepDims: Bool) throws(ShapeFailure) -> [Int] {
+        var reduced = Set<Int>()
+        for axis in axes.isEmpty ? Array(x.indices) : axes {
+            guard reduced.insert(try normalizedAxis(axis, rank: x.count)).inserted else {
+                throw ShapeFailure("axes \(axes) name an axis twice")
+            }
+        }
+        return keepDims ? x.indices.map { reduced.contains($0) ? 1 : x[$0] } : x.indices.filter { !reduced.contains($0) }.map { x[$0] }
+    }
+
+    /// Axes may be negative; ONNX's clamping rules (`SliceRange`) give the sizes.
+    private static func slice(_ x: [Int], _ attributes: SliceAttributes) throws(ShapeFailure) -> [Int] {
+        var axes: [Int] = []
+        for axis in attributes.axes { axes.append(try normalizedAxis(axis, rank: x.count)) }
+        do {
+            return try sliceRanges(shape: x, starts: attributes.starts, ends: attributes.ends, axes: axes,
+                                   steps: attributes.steps).map(\.count)
+        } catch {
+            throw ShapeFailure("\(error)")
+        }
     }
 }

@@ -7,27 +7,45 @@ struct GraphBuilder {
     let decoder: TensorDecoder
 
     func build(_ proto: Onnx_GraphProto) throws -> Graph {
-        var constants: [String: StoredTensor] = [:]
+        var initializers: [String: StoredTensor] = [:]
         for initializer in proto.initializer {
-            constants[initializer.name] = try decoder.decode(initializer)
+            initializers[initializer.name] = try decoder.decode(initializer)
         }
-        let input = try graphInput(proto, constants: constants)
+        let input = try graphInput(proto, constants: initializers)
+        var known = KnownValues(constants: initializers, input: input)
+        let onnxNames = Set(proto.node.flatMap { [$0.name] + $0.output } + proto.initializer.map(\.name) + proto.input.map(\.name))
+        let folder = ShapeFolder(file: file, opset: opset)
         var translated: [TranslatedNode] = []
         for (index, nodeProto) in proto.node.enumerated() {
             let name = nodeProto.name.isEmpty ? "\(nodeProto.opType)_\(index)" : nodeProto.name
-            let translator = NodeTranslator(file: file, opset: opset, constants: constants, decoder: decoder)
-            let item = try translator.translate(nodeProto, name: name)
-            if case .constant(let output, let value) = item {
-                constants[output] = value
-            } else {
-                translated.append(item)
+            // Exporters read a shared weight through an Identity; the alias is the same constant.
+            if nodeProto.opType == "Identity", nodeProto.domain.isEmpty, nodeProto.output.count == 1,
+               let source = nodeProto.input.first, let value = known.constants[source] {
+                known.add(.constant(value), as: nodeProto.output[0])
+                continue
+            }
+            if let folded = try folder.fold(nodeProto, name: name, integers: known.integers, shapes: known.shapes,
+                                            batched: known.batched) {
+                known.add(folded, as: nodeProto.output[0])
+                continue
+            }
+            let translator = NodeTranslator(file: file, opset: opset, constants: known.constants, integers: known.integers,
+                                            shapes: known.shapes, takenNames: onnxNames, decoder: decoder)
+            for item in try translator.translate(nodeProto, name: name) {
+                if case .constant(let output, let value) = item {
+                    known.add(.constant(value), as: output)
+                } else {
+                    known.track(item)
+                    translated.append(item)
+                }
             }
         }
+        let constants = known.constants
         let floats = constants.compactMapValues { stored -> Tensor? in
             if case .float(let tensor) = stored { return tensor }
             return nil
         }
-        let taken = Set(constants.keys).union([input.name]).union(proto.node.flatMap(\.output))
+        let taken = Set(constants.keys).union([input.name]).union(onnxNames).union(translated.flatMap(\.inputNames))
         var rewriter = ImportRewriter(file: file, initializers: floats,
                                       outputs: proto.output.map(\.name), takenNames: taken)
         try rewriter.rewrite(translated)

@@ -12,13 +12,13 @@ struct ImportRewriter {
     private(set) var nodes: [Node] = []
     private(set) var outputs: [String]
     /// Every tensor name in use, so that new initializers get fresh names.
-    private var takenNames: Set<String>
+    private var names: UniqueNames
 
     init(file: String, initializers: [String: Tensor], outputs: [String], takenNames: Set<String>) {
         self.file = file
         self.initializers = initializers
         self.outputs = outputs
-        self.takenNames = takenNames
+        self.names = UniqueNames(taken: takenNames)
     }
 
     /// Runs all rewrites over `translated` (Constant nodes must already be removed from it).
@@ -155,12 +155,7 @@ struct ImportRewriter {
     }
 
     private mutating func addInitializer(named base: String, _ tensor: Tensor) -> String {
-        var name = base, suffix = 1
-        while takenNames.contains(name) {
-            name = "\(base).\(suffix)"
-            suffix += 1
-        }
-        takenNames.insert(name)
+        let name = names.fresh(base)
         initializers[name] = tensor
         return name
     }

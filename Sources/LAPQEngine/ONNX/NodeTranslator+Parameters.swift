@@ -20,18 +20,20 @@ extension NodeTranslator {
         return .clip(min: try bound(1, -.infinity), max: try bound(2, .infinity))
     }
 
-    /// The target shape is the `shape` attribute before opset 5 and a constant input after.
+    /// The target shape is the `shape` attribute before opset 5 and a constant input after
+    /// (folded shape arithmetic included, `FoldedInteger.reshapeTarget`).
     func reshapeTarget(_ attributes: AttributeReader, _ inputs: [String], _ context: NodeContext) throws -> [Int] {
         let shape: [Int]
         if opset < 5 {
             shape = try attributes.ints("shape", default: [])
         } else {
             guard inputs.count > 1, !inputs[1].isEmpty else { throw context.unsupported("the shape input is missing") }
-            guard case .integer(_, let values)? = constants[inputs[1]] else {
+            // A target computed from the batch size (Shape → Gather → Concat) keeps it as 0.
+            guard let target = integers[inputs[1]]?.reshapeTarget else {
                 throw ONNXImportError.unresolvableShape(file: file, node: context.node, op: context.op,
                                                         tensor: inputs[1])
             }
-            shape = values.map { Int($0) }
+            shape = target
         }
         if try attributes.int("allowzero", default: 0) != 0, shape.contains(0) {
             throw context.unsupported("allowzero with a zero in shape \(shape) is not supported")

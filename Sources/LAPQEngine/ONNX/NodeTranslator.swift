@@ -6,18 +6,29 @@ struct NodeTranslator {
     let file: String
     /// Version of the default (ai.onnx) operator set the model imports.
     let opset: Int
-    /// Constants known so far (initializers and earlier Constant nodes).
+    /// Constants known so far (initializers, earlier Constant nodes, folded shape arithmetic).
     let constants: [String: StoredTensor]
+    /// Integer tensors known so far, including those that depend on the batch size.
+    let integers: [String: FoldedInteger]
+    /// Shapes at batch size 1 of the tensors seen so far (`KnownValues`).
+    let shapes: [String: [Int]]
+    /// Every name in the ONNX graph, so that nodes a translation adds get fresh ones.
+    let takenNames: Set<String>
     let decoder: TensorDecoder
 
     /// ONNX op types that import accepts, sorted; the message of an unsupported op lists them.
+    /// Shape, Gather, Unsqueeze, Squeeze, Cast and ConstantOfShape only as shape arithmetic
+    /// that import evaluates (`ShapeFolder`).
     static let supportedOps: [String] = [
-        "Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Constant", "Conv",
-        "Dropout", "Flatten", "Gemm", "GlobalAveragePool", "HardSigmoid", "HardSwish", "Identity",
-        "LeakyRelu", "MatMul", "MaxPool", "Mul", "Relu", "Reshape", "Sigmoid", "Softmax",
+        "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "ConstantOfShape",
+        "Conv", "Div", "Dropout", "Erf", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool", "HardSigmoid",
+        "HardSwish", "Identity", "LayerNormalization", "LeakyRelu", "MatMul", "MaxPool", "Mul", "Pow", "ReduceMean",
+        "Relu", "Reshape", "Shape", "Sigmoid", "Slice", "Softmax", "Sqrt", "Squeeze", "Sub", "Transpose", "Unsqueeze",
     ]
 
-    func translate(_ proto: Onnx_NodeProto, name: String) throws -> TranslatedNode {
+    /// The node's translation: usually one item; LayerNormalization, Gelu and a ReduceMean
+    /// that is a global average pool become several (`NodeTranslator+Composite`).
+    func translate(_ proto: Onnx_NodeProto, name: String) throws -> [TranslatedNode] {
         let qualifiedOp = proto.domain.isEmpty || proto.domain == "ai.onnx"
             ? proto.opType : "\(proto.domain).\(proto.opType)"
         let context = NodeContext(file: file, node: name, op: qualifiedOp)
@@ -32,22 +43,32 @@ struct NodeTranslator {
             throw context.unsupported("the node has no output")
         }
         switch proto.opType {
-        case "Constant": return try constant(attributes, output: output, context)
-        case "BatchNormalization": return try batchNorm(attributes, inputs, proto.output, context)
+        case "Constant": return [try constant(attributes, output: output, context)]
+        case "BatchNormalization": return [try batchNorm(attributes, inputs, proto.output, context)]
         default: break
         }
         guard let source = inputs.first, !source.isEmpty else {
             throw context.unsupported("the first input is missing")
         }
-        if proto.opType == "Identity" || proto.opType == "Dropout" {
-            return .passThrough(name: name, op: proto.opType, input: source, output: output,
-                                unusedOutputs: Array(outputs.dropFirst()))
+        if proto.opType == "Identity" || proto.opType == "Dropout" || isFloatCast(proto.opType, attributes, source) {
+            return [.passThrough(name: name, op: proto.opType, input: source, output: output,
+                                 unusedOutputs: Array(outputs.dropFirst()))]
         }
         guard outputs.count == 1 else {
             throw context.unsupported("extra outputs \(outputs.dropFirst()) are not supported")
         }
+        if let composite = try composite(proto.opType, attributes, inputs, name: name, output: output, context) {
+            return composite
+        }
         let (op, operands) = try operation(proto.opType, attributes, inputs, context)
-        return .node(Node(name: name, op: op, inputs: operands, outputs: [output]))
+        return [.node(Node(name: name, op: op, inputs: operands, outputs: [output]))]
+    }
+
+    /// A Cast of a float activation to float32 changes nothing (exporters write it around
+    /// mixed-precision blocks).
+    private func isFloatCast(_ opType: String, _ attributes: AttributeReader, _ source: String) -> Bool {
+        guard opType == "Cast", constants[source] == nil, integers[source] == nil else { return false }
+        return (try? attributes.int("to", default: 0)) == Onnx_TensorProto.DataType.float.rawValue
     }
 
     /// The operator of a single-output op and the tensors it reads; empty (omitted optional)
@@ -63,6 +84,17 @@ struct NodeTranslator {
         case "Sigmoid": return (.sigmoid, present)
         case "Add": return (.add, present)
         case "Mul": return (.mul, present)
+        case "Sub": return (.sub, present)
+        case "Div": return (.div, present)
+        case "Pow": return (.pow, present)
+        case "Sqrt": return (.sqrt, present)
+        case "Erf": return (.erf, present)
+        case "Transpose": return (.transpose(perm: try attributes.ints("perm", default: [])), present)
+        case "Slice": return (.slice(try sliceAttributes(attributes, inputs, context)), [inputs[0]])
+        case "ReduceMean": return (try reduceMean(attributes, inputs, context), [inputs[0]])
+        case "Shape", "Gather", "Unsqueeze", "Squeeze", "Cast", "ConstantOfShape":
+            throw context.unsupported("\(opType) is supported only on constants and shapes known at import, "
+                                      + "and this one reads a tensor computed at run time")
         case "GlobalAveragePool": return (.globalAveragePool, present)
         case "LeakyRelu": return (.leakyRelu(alpha: try attributes.float("alpha", default: 0.01)), present)
         case "HardSigmoid":

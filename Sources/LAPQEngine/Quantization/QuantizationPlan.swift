@@ -73,10 +73,11 @@ public struct QuantizationPlan: Sendable, Hashable, Codable {
     static func isNonNegative(_ tensor: String, in graph: Graph) -> Bool {
         guard let producer = graph.producer(of: tensor) else { return false }
         switch producer.op {
-        case .relu, .sigmoid, .hardSigmoid, .softmax: return true   // HardSwish reaches −0.375
+        case .relu, .sigmoid, .hardSigmoid, .softmax, .sqrt: return true   // HardSwish reaches −0.375
         case .clip(let lower, _): return lower >= 0
-        case .maxPool, .averagePool, .globalAveragePool, .flatten, .reshape, .concat:
-            // Pooling, reshaping and concatenation keep the sign of their inputs.
+        case .maxPool, .averagePool, .globalAveragePool, .flatten, .reshape, .concat, .transpose, .slice, .reduceMean:
+            // Pooling, averaging, reshaping, permuting, slicing and concatenation keep the sign
+            // of their inputs.
             return producer.inputs.allSatisfy { isNonNegative($0, in: graph) }
         default: return false
         }

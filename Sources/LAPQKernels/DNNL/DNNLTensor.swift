@@ -92,6 +92,16 @@ public final class DNNLTensor {
         return try plain.toTensor()
     }
 
+    /// A plain row-major copy with the same elements in the same order under another shape of
+    /// equal element count (a reshape).
+    public func reshapedCopy(_ newShape: [Int]) throws(KernelError) -> DNNLTensor {
+        guard newShape.reduce(1, *) == shape.reduce(1, *) else {
+            throw KernelError.shapeMismatch(op: "DNNLTensor.reshapedCopy", argument: "shape", expected: shape, actual: newShape)
+        }
+        let plain = try toTensor()
+        return try DNNLTensor(Tensor(shape: newShape, data: plain.data), context: context)
+    }
+
     /// Runs `body` on the raw physical storage (``storageCount`` floats, layout-ordered).
     ///
     /// Meant for elementwise ops (fake-quant, add, ReLU) that do not care about element order.

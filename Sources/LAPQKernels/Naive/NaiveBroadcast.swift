@@ -1,3 +1,5 @@
+import Foundation
+
 /// The numpy broadcast of two shapes: align on the right; each pair of dims must be equal or
 /// contain a 1. Throws ``KernelError/shapeMismatch(op:argument:expected:actual:)`` otherwise.
 public func broadcastShape(_ lhs: [Int], _ rhs: [Int], op: String) throws(KernelError) -> [Int] {
@@ -16,7 +18,7 @@ public func broadcastShape(_ lhs: [Int], _ rhs: [Int], op: String) throws(Kernel
 
 /// For each element of `target` (row-major), the flat index of the element of a tensor of
 /// shape `source` that numpy broadcasting reads. `source` must broadcast to `target`.
-func broadcastIndices(from source: [Int], to target: [Int]) -> [Int] {
+public func broadcastIndices(from source: [Int], to target: [Int]) -> [Int] {
     let padded = Array(repeating: 1, count: target.count - source.count) + source
     var sourceStrides = [Int](repeating: 0, count: target.count)
     var step = 1
@@ -59,4 +61,25 @@ public func addNaive(_ out: inout Tensor, _ a: Tensor, _ b: Tensor) throws(Kerne
 /// Reference ONNX `Mul`: `out = a · b` with numpy broadcasting.
 public func mulNaive(_ out: inout Tensor, _ a: Tensor, _ b: Tensor) throws(KernelError) {
     try broadcastNaive(&out, a, b, op: "Mul", *)
+}
+
+/// Reference ONNX `Sub`: `out = a − b` with numpy broadcasting.
+public func subNaive(_ out: inout Tensor, _ a: Tensor, _ b: Tensor) throws(KernelError) {
+    try broadcastNaive(&out, a, b, op: "Sub", -)
+}
+
+/// Reference ONNX `Div` (float): `out = a / b` with numpy broadcasting, IEEE division.
+public func divNaive(_ out: inout Tensor, _ a: Tensor, _ b: Tensor) throws(KernelError) {
+    try broadcastNaive(&out, a, b, op: "Div", /)
+}
+
+/// Reference ONNX `Pow` (float): `out = a^b` with numpy broadcasting, C's `powf`.
+public func powNaive(_ out: inout Tensor, _ a: Tensor, _ b: Tensor) throws(KernelError) {
+    try broadcastNaive(&out, a, b, op: "Pow", powerOf)
+}
+
+/// `a^b` as C's `powf` computes it; shared by the naive and fast kernels so they agree exactly.
+@inline(__always)
+func powerOf(_ a: Float, _ b: Float) -> Float {
+    b == 2 ? a * a : Foundation.pow(a, b)
 }

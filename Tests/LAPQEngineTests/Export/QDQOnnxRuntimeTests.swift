@@ -62,6 +62,17 @@ final class QDQOnnxRuntimeTests: XCTestCase {
         }
     }
 
+    /// The operators of the ShuffleNet, DenseNet and ConvNeXt families (Slice, Transpose,
+    /// ReduceMean with its axes as attribute at opset 13 and as input at opset 21, ScaleShift,
+    /// the LayerNorm and GELU pieces, rank-4 MatMul) are written so that onnxruntime
+    /// reproduces lapq, every layer quantized; gelu_opset20 has the non-spatial ReduceMean.
+    func testOnnxRuntimeReproducesLapqOnTheNewerFamilies() throws {
+        for fixture in ["channel_shuffle", "dense_block", "convnext_block", "gelu_opset20"] {
+            let all = PlanSettings(weightBits: 4, activationBits: 4, quantizeFirstLayer: true, quantizeLastLayer: true)
+            try checkEveryFormat(QDQExportCase(fixture: fixture, plan: all))
+        }
+    }
+
     /// Bias-corrected weights (DequantizeLinear → Sub) reproduce lapq's corrected network, with
     /// the output channel on every weight layout: Conv (ResNet), MatMul (VGG, all layers),
     /// Gemm with transB = 0 and with alpha/beta (gemm_scaled, weights only).

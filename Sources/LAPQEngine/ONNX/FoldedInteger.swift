@@ -1,0 +1,59 @@
+/// An integer that import knows as a function of the batch size N: `batchFactor · N + offset`.
+/// Every size of a batched tensor is either fixed (factor 0) or N itself (lapq keeps the batch
+/// as the leading axis of every batched tensor), and Add, Sub, Mul by a fixed value and exact
+/// Div by one keep that form, so shape arithmetic never needs N's value.
+struct BatchAffine: Hashable, Sendable {
+    var batchFactor: Int64
+    var offset: Int64
+
+    static func fixed(_ value: Int64) -> BatchAffine { BatchAffine(batchFactor: 0, offset: value) }
+    static let batch = BatchAffine(batchFactor: 1, offset: 0)
+
+    var fixedValue: Int64? { batchFactor == 0 ? offset : nil }
+}
+
+/// A small integer tensor computed at import from constants and known shapes (the Shape →
+/// Gather → Unsqueeze → Concat → Reshape chains exporters write), element by element as
+/// `BatchAffine` values, row-major.
+struct FoldedInteger: Equatable, Sendable {
+    var shape: [Int]
+    var values: [BatchAffine]
+
+    init(shape: [Int], values: [BatchAffine]) {
+        precondition(shape.reduce(1, *) == values.count, "folded shape \(shape) holds \(values.count) values")
+        self.shape = shape
+        self.values = values
+    }
+
+    /// Every value fixed: the constant it is, else nil.
+    var fixedValues: [Int64]? {
+        let fixed = values.compactMap(\.fixedValue)
+        return fixed.count == values.count ? fixed : nil
+    }
+
+    /// The stored tensor when no value depends on the batch.
+    var storedTensor: StoredTensor? {
+        fixedValues.map { .integer(shape: shape, values: $0) }
+    }
+
+    /// A Reshape target whose batch-dependent entries ONNX's own markers can express: N in
+    /// the leading position becomes 0 ("copy the input's axis", which is the batch), one other
+    /// batch-dependent entry becomes −1 ("inferred"). Nil when that does not cover them.
+    var reshapeTarget: [Int]? {
+        var target: [Int] = []
+        var inferred = values.contains(.fixed(-1))
+        for (index, value) in values.enumerated() {
+            if let fixed = value.fixedValue {
+                target.append(Int(fixed))
+            } else if index == 0, value == .batch {
+                target.append(0)
+            } else if !inferred {
+                inferred = true
+                target.append(-1)
+            } else {
+                return nil
+            }
+        }
+        return target
+    }
+}
