@@ -59,3 +59,35 @@ final class PowellCollapseTests: XCTestCase {
         XCTAssertLessThan(final.meanLoss, Double.log(5) / 2)
     }
 }
+
+/// `percentile` and `entropy` clip every activation at its tool's threshold of the folded
+/// histogram of |x| and every weight at max |x|, as onnxruntime and ModelOpt do.
+final class HistogramBaselineDriverTests: XCTestCase {
+    func testPercentileAndEntropyClipActivationsAtTheirThresholdsAndWeightsAtMaxAbs() throws {
+        let graph = try TinyNetwork.graph()
+        let plan = QuantizationPlan(graph: graph, settings: PlanSettings(weightBits: 3, activationBits: 3))
+        let shards = try TinyNetwork.shards(graph: graph, shardCount: 5, shardSize: 40)
+        let oracle = try LocalLossOracle(graph: graph, plan: plan, shards: shards, workers: 1, threadsPerWorker: 1,
+                                         prefixCacheBytes: 0)
+        let maxima = try oracle.activationMaxima()
+        let histograms = try oracle.activationHistograms(maxima: maxima, binCount: 4096)
+        for method in [CalibrationMethod.percentile, .entropy] {
+            var settings = CalibrationSettings()
+            settings.method = method
+            let record = try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: settings).run()
+            let clips = try XCTUnwrap(record.initialClips), magnitudes = try XCTUnwrap(record.maxMagnitudes)
+            XCTAssertEqual(record.finalSteps, record.initialSteps)
+            XCTAssertEqual(record.evaluations, 2, "\(method): the float baseline and the result")
+            for (index, point) in plan.points.enumerated() {
+                guard let histogram = histograms[index]?.magnitudeHistogram() else {
+                    XCTAssertEqual(clips[index], magnitudes[index], "\(method) \(point.name)")
+                    continue
+                }
+                let expected = method == .percentile ? HistogramCalibration.percentileThreshold(histogram)
+                    : HistogramCalibration.entropyThreshold(histogram, quantizedBins: HistogramCalibration
+                        .entropyQuantizedBins(bits: point.bits, isSigned: point.isSigned))
+                XCTAssertEqual(clips[index], expected, "\(method) \(point.name)")
+            }
+        }
+    }
+}
