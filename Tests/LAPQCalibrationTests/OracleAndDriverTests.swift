@@ -120,9 +120,6 @@ final class OracleAndDriverTests: XCTestCase {
         for cap in 4...10 {
             recorder.scores = []
             var settings = CalibrationSettings()
-            // Unbounded, the path where this case occurs on the example (bounded Powell's box
-            // changes the path, and no cap of this range stops it after a better point).
-            settings.stepBounds = nil
             settings.powell.maxEvaluations = cap
             // Unbounded: on this network the caps 4…10 stop that trajectory after a better point.
             settings.stepBounds = nil
