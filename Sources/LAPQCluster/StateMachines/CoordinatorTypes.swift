@@ -110,7 +110,8 @@ public struct CoordinatorCounters: Equatable, Sendable {
     public var speculativeSends = 0
     /// Shards moved to another numerics class (`allowMixedNumerics`).
     public var numericsClassMoves = 0
-    /// Evaluations the caller gave up waiting for (`Event.abandon`).
+    /// Evaluations closed unfinished (`Event.abandon`): the caller's wait timed out, or the
+    /// coordinator could not read a shard it had to send.
     public var abandonedEvaluations = 0
 
     public init() {}
