@@ -10,7 +10,7 @@ struct BenchSetup {
 
     init(_ options: BenchOptions) throws {
         graph = try ONNXImporter.load(contentsOf: URL(fileURLWithPath: options.model))
-        plan = QuantizationPlan(graph: graph, weightBits: options.weightBits, activationBits: options.activationBits)
+        plan = QuantizationPlan(graph: graph, settings: options.planSettings)
         self.options = options
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LAPQEngine
 
 /// Times lapq's fast executor on a model: float and fake-quantized forward passes, and a
 /// coordinate sweep with and without prefix reuse. Scripts/bench-engine drives it and prints
@@ -31,6 +32,18 @@ struct BenchOptions: ParsableArguments {
 
     @Option(help: "Activation bits of the fake-quantized network (2…8).")
     var activationBits = 4
+
+    @Flag(help: "Quantize the first weighted layer too (lapq-coord's flag of the same name).")
+    var quantizeFirstLayer = false
+
+    @Flag(help: "Quantize the last weighted layer too (lapq-coord's flag of the same name).")
+    var quantizeLastLayer = false
+
+    /// The plan settings these options choose.
+    var planSettings: PlanSettings {
+        PlanSettings(weightBits: weightBits, activationBits: activationBits,
+                     quantizeFirstLayer: quantizeFirstLayer, quantizeLastLayer: quantizeLastLayer)
+    }
 
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch \(batch): must be ≥ 1") }

@@ -27,7 +27,10 @@ struct Throughput: ParsableCommand {
         try executor.setStepSizes(precision == .fp32 ? nil : try setup.maxAbsStepSizes())
         let images = setup.images(batch: 0)
         let rates = try measure(warmup: repeats.warmup, runs: repeats.runs, images: options.batch) { _ = try executor.run(images) }
+        // "+first" / "+last" name a plan that also quantizes the first / last layer (the set
+        // onnxruntime's int8 model quantizes), so its column stays apart from the default plan's.
         let quantized = "lapq-w\(options.weightBits)a\(options.activationBits)"
+            + (options.quantizeFirstLayer ? "+first" : "") + (options.quantizeLastLayer ? "+last" : "")
         let name = switch precision {
         case .fp32: "lapq-fp32"
         case .fakeQuant: quantized
