@@ -1,6 +1,7 @@
-"""What the scripts that run the distributed path share (Scripts/chaos, Scripts/bench-scale):
-the release build, steps.json comparison, a free loopback port, and processes measured from
-outside (wall time, CPU time, peak RSS, and the CPU time of one named thread)."""
+"""What the scripts that run the distributed path share (Scripts/chaos, Scripts/bench-scale,
+Scripts/bench-calibration-size): the release build, steps.json comparison, a free loopback port,
+one-thread workers on 127.0.0.1, and processes measured from outside (wall time, CPU time, peak
+RSS, and the CPU time of one named thread)."""
 import json
 import os
 import resource
@@ -11,6 +12,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLE = os.path.join(ROOT, "examples", "digits")
 BIN = os.path.join(ROOT, ".build", "release")
+WORKER = os.path.join(BIN, "lapq-worker")
 
 
 def build():
@@ -81,3 +83,32 @@ def run_measured(arguments, log_path, thread_name=None, poll=0.2):
     wall = time.monotonic() - started
     code = os.waitstatus_to_exitcode(status)
     return code, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, thread_cpu
+
+
+class LocalWorkers:
+    """`count` one-thread lapq-workers connected to `endpoint`, worker i pinned to core
+    pin_cores[i] when given, logs in `log_dir`. A context manager: it stops them on exit and then
+    holds their summed CPU time (start-up, model import and fingerprint included) in cpu_seconds."""
+
+    def __init__(self, endpoint, count, log_dir, pin_cores=None):
+        self.endpoint, self.count, self.log_dir, self.pin_cores = endpoint, count, log_dir, pin_cores
+        self.processes, self.cpu_seconds = [], None
+
+    def __enter__(self):
+        os.makedirs(self.log_dir, exist_ok=True)
+        for index in range(self.count):
+            command = [WORKER, "--connect", self.endpoint, "--threads", "1", "--name", f"w{index}"]
+            if self.pin_cores:
+                command = ["taskset", "-c", str(self.pin_cores[index])] + command
+            with open(os.path.join(self.log_dir, f"w{index}.log"), "w") as log:
+                self.processes.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))
+        return self
+
+    def __exit__(self, *exception):
+        for process in self.processes:
+            process.terminate()
+        self.cpu_seconds = 0.0
+        for process in self.processes:
+            _, _, usage = os.wait4(process.pid, 0)
+            self.cpu_seconds += usage.ru_utime + usage.ru_stime
+        return False
