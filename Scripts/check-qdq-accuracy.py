@@ -21,26 +21,10 @@ check_qdq = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(check_qdq)
 
 
-def network_input(manifest_path):
-    manifest = json.loads(pathlib.Path(manifest_path).read_text())
-    base = pathlib.Path(manifest_path).parent
-    images = np.load(base / manifest["images"]["file"])
-    labels = np.load(base / manifest["labels"]["file"]).astype(np.int64)
-    pre = manifest.get("preprocessing", {})
-    scale = pre.get("scale", 1.0)
-    if manifest["images"]["layout"] == "NHWC-uint8":
-        images = images.transpose(0, 3, 1, 2)
-    channels = images.shape[1]
-    mean = np.broadcast_to(np.asarray(pre.get("mean", [0.0]), dtype=np.float64), (channels,))
-    std = np.broadcast_to(np.asarray(pre.get("std", [1.0]), dtype=np.float64), (channels,))
-    x = (images.astype(np.float64) * scale - mean[None, :, None, None]) / std[None, :, None, None]
-    return x.astype(np.float32), labels
-
-
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    x, labels = network_input(sys.argv[2])
+    x, labels = check_qdq.network_input(sys.argv[2])
     runner = check_qdq.session(onnx.load(sys.argv[1]), optimize=True)
     logits = runner.run(None, {runner.get_inputs()[0].name: x})[0].astype(np.float64)
     top = logits.max(axis=1, keepdims=True)

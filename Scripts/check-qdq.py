@@ -2,10 +2,11 @@
 """Cross-checks a QDQ model written by lapq's QDQExporter against lapq's own fake-quant logits.
 
 usage: check-qdq.py MODEL.onnx INPUT.f32 LAPQ_OUTPUT.f32 [--tolerance T] [--near-tie E]
-                    [--min-exact F]
+                    [--min-exact F] [--activations DIR]
 
 INPUT.f32 is the batch (raw little-endian float32, the model's input layout; the batch size
-follows from the file size); LAPQ_OUTPUT.f32 is what lapq's Executor computed for it (raw
+follows from the file size), or a lapq data manifest (.json) whose images are preprocessed as
+lapq does; LAPQ_OUTPUT.f32 is what lapq's Executor computed for it (raw
 float32, the shape of the model's first output). The model is checked with onnx.checker and
 run with onnxruntime's default session options (all graph optimizations on), as a user runs
 it; lapq writes quantized biases as int32 + DequantizeLinear itself, so onnxruntime's
@@ -17,12 +18,20 @@ WeightBiasQuantization pass has nothing to rewrite. Per sample:
   different summation order may round it the other way, and the difference propagates;
 - *unexplained*: anything else.
 
+With --activations DIR (what `lapq-coord evaluate --activations` wrote for the same batch) the
+explanation is exact rather than statistical: a sample is *explained* only when, at the first
+activation point (in lapq's order) whose codes differ between lapq and onnxruntime, every
+differing value lies within E steps of a rounding boundary in both runs. Everything before
+that point then agreed code for code, so the difference started at a tie and merely grew.
+
 Exits 0 when no sample is unexplained and at least a fraction F of the samples is exact (a
 wrong grid makes nearly every sample differ, and nearly every sample of a large network has
 some near tie, so ties alone must not excuse everything); 1 otherwise, saying why; 2 when the
 files do not fit together.
 """
 import argparse
+import json
+import pathlib
 import sys
 
 import numpy as np
@@ -40,7 +49,27 @@ def session(model, optimize):
     return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
 
 
+def network_input(manifest_path):
+    """(network input float32 NCHW, labels) of a lapq data manifest, preprocessed as lapq does
+    (docs/formats.md)."""
+    manifest = json.loads(pathlib.Path(manifest_path).read_text())
+    base = pathlib.Path(manifest_path).parent
+    images = np.load(base / manifest["images"]["file"])
+    labels = np.load(base / manifest["labels"]["file"]).astype(np.int64)
+    pre = manifest.get("preprocessing", {})
+    scale = pre.get("scale", 1.0)
+    if manifest["images"]["layout"] == "NHWC-uint8":
+        images = images.transpose(0, 3, 1, 2)
+    channels = images.shape[1]
+    mean = np.broadcast_to(np.asarray(pre.get("mean", [0.0]), dtype=np.float64), (channels,))
+    std = np.broadcast_to(np.asarray(pre.get("std", [1.0]), dtype=np.float64), (channels,))
+    x = (images.astype(np.float64) * scale - mean[None, :, None, None]) / std[None, :, None, None]
+    return x.astype(np.float32), labels
+
+
 def read_batch(path, sample_shape):
+    if str(path).endswith(".json"):
+        return network_input(path)[0]
     values = np.fromfile(path, dtype="<f4")
     sample = int(np.prod(sample_shape))
     if values.size == 0 or values.size % sample:
@@ -107,6 +136,36 @@ def near_ties(model, batch, epsilon):
     return counts
 
 
+def first_divergence(model, batch, folder, epsilon):
+    """Per sample: (point tensor, differing codes, worst distance from a tie in steps) at the first
+    activation point whose codes differ between lapq's dump and onnxruntime, or None."""
+    folder = pathlib.Path(folder)
+    quantizers = {tensor: (step, qmin, qmax) for tensor, step, qmin, qmax in activation_quantizers(model)}
+    points = [p for p in json.loads((folder / "points.json").read_text()) if p["tensor"] in quantizers]
+    probe = onnx.ModelProto()
+    probe.CopyFrom(model)
+    known = {o.name for o in probe.graph.output}
+    for point in points:
+        if point["tensor"] not in known:
+            probe.graph.output.append(onnx.ValueInfoProto(name=point["tensor"]))
+    runner = session(probe, optimize=False)
+    values = dict(zip([o.name for o in runner.get_outputs()], runner.run(None, {runner.get_inputs()[0].name: batch})))
+    found = [None] * batch.shape[0]
+    for point in sorted(points, key=lambda p: p["point"]):
+        step, qmin, qmax = quantizers[point["tensor"]]
+        ours = np.fromfile(folder / point["file"], dtype="<f4").reshape(batch.shape[0], -1) / step
+        theirs = values[point["tensor"]].reshape(batch.shape[0], -1) / step
+        for sample in range(batch.shape[0]):
+            if found[sample] is not None:
+                continue
+            differ = (np.clip(np.round(ours[sample]), qmin, qmax) != np.clip(np.round(theirs[sample]), qmin, qmax))
+            if differ.any():
+                distance = np.maximum(np.abs(ours[sample][differ] - np.floor(ours[sample][differ]) - 0.5),
+                                      np.abs(theirs[sample][differ] - np.floor(theirs[sample][differ]) - 0.5))
+                found[sample] = (point["tensor"], int(differ.sum()), float(distance.max()))
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("model")
@@ -115,6 +174,7 @@ def main():
     parser.add_argument("--tolerance", type=float, default=1e-4)
     parser.add_argument("--near-tie", type=float, default=1e-3)
     parser.add_argument("--min-exact", type=float, default=0.5)
+    parser.add_argument("--activations", help="lapq's activation dump of the same batch (exact explanation)")
     args = parser.parse_args()
 
     model = onnx.load(args.model)
@@ -138,7 +198,18 @@ def main():
     limit = args.tolerance * max(1.0, float(np.abs(theirs).max()))
     difference = np.abs(ours - theirs).max(axis=1)
     exact = (np.argmax(ours, axis=1) == np.argmax(theirs, axis=1)) & (difference <= limit)
-    ties = near_ties(model, batch, args.near_tie) if not exact.all() else np.zeros(len(exact), np.int64)
+    if exact.all():
+        ties = np.zeros(len(exact), np.int64)
+    elif args.activations:
+        divergence = first_divergence(model, batch, args.activations, args.near_tie)
+        ties = np.array([d is not None and d[2] < args.near_tie for d in divergence], dtype=np.int64)
+        for sample in np.flatnonzero(~exact):
+            where = divergence[sample]
+            print(f"check-qdq: sample {sample} first differs at {where[0]} ({where[1]} codes, "
+                  f"{where[2]:.2g} steps from a tie)" if where else
+                  f"check-qdq: sample {sample}: every activation code agrees, the logits do not")
+    else:
+        ties = near_ties(model, batch, args.near_tie)
     unexplained = np.flatnonzero(~exact & (ties == 0))
     print(f"check-qdq: {args.model}: {len(exact)} samples, {int(exact.sum())} exact "
           f"(max |Δlogit| {float(difference.max()):.3g}, limit {limit:.3g}), "

@@ -21,6 +21,15 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "oneDNN threads (default: all cores).")
     var threads: Int?
 
+    @Option(help: ArgumentHelp("Write the model's first output for every sample here, in manifest order, as raw "
+                               + "little-endian float32 (numpy: fromfile(path, '<f4')).", valueName: "file"))
+    var logits: String?
+
+    @Option(help: ArgumentHelp("Write the float value every activation point quantizes, per sample, into this folder: "
+                               + "<point>.f32 (raw little-endian float32) and points.json naming them.",
+                               valueName: "folder"))
+    var activations: String?
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -31,7 +40,9 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let job = EvaluationJob(model: URL(fileURLWithPath: model), data: URL(fileURLWithPath: data),
-                                steps: steps.map { URL(fileURLWithPath: $0) }, threads: threads)
+                                steps: steps.map { URL(fileURLWithPath: $0) }, threads: threads,
+                                dump: EvaluationDump(logits: logits.map { URL(fileURLWithPath: $0) },
+                                                     activations: activations.map { URL(fileURLWithPath: $0) }))
         let score = try reportingErrors { try job.run() }
         if json {
             print("{\"loss\": \(score.meanLoss), \"top1\": \(score.accuracy), \"samples\": \(score.count)}")

@@ -8,12 +8,15 @@ public struct EvaluationJob {
     public var data: URL
     public var steps: URL?
     public var threads: Int?
+    /// What to write besides the score (logits, activation values); empty: nothing.
+    public var dump: EvaluationDump
 
-    public init(model: URL, data: URL, steps: URL? = nil, threads: Int? = nil) {
+    public init(model: URL, data: URL, steps: URL? = nil, threads: Int? = nil, dump: EvaluationDump = EvaluationDump()) {
         self.model = model
         self.data = data
         self.steps = steps
         self.threads = threads
+        self.dump = dump
     }
 
     public func run() throws -> BatchScore {
@@ -34,7 +37,12 @@ public struct EvaluationJob {
             throw JobError.inputShapeMismatch(model: model.path, modelShape: graph.input.sampleShape,
                                               data: data.path, dataShape: store.sampleShape)
         }
-        let oracle = try LocalLossOracle(graph: graph, plan: plan, shards: store, threadsPerWorker: threads)
-        return try oracle.evaluate([stepSizes])[0]
+        if dump.isEmpty {
+            let oracle = try LocalLossOracle(graph: graph, plan: plan, shards: store, threadsPerWorker: threads)
+            return try oracle.evaluate([stepSizes])[0]
+        }
+        let executor = try Executor(graph: graph, plan: plan, options: .init(threads: threads))
+        try executor.setStepSizes(stepSizes)
+        return try dump.score(executor: executor, shards: store)
     }
 }

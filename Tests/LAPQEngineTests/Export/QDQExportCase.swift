@@ -82,14 +82,3 @@ struct QDQExportCase {
         }
     }
 }
-
-extension Tensor {
-    /// The raw little-endian float32 bytes (the layout of the fixture files).
-    var littleEndianBytes: Data {
-        var bytes = Data(capacity: count * 4)
-        for value in data {
-            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-        }
-        return bytes
-    }
-}
