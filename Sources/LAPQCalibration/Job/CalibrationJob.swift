@@ -51,16 +51,51 @@ public struct CalibrationJob {
         let c = configuration
         let graph = try ONNXImporter.load(contentsOf: c.model)
         let plan = try QuantizationPlan(validating: graph, settings: c.plan)
+        try FileManager.default.createDirectory(at: c.outputDirectory, withIntermediateDirectories: true)
+        let checkpointURL = c.outputDirectory.appendingPathComponent("checkpoint.json")
+        let search = try calibrate(graph: graph, plan: plan, checkpointURL: checkpointURL, progress: progress)
+        let calibrated = Date()
+        let finalSteps = search.record.finalSteps ?? []
+        var validation: [BatchScore]?
+        if let manifest = c.validationManifest {
+            validation = try makeOracle(graph: graph, plan: plan, manifest: manifest).evaluate([nil, finalSteps])
+        }
+        var timings = ["calibration": calibrated.timeIntervalSince(started),
+                       "validation": Date().timeIntervalSince(calibrated)]
+        if let searchStarted = search.started { timings["search"] = calibrated.timeIntervalSince(searchStarted) }
+        var steps = StepsFile(record: search.record, plan: plan, model: c.model.path,
+                              calibrationData: c.calibrationManifest.path,
+                              layerPaths: try LayerPath.paths(graph: graph, plan: plan), timings: timings)
+        steps.numericsClasses = search.numericsClasses
+        if let validation {
+            steps.validationScores = ["float": .init(validation[0]), "quantized": .init(validation[1])]
+        }
+        let report = CalibrationReport(steps: steps, validationFloat: validation?[0], validationQuantized: validation?[1])
+        let files = try write(steps: steps, report: report, graph: graph, plan: plan)
+        return Outcome(steps: steps, files: files + [checkpointURL])
+    }
+
+    /// What the search leaves behind once its oracle is gone.
+    private struct SearchOutcome {
+        var record: CalibrationRecord
+        var numericsClasses: [String: [Int]]?
+        /// When the search (Lp init, p sweep, Powell) began: what it costs per evaluation is
+        /// what distribution changes, apart from the one-off setup and statistics before it.
+        var started: Date?
+    }
+
+    /// Runs the driver on the calibration set's oracle. The oracle's executors hold prepared
+    /// weights (a few times the model's size); they are released when this returns, before the
+    /// validation oracle builds its own, so the peak is one set, not two.
+    private func calibrate(graph: Graph, plan: QuantizationPlan, checkpointURL: URL,
+                           progress: @escaping (CalibrationProgress) -> Void) throws -> SearchOutcome {
+        let c = configuration
         let inputs = InputDigests(model: try .init(contentsOf: c.model),
                                   calibrationManifest: try .init(contentsOf: c.calibrationManifest))
         let oracle = try makeOracle(graph: graph, plan: plan, manifest: c.calibrationManifest,
                                     factory: c.makeCalibrationOracle)
-        try FileManager.default.createDirectory(at: c.outputDirectory, withIntermediateDirectories: true)
-        let checkpointURL = c.outputDirectory.appendingPathComponent("checkpoint.json")
         let saved = c.resume ? try CheckpointFile.read(from: checkpointURL) : nil
         if let classes = saved?.numericsClasses { try oracle.restoreNumericsClasses(classes) }
-        // When the search (Lp init, p sweep, Powell) began: what it costs per evaluation is
-        // what distribution changes, apart from the one-off setup and statistics before it.
         var searchStarted: Date?
         let driver = try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: c.settings,
                                            inputs: inputs, resumeFrom: saved, progress: { report in
@@ -73,25 +108,7 @@ public struct CalibrationJob {
                                                try CheckpointFile.write(record, to: checkpointURL)
                                            })
         let record = try driver.run()
-        let calibrated = Date()
-        let finalSteps = record.finalSteps ?? []
-        var validation: [BatchScore]?
-        if let manifest = c.validationManifest {
-            validation = try makeOracle(graph: graph, plan: plan, manifest: manifest).evaluate([nil, finalSteps])
-        }
-        var timings = ["calibration": calibrated.timeIntervalSince(started),
-                       "validation": Date().timeIntervalSince(calibrated)]
-        if let searchStarted { timings["search"] = calibrated.timeIntervalSince(searchStarted) }
-        var steps = StepsFile(record: record, plan: plan, model: c.model.path,
-                              calibrationData: c.calibrationManifest.path,
-                              layerPaths: try LayerPath.paths(graph: graph, plan: plan), timings: timings)
-        steps.numericsClasses = oracle.numericsClasses
-        if let validation {
-            steps.validationScores = ["float": .init(validation[0]), "quantized": .init(validation[1])]
-        }
-        let report = CalibrationReport(steps: steps, validationFloat: validation?[0], validationQuantized: validation?[1])
-        let files = try write(steps: steps, report: report, graph: graph, plan: plan)
-        return Outcome(steps: steps, files: files + [checkpointURL])
+        return SearchOutcome(record: record, numericsClasses: oracle.numericsClasses, started: searchStarted)
     }
 
     /// An oracle over the shards of `manifest` (local workers unless `factory` makes another),
