@@ -62,10 +62,10 @@ struct ClusterOptions: ParsableArguments {
         } else {
             log("binding \(bind) WITHOUT encryption (no CURVE keys)")
         }
-        let modelBytes = Array(try Data(contentsOf: model))
+        let modelFiles = try ONNXModelFiles(contentsOf: model)
         let settings = options
         return { graph, plan, store in
-            let oracle = try ClusterLossOracle(modelBytes: modelBytes, plan: plan, store: store, options: settings, log: log)
+            let oracle = try ClusterLossOracle(model: modelFiles, plan: plan, store: store, options: settings, log: log)
             log("coordinator listening on \(oracle.endpoint); waiting for \(settings.minWorkers) worker(s)")
             return oracle
         }

@@ -19,7 +19,7 @@ final class MessageCodecTests: XCTestCase {
                               body: .loaded(Loaded(item: .shard(5), sha256: ProtocolSamples.digestA)))
         let frame = message.encoded()
         XCTAssertEqual(Array(frame[0..<4]), Array("LAPQ".utf8))
-        XCTAssertEqual(Array(frame[4..<6]), [4, 0])                       // version
+        XCTAssertEqual(Array(frame[4..<6]), [5, 0])                       // version
         XCTAssertEqual(frame[6], MessageType.loaded.rawValue)
         XCTAssertEqual(frame[7], 0)                                        // flags
         XCTAssertEqual(Array(frame[8..<16]), [8, 7, 6, 5, 4, 3, 2, 1])     // run id

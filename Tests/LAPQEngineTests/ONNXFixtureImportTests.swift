@@ -129,4 +129,39 @@ final class ONNXFixtureImportTests: XCTestCase {
         XCTAssertEqual(weight.shape, [8, 3, 3, 3])
         XCTAssertTrue(weight.data.contains { $0 != 0 })
     }
+
+    /// The model as a whole (what a coordinator ships): the external file onnx wrote is listed
+    /// once and the graph read from the held bytes is the one read from the directory.
+    func testModelFilesHoldTheExternalDataAndImportTheSameGraph() throws {
+        let entry = try FixtureIndex.entry("external_data")
+        let url = try FixtureIndex.directory().appendingPathComponent(entry.model)
+        let files = try ONNXModelFiles(contentsOf: url)
+        XCTAssertEqual(files.externalData.map(\.location), [try XCTUnwrap(entry.externalData)])
+        XCTAssertEqual(files.externalData[0].bytes, try Data(contentsOf: url.deletingLastPathComponent()
+                .appendingPathComponent(files.externalData[0].location)))
+        XCTAssertEqual(try files.graph(file: "shipped"), try ONNXImporter.load(contentsOf: url))
+        var stripped = files
+        stripped.externalData = []
+        XCTAssertThrowsError(try stripped.graph(file: "shipped")) {
+            XCTAssertTrue("\($0)".contains("was not shipped with the model"), "\($0)")
+        }
+        let plain = try ONNXModelFiles(contentsOf: try FixtureIndex.directory().appendingPathComponent(
+            try FixtureIndex.entry("vgg").model))
+        XCTAssertEqual(plain.externalData, [])
+    }
+
+    /// A model whose external file is missing is refused when it is read as a whole, naming the file.
+    func testModelFilesNameAMissingExternalFile() throws {
+        let entry = try FixtureIndex.entry("external_data")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lapq-external-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let copy = scratch.appendingPathComponent("model.onnx")
+        try FileManager.default.copyItem(at: try FixtureIndex.directory().appendingPathComponent(entry.model), to: copy)
+        XCTAssertThrowsError(try ONNXModelFiles(contentsOf: copy)) {
+            let message = "\($0)"
+            XCTAssertTrue(message.contains(try! XCTUnwrap(entry.externalData)) && message.contains("no such file")
+                          && message.contains("external data of"), message)
+        }
+    }
 }

@@ -1,4 +1,5 @@
 internal import CSodium
+import Foundation
 
 /// SHA-256 (FIPS 180-4) over bytes fed in any number of pieces, from libsodium's
 /// `crypto_hash_sha256` — the library libzmq already brings, so lapq needs no crypto package of
@@ -17,6 +18,13 @@ public struct SHA256Hasher {
     public mutating func update(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { buffer in
             _ = crypto_hash_sha256_update(&state, buffer.baseAddress, UInt64(buffer.count))
+        }
+    }
+
+    /// Appends `data` to the message, read in place (a memory-mapped file is not copied).
+    public mutating func update(_ data: Data) {
+        data.withUnsafeBytes { buffer in
+            _ = crypto_hash_sha256_update(&state, buffer.bindMemory(to: UInt8.self).baseAddress, UInt64(buffer.count))
         }
     }
 

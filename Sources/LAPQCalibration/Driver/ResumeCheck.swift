@@ -29,6 +29,15 @@ public struct InputDigests: Sendable, Codable, Equatable {
             self.init(path: url.path, sha256: SHA256Hasher.hex(SHA256Hasher.digest(bytes)))
         }
 
+        /// The digest of the model at `url` as a whole: its bytes, then those of each
+        /// external-data file it names, in order (`ONNXModelFiles.contents`) — for a model
+        /// without external data, its file's digest.
+        public init(modelAt url: URL) throws {
+            var hasher = SHA256Hasher()
+            for part in try ONNXModelFiles(contentsOf: url).contents { hasher.update(part) }
+            self.init(path: url.path, sha256: SHA256Hasher.hex(hasher.finalize()))
+        }
+
         public static func == (lhs: Self, rhs: Self) -> Bool { lhs.sha256 == rhs.sha256 }
     }
 }

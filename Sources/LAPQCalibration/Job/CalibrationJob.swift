@@ -90,7 +90,7 @@ public struct CalibrationJob {
     private func calibrate(graph: Graph, plan: QuantizationPlan, checkpointURL: URL,
                            progress: @escaping (CalibrationProgress) -> Void) throws -> SearchOutcome {
         let c = configuration
-        let inputs = InputDigests(model: try .init(contentsOf: c.model),
+        let inputs = InputDigests(model: try .init(modelAt: c.model),
                                   calibrationManifest: try .init(contentsOf: c.calibrationManifest))
         let oracle = try makeOracle(graph: graph, plan: plan, manifest: c.calibrationManifest,
                                     factory: c.makeCalibrationOracle)

@@ -3,7 +3,7 @@ public enum ProtocolConstants {
     /// The first four bytes of every message: "LAPQ" in ASCII, little-endian.
     public static let magic: UInt32 = 0x5150_414C
     /// Bumped on any incompatible change; a message with another version is dropped and counted.
-    public static let version: UInt16 = 4
+    public static let version: UInt16 = 5
     /// Bytes of the fixed header that starts every message (the table in docs/protocol.md).
     public static let headerSize = 44
     /// The largest payload a decoder accepts; a LOAD chunk is far smaller (see `LoadChunker`),

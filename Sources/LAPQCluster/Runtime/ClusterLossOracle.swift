@@ -44,8 +44,8 @@ public final class ClusterLossOracle: LossOracle {
     /// `Options.evaluationTimeout`; tests shorten it.
     var evaluationTimeout: Duration
 
-    public init(modelBytes: [UInt8], plan: QuantizationPlan, store: ShardStore, options: Options, log: @escaping @Sendable (String) -> Void) throws {
-        let package = try ModelPackage(plan: plan.settings, onnx: modelBytes).encoded()
+    public init(model: ONNXModelFiles, plan: QuantizationPlan, store: ShardStore, options: Options, log: @escaping @Sendable (String) -> Void) throws {
+        let package = try ModelPackage(plan: plan.settings, model: model).encoded()
         let items = LoadItems(model: package, store: store)
         var configuration = CoordinatorStateMachine.Configuration(
             runID: options.runID, model: items.modelDigest, modelSize: UInt64(package.count), shards: try items.jobShards(),

@@ -15,16 +15,16 @@ public final class WorkerCompute {
     private let decoded: CachedShards
 
     /// - Parameters:
-    ///   - modelBytes: the ONNX model as the coordinator sent it.
+    ///   - model: the ONNX model and its external-data files as the coordinator sent them.
     ///   - plan: the coordinator's plan settings; the worker builds the same
     ///     `QuantizationPlan`, whose point order the step vectors follow.
     ///   - shardCacheBytes: memory for decoded shards (float input + labels).
     ///   - shards: the received shards, kept across models (a new run's model decodes them
     ///     again); nil makes a store of its own in the temporary directory.
-    init(modelBytes: [UInt8], plan settings: PlanSettings, threads: Int?, prefixCacheBytes: Int, shardCacheBytes: Int = 4 << 30,
+    init(model: ONNXModelFiles, plan settings: PlanSettings, threads: Int?, prefixCacheBytes: Int, shardCacheBytes: Int = 4 << 30,
          shards: ReceivedShards? = nil) throws {
         received = try shards ?? ReceivedShards()
-        graph = try ONNXImporter.load(serialized: Data(modelBytes), file: "model from the coordinator", baseDirectory: nil)
+        graph = try model.graph(file: "model from the coordinator")
         plan = QuantizationPlan(graph: graph, settings: settings)
         executor = try Executor(graph: graph, plan: plan, options: .init(threads: threads, prefixCacheBytes: prefixCacheBytes))
         decoded = CachedShards(received, budgetBytes: shardCacheBytes)

@@ -101,7 +101,7 @@ final class WorkerComputeQueue: @unchecked Sendable {
         switch item.item {
         case .model:
             let package = try ModelPackage(decoding: item.bytes)
-            compute = try WorkerCompute(modelBytes: package.onnx, plan: package.plan, threads: threads, prefixCacheBytes: prefixCacheBytes,
+            compute = try WorkerCompute(model: package.model, plan: package.plan, threads: threads, prefixCacheBytes: prefixCacheBytes,
                                         shardCacheBytes: shardCacheBytes, shards: received)
         case let .shard(id):
             guard let facts = item.shardFacts else { throw ClusterError.evaluationFailed("shard \(id) came without its facts") }

@@ -28,24 +28,49 @@ public enum ONNXImporter {
             throw ONNXImportError.unreadable(
                 file: file, reason: exists ? error.localizedDescription : "no such file")
         }
-        return try load(serialized: bytes, file: file, baseDirectory: url.deletingLastPathComponent())
+        return try load(serialized: bytes, file: file, externalData: .directory(url.deletingLastPathComponent()))
     }
 
     /// Loads a model from its serialized bytes. `file` names the model in messages;
     /// `baseDirectory` is where external data lives (nil: the model must not use any).
     public static func load(serialized bytes: Data, file: String, baseDirectory: URL?) throws -> Graph {
-        let model: Onnx_ModelProto
-        do {
-            model = try Onnx_ModelProto(serializedBytes: bytes)
-        } catch {
-            throw ONNXImportError.notONNX(file: file, reason: "the protobuf does not parse (\(error))")
-        }
+        try load(serialized: bytes, file: file, externalData: baseDirectory.map { .directory($0) } ?? .none)
+    }
+
+    /// Loads a model from its serialized bytes, its external-data payloads from `externalData`.
+    public static func load(serialized bytes: Data, file: String, externalData: ExternalDataSource) throws -> Graph {
+        let model = try parse(bytes, file: file)
         guard model.hasGraph, !model.graph.node.isEmpty else {
             throw ONNXImportError.notONNX(file: file, reason: "it contains no graph with nodes")
         }
         let opsets = model.opsetImport.filter { $0.domain.isEmpty || $0.domain == "ai.onnx" }
         guard let opset = opsets.map(\.version).max() else { throw ONNXImportError.missingOpset(file: file) }
-        let decoder = TensorDecoder(file: file, baseDirectory: baseDirectory)
+        let decoder = TensorDecoder(file: file, externalData: externalData)
         return try GraphBuilder(file: file, opset: Int(opset), decoder: decoder).build(model.graph)
+    }
+
+    /// The external-data files the model's tensors refer to (initializers and Constant
+    /// values), each location once, in order of first reference, checked as import checks
+    /// them. Reads no tensor payload: this is what travels with the model to a worker and what
+    /// a resume digest covers.
+    public static func externalDataLocations(serialized bytes: Data, file: String) throws -> [String] {
+        let graph = try parse(bytes, file: file).graph
+        let constants = graph.node.filter { $0.opType == "Constant" }.flatMap { node in
+            node.attribute.flatMap { [$0.t] + $0.tensors }
+        }
+        var locations: [String] = []
+        for tensor in graph.initializer + constants where tensor.dataLocation == .external {
+            let location = try ExternalDataReader.location(of: tensor, file: file)
+            if !locations.contains(location) { locations.append(location) }
+        }
+        return locations
+    }
+
+    private static func parse(_ bytes: Data, file: String) throws -> Onnx_ModelProto {
+        do {
+            return try Onnx_ModelProto(serializedBytes: bytes)
+        } catch {
+            throw ONNXImportError.notONNX(file: file, reason: "the protobuf does not parse (\(error))")
+        }
     }
 }

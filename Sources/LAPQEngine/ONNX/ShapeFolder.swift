@@ -180,7 +180,7 @@ struct ShapeFolder {
         let count = dims.reduce(1, *)
         guard var proto = try attributes.tensor("value") else { return .float(Tensor(shape: dims)) }
         proto.name = context.node
-        switch try TensorDecoder(file: file, baseDirectory: nil).decode(proto) {
+        switch try TensorDecoder(file: file, externalData: .none).decode(proto) {
         case .float(let scalar) where scalar.count == 1:
             return .float(Tensor(shape: dims, repeating: scalar.data[0]))
         case .integer(_, let values) where values.count == 1:

@@ -20,8 +20,8 @@ enum StoredTensor: Sendable, Equatable {
 struct TensorDecoder {
     /// The model file, for messages.
     let file: String
-    /// Directory that external-data `location`s are relative to; nil forbids external data.
-    let baseDirectory: URL?
+    /// Where external-data payloads come from.
+    let externalData: ExternalDataSource
 
     func decode(_ proto: Onnx_TensorProto) throws -> StoredTensor {
         let name = proto.name
@@ -31,7 +31,7 @@ struct TensorDecoder {
         let shape = proto.dims.map { Int($0) }
         let count = shape.reduce(1, *)
         let raw: Data? = proto.dataLocation == .external
-            ? try ExternalDataReader(file: file, baseDirectory: baseDirectory).read(proto)
+            ? try ExternalDataReader(file: file, source: externalData).read(proto)
             : (proto.hasRawData ? proto.rawData : nil)
         guard let type = Onnx_TensorProto.DataType(rawValue: Int(proto.dataType)) else {
             throw invalid(name, "unknown data type \(proto.dataType)")

@@ -15,7 +15,7 @@ final class ClusterOracleInProcessTests: XCTestCase {
         let store = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
         let graph = try ONNXImporter.load(contentsOf: modelURL)
         let plan = QuantizationPlan(graph: graph, weightBits: 4, activationBits: 4)
-        let oracle = try ClusterLossOracle(modelBytes: Array(try Data(contentsOf: modelURL)), plan: plan,
+        let oracle = try ClusterLossOracle(model: try ONNXModelFiles(contentsOf: modelURL), plan: plan,
                                            store: store, options: .init(bind: "tcp://127.0.0.1:*"), log: { _ in })
 
         let context = try ZMQContext()

@@ -26,7 +26,7 @@ final class EventDrivenClusterTests: XCTestCase {
         var options = ClusterLossOracle.Options(bind: "tcp://127.0.0.1:*")
         options.tickInterval = tick
         options.evaluationTimeout = timeout
-        let oracle = try ClusterLossOracle(modelBytes: Array(try Data(contentsOf: modelURL)), plan: plan,
+        let oracle = try ClusterLossOracle(model: try ONNXModelFiles(contentsOf: modelURL), plan: plan,
                                            store: store, options: options, log: { _ in })
         return Fixture(graph: graph, plan: plan, store: store, oracle: oracle)
     }
@@ -81,7 +81,7 @@ final class EventDrivenClusterTests: XCTestCase {
         let plan = QuantizationPlan(graph: try ONNXImporter.load(contentsOf: modelURL), weightBits: 4, activationBits: 4)
         var options = ClusterLossOracle.Options(bind: "tcp://127.0.0.1:*")
         options.evaluationTimeout = .seconds(120)
-        let oracle = try ClusterLossOracle(modelBytes: Array(try Data(contentsOf: modelURL)), plan: plan, store: store,
+        let oracle = try ClusterLossOracle(model: try ONNXModelFiles(contentsOf: modelURL), plan: plan, store: store,
                                            options: options, log: { _ in })
         // Every image byte changes: whichever shard is read first no longer hashes to the manifest.
         let images = copy.appendingPathComponent("calib_images.npy")

@@ -89,7 +89,7 @@ final class WorkerComputeTests: XCTestCase {
         let local = try LocalLossOracle(graph: graph, plan: plan, shards: store, threadsPerWorker: 1)
         let package = try ModelPackage(decoding: ModelPackage(plan: plan.settings,
                                                               onnx: Array(try Data(contentsOf: modelURL))).encoded())
-        let worker = try WorkerCompute(modelBytes: package.onnx, plan: package.plan, threads: 1, prefixCacheBytes: 0, shardCacheBytes: shardCacheBytes)
+        let worker = try WorkerCompute(model: package.model, plan: package.plan, threads: 1, prefixCacheBytes: 0, shardCacheBytes: shardCacheBytes)
         XCTAssertEqual(worker.plan, plan)
         for id in store.shardIDs {
             let bytes = try store.verifiedBytes(shard: id)
@@ -101,7 +101,7 @@ final class WorkerComputeTests: XCTestCase {
     /// A worker refuses shipped float32 images holding NaN or ±∞ as the coordinator's own
     /// `ShardStore` does, naming the shard and the sample (issue #11, findings 2 and 3).
     func testRejectsShippedImagesThatAreNotFinite() throws {
-        let worker = try WorkerCompute(modelBytes: Array(try Data(contentsOf: example.appendingPathComponent("digits.onnx"))),
+        let worker = try WorkerCompute(model: try ONNXModelFiles(contentsOf: example.appendingPathComponent("digits.onnx")),
                                        plan: PlanSettings(weightBits: 4, activationBits: 4), threads: 1, prefixCacheBytes: 0)
         let facts = ShardFacts(layout: .nchwFloat32, storedSampleShape: [1, 8, 8], samples: 64..<66, labelDType: .int64,
                                preprocessing: .identity)
@@ -118,7 +118,7 @@ final class WorkerComputeTests: XCTestCase {
 
     func testRejectsAShardOfTheWrongSize() throws {
         let store = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
-        let worker = try WorkerCompute(modelBytes: Array(try Data(contentsOf: example.appendingPathComponent("digits.onnx"))),
+        let worker = try WorkerCompute(model: try ONNXModelFiles(contentsOf: example.appendingPathComponent("digits.onnx")),
                                        plan: PlanSettings(weightBits: 4, activationBits: 4), threads: 1, prefixCacheBytes: 0)
         XCTAssertThrowsError(try worker.storeShard(id: 0, bytes: [1, 2, 3], facts: ShardFacts(store: store, shard: 0)))
         XCTAssertThrowsError(try worker.evaluate(shardIDs: [0], stepVectors: [nil]))
