@@ -43,8 +43,9 @@ public struct ModelPackage: Equatable, Sendable {
                             externalData: model.externalData.map { .init(location: $0.location, bytes: $0.bytes.count) })
         let json = Array(try JSONEncoder().encode(header))
         var bytes = Self.magic + withUnsafeBytes(of: UInt32(json.count).littleEndian) { Array($0) } + json
-        bytes.reserveCapacity(bytes.count + model.contents.reduce(0) { $0 + $1.count })
-        for part in model.contents { bytes.append(contentsOf: part) }
+        let parts = model.contents
+        bytes.reserveCapacity(bytes.count + parts.reduce(0) { $0 + $1.count })
+        for part in parts { bytes.append(contentsOf: part) }
         return bytes
     }
 
