@@ -161,7 +161,7 @@ final class ONNXFixtureImportTests: XCTestCase {
         XCTAssertThrowsError(try ONNXModelFiles(contentsOf: copy)) {
             let message = "\($0)"
             XCTAssertTrue(message.contains(try! XCTUnwrap(entry.externalData)) && message.contains("no such file")
-                          && message.contains("external data of"), message)
+                          && message.contains("cannot read external data file"), message)
         }
     }
 }

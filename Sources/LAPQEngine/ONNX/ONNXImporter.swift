@@ -16,19 +16,11 @@ public enum ONNXImporter {
     /// ONNX op types that import accepts, sorted.
     public static var supportedOps: [String] { NodeTranslator.supportedOps }
 
-    /// Loads the model at `url`; external-data files are looked up in its directory.
+    /// Loads the model at `url`; external-data files are read from its directory
+    /// (`ONNXModelFiles`, the same path a worker takes with the files it was sent).
     /// Messages name the file as `url.relativePath`.
     public static func load(contentsOf url: URL) throws -> Graph {
-        let file = url.relativePath
-        let bytes: Data
-        do {
-            bytes = try Data(contentsOf: url, options: .mappedIfSafe)
-        } catch {
-            let exists = FileManager.default.fileExists(atPath: url.path)
-            throw ONNXImportError.unreadable(
-                file: file, reason: exists ? error.localizedDescription : "no such file")
-        }
-        return try load(serialized: bytes, file: file, externalData: .directory(url.deletingLastPathComponent()))
+        try ONNXModelFiles(contentsOf: url).graph(file: url.relativePath)
     }
 
     /// Loads a model from its serialized bytes. `file` names the model in messages;
@@ -54,16 +46,21 @@ public enum ONNXImporter {
     /// them. Reads no tensor payload: this is what travels with the model to a worker and what
     /// a resume digest covers.
     public static func externalDataLocations(serialized bytes: Data, file: String) throws -> [String] {
+        try externalDataReferences(serialized: bytes, file: file).map(\.location)
+    }
+
+    /// Each external-data location with the first tensor that names it (for messages).
+    static func externalDataReferences(serialized bytes: Data, file: String) throws -> [(location: String, tensor: String)] {
         let graph = try parse(bytes, file: file).graph
         let constants = graph.node.filter { $0.opType == "Constant" }.flatMap { node in
             node.attribute.flatMap { [$0.t] + $0.tensors }
         }
-        var locations: [String] = []
+        var references: [(location: String, tensor: String)] = []
         for tensor in graph.initializer + constants where tensor.dataLocation == .external {
             let location = try ExternalDataReader.location(of: tensor, file: file)
-            if !locations.contains(location) { locations.append(location) }
+            if !references.contains(where: { $0.location == location }) { references.append((location, tensor.name)) }
         }
-        return locations
+        return references
     }
 
     private static func parse(_ bytes: Data, file: String) throws -> Onnx_ModelProto {

@@ -26,14 +26,25 @@ public struct ONNXModelFiles: Sendable, Equatable {
     }
 
     /// The model at `url` and the external-data files it names, read from its directory
-    /// (memory-mapped where the system allows). Errors name the file.
+    /// (memory-mapped where the system allows). Errors name the file, and for an external
+    /// file the first tensor stored in it.
     public init(contentsOf url: URL) throws {
         let file = url.relativePath
-        let onnx = try Self.read(url, model: nil)
+        let onnx: Data
+        do {
+            onnx = try Self.read(url)
+        } catch let reason as ReadFailure {
+            throw ONNXImportError.unreadable(file: file, reason: reason.text)
+        }
         let directory = url.deletingLastPathComponent()
-        let external = try ONNXImporter.externalDataLocations(serialized: onnx, file: file).map { location in
-            ExternalFile(location: location,
-                         bytes: try Self.read(directory.appendingPathComponent(location), model: file))
+        let external = try ONNXImporter.externalDataReferences(serialized: onnx, file: file).map { reference in
+            let path = directory.appendingPathComponent(reference.location)
+            do {
+                return ExternalFile(location: reference.location, bytes: try Self.read(path))
+            } catch let reason as ReadFailure {
+                throw ONNXImportError.invalidTensor(file: file, tensor: reference.tensor,
+                                                    reason: "cannot read external data file '\(path.path)': \(reason.text)")
+            }
         }
         self.init(onnx: onnx, externalData: external)
     }
@@ -48,14 +59,15 @@ public struct ONNXModelFiles: Sendable, Equatable {
     /// whole model reads (for a model without external data, the `.onnx` file's bytes).
     public var contents: [Data] { [onnx] + externalData.map(\.bytes) }
 
-    /// `model` names the model whose external data `url` is (nil: `url` is the model).
-    private static func read(_ url: URL, model: String?) throws -> Data {
+    private struct ReadFailure: Error {
+        var text: String
+    }
+
+    private static func read(_ url: URL) throws -> Data {
         do {
             return try Data(contentsOf: url, options: .mappedIfSafe)
         } catch {
-            let reason = FileManager.default.fileExists(atPath: url.path) ? error.localizedDescription : "no such file"
-            throw ONNXImportError.unreadable(file: url.relativePath,
-                                             reason: model.map { "external data of \($0): \(reason)" } ?? reason)
+            throw ReadFailure(text: FileManager.default.fileExists(atPath: url.path) ? error.localizedDescription : "no such file")
         }
     }
 }
