@@ -82,6 +82,7 @@ public final class ReferenceExecutor {
         case .transpose(let perm): try transposeNaive(&out, x[0], perm: perm)
         case .reduceMean(let axes, let keepDims): try reduceMeanNaive(&out, x[0], axes: axes, keepDims: keepDims)
         case .slice(let a): try sliceNaive(&out, x[0], starts: a.starts, ends: a.ends, axes: a.axes, steps: a.steps)
+        case .pad(let a): try padNaive(&out, x[0], pads: a.pads, mode: a.mode, value: a.value)
         }
         return out
     }

@@ -64,6 +64,11 @@ extension ONNXGraphAssembler {
                 addInitializer(.int64Vector(name: name, values: values))
                 return name
             }
+        case .pad(let a):
+            let pads = freshName(node.name + "_pads")
+            addInitializer(.int64Vector(name: pads, values: a.pads))
+            guard a.mode == .constant else { return [pads] }
+            return [pads, addFloatConstant(node.name + "_value", shape: [], values: [a.value])]
         case .scaleShift:
             let channels = shapes[node.inputs[1]]?.reduce(1, *) ?? 0
             precondition(channels > 0, "no shape for the scale of '\(node.name)'")
@@ -102,6 +107,7 @@ extension ONNXGraphAssembler {
         case .scaleShift: return [.float("epsilon", 0)]
         case .transpose(let perm): return [.ints("perm", perm)]
         case .reduceMean(_, let keepDims): return [.int("keepdims", keepDims ? 1 : 0)]
+        case .pad(let a): return [.string("mode", a.mode.rawValue)]
         case .matMul, .relu, .clip, .sigmoid, .globalAveragePool, .add, .mul, .reshape, .sub, .div, .pow, .sqrt, .erf,
              .slice:
             return []

@@ -49,6 +49,8 @@ extension Graph {
                     throw ShapeFailure("Slice of the batch axis selects samples of a batch")
                 }
             }
+        case .pad(let attributes) where attributes.pads[0] != 0 || attributes.pads[inputRank] != 0:
+            throw ShapeFailure("Pad \(attributes.pads) pads the batch axis")
         default:
             break
         }

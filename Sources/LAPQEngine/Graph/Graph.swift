@@ -74,7 +74,7 @@ public struct Graph: Sendable, Equatable {
         case .scaleShift: return 3...3
         case .concat: return 1...Int.max
         case .relu, .clip, .leakyRelu, .sigmoid, .hardSigmoid, .hardSwish, .maxPool, .averagePool,
-             .globalAveragePool, .flatten, .reshape, .softmax, .sqrt, .erf, .transpose, .reduceMean, .slice:
+             .globalAveragePool, .flatten, .reshape, .softmax, .sqrt, .erf, .transpose, .reduceMean, .slice, .pad:
             return 1...1
         }
     }

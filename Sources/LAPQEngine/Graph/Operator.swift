@@ -76,6 +76,9 @@ public enum Operator: Sendable, Hashable {
     /// `starts[i], starts[i] + steps[i], …` up to (excluding) `ends[i]`, with ONNX's
     /// clamping of out-of-range and negative bounds (`SliceRange`). Inputs: `[x]`.
     case slice(SliceAttributes)
+    /// ONNX Pad over every axis (canonical: `pads` has 2 · rank entries, begins then ends, the
+    /// batch axis unpadded); a negative pad crops. Inputs: `[x]`.
+    case pad(PadAttributes)
 
     /// The ONNX spelling of the operation, used in messages.
     public var name: String {
@@ -107,6 +110,7 @@ public enum Operator: Sendable, Hashable {
         case .transpose: return "Transpose"
         case .reduceMean: return "ReduceMean"
         case .slice: return "Slice"
+        case .pad: return "Pad"
         }
     }
 

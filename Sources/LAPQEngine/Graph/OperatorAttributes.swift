@@ -94,3 +94,17 @@ public struct SliceAttributes: Sendable, Hashable {
         self.steps = steps
     }
 }
+
+/// Attributes of `Operator.pad`: ONNX's `pads` (2 · rank entries, every axis's begin, then
+/// every axis's end), its mode and, in constant mode, the fill value.
+public struct PadAttributes: Sendable, Hashable {
+    public var pads: [Int]
+    public var mode: PadMode
+    public var value: Float
+
+    public init(pads: [Int], mode: PadMode, value: Float) {
+        self.pads = pads
+        self.mode = mode
+        self.value = value
+    }
+}

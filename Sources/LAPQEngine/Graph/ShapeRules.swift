@@ -25,6 +25,7 @@ enum ShapeRules {
         case .transpose(let perm): return try transpose(operands[0], perm: perm)
         case .reduceMean(let axes, let keepDims): return try reduceMean(operands[0], axes: axes, keepDims: keepDims)
         case .slice(let attributes): return try slice(operands[0], attributes)
+        case .pad(let attributes): return try pad(operands[0], attributes)
         }
     }
 
@@ -196,6 +197,14 @@ enum ShapeRules {
         do {
             return try sliceRanges(shape: x, starts: attributes.starts, ends: attributes.ends, axes: axes,
                                    steps: attributes.steps).map(\.count)
+        } catch {
+            throw ShapeFailure("\(error)")
+        }
+    }
+
+    private static func pad(_ x: [Int], _ attributes: PadAttributes) throws(ShapeFailure) -> [Int] {
+        do {
+            return try paddedShape(x, pads: attributes.pads, mode: attributes.mode)
         } catch {
             throw ShapeFailure("\(error)")
         }

@@ -79,6 +79,10 @@ public struct QuantizationPlan: Sendable, Hashable, Codable {
             // Pooling, averaging, reshaping, permuting, slicing and concatenation keep the sign
             // of their inputs.
             return producer.inputs.allSatisfy { isNonNegative($0, in: graph) }
+        case .pad(let attributes):
+            // Padding repeats input values, or adds the fill.
+            return (attributes.mode != .constant || attributes.value >= 0)
+                && producer.inputs.allSatisfy { isNonNegative($0, in: graph) }
         default: return false
         }
     }
