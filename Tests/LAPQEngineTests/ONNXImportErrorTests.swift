@@ -43,7 +43,7 @@ final class ONNXImportErrorTests: XCTestCase {
         XCTAssertEqual(error, .unsupportedOp(file: try FixtureIndex.directory().appendingPathComponent(entry.model).relativePath,
                                              node: expected.node, op: expected.op, supported: ONNXImporter.supportedOps))
         let message = try XCTUnwrap(error).description
-        XCTAssertTrue(message.contains("unsupported_op.onnx: node 'Elu_0' uses op 'Elu', which lapq does not support; supported: Add, AveragePool, BatchNormalization,"), message)
+        XCTAssertTrue(message.contains("unsupported_op.onnx: node 'Elu_0' uses op 'Elu', which lapq does not support; supported: Abs, Add, AveragePool, BatchNormalization,"), message)
         XCTAssertEqual(ONNXImporter.supportedOps, ONNXImporter.supportedOps.sorted())
     }
 

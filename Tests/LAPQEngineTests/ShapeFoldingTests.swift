@@ -27,45 +27,53 @@ final class ShapeFoldingTests: XCTestCase {
 
     func testBatchDependentValuesBecomeOnnxReshapeMarkers() {
         let n = BatchAffine.batch, fixed = BatchAffine.fixed
-        XCTAssertEqual(FoldedInteger(shape: [3], values: [n, fixed(4), fixed(-1)]).reshapeTarget, [0, 4, -1])
-        XCTAssertEqual(FoldedInteger(shape: [2], values: [fixed(2), BatchAffine(batchFactor: 3, offset: 0)]).reshapeTarget,
-                       [2, -1])
-        XCTAssertNil(FoldedInteger(shape: [3], values: [n, n, fixed(-1)]).reshapeTarget, "two inferred entries")
+        XCTAssertEqual(FoldedInteger(shape: [3], values: [n, fixed(4), fixed(-1)]).reshapeTarget(copiesLeadingBatch: true), [0, 4, -1])
+        XCTAssertNil(FoldedInteger(shape: [3], values: [n, fixed(4), fixed(-1)]).reshapeTarget(copiesLeadingBatch: false),
+                     "N cannot be copied from an input whose leading axis is not the batch, and −1 is taken")
+        XCTAssertEqual(FoldedInteger(shape: [2], values: [n, fixed(4)]).reshapeTarget(copiesLeadingBatch: false), [-1, 4])
+        XCTAssertEqual(FoldedInteger(shape: [2], values: [fixed(2), BatchAffine(batchFactor: 3, offset: 0)])
+            .reshapeTarget(copiesLeadingBatch: true), [2, -1])
+        XCTAssertNil(FoldedInteger(shape: [3], values: [n, n, fixed(-1)]).reshapeTarget(copiesLeadingBatch: true), "two inferred entries")
         XCTAssertNil(FoldedInteger(shape: [1], values: [n]).storedTensor)
         XCTAssertEqual(FoldedInteger(shape: [1], values: [fixed(7)]).storedTensor, .integer(shape: [1], values: [7]))
     }
 
-    func testArithmeticKeepsTheAffineFormOrRefusesNamingTheNode() throws {
-        let arithmetic = IntegerArithmetic(context: context)
-        let batch = FoldedInteger(shape: [], values: [.batch])
-        let two = FoldedInteger(shape: [1], values: [.fixed(2)])
-        let doubled = try arithmetic.apply("Mul", batch, two)
-        XCTAssertEqual(doubled.values, [BatchAffine(batchFactor: 2, offset: 0)])
-        XCTAssertEqual(doubled.shape, [1], "broadcast shape")
-        XCTAssertEqual(try arithmetic.apply("Div", doubled, two).values, [.batch])
-        XCTAssertEqual(try arithmetic.apply("Sub", try arithmetic.apply("Add", batch, two), two).values, [.batch])
-        XCTAssertEqual(try arithmetic.apply("Div", FoldedInteger(shape: [], values: [.fixed(7)]), two).values, [.fixed(3)])
-        XCTAssertThrowsError(try arithmetic.apply("Div", batch, two)) { error in
-            XCTAssertTrue("\(error)".contains("m.onnx: node 'n' (Div)"), "\(error)")
+    func testProbedValuesAreReadAsAffineInTheBatchSizeOnlyWhenEveryProbeAgrees() {
+        let sizes = KnownValues.probeBatchSizes
+        func probed(_ f: (Int64) -> Int64) -> ProbedValue {
+            ProbedValue(probes: sizes.map { .integer(shape: [1], values: [f(Int64($0))]) })
         }
-        XCTAssertThrowsError(try arithmetic.apply("Mul", batch, batch))
+        XCTAssertEqual(probed { 2 * $0 + 3 }.folded(batchSizes: sizes)?.values, [BatchAffine(batchFactor: 2, offset: 3)])
+        XCTAssertEqual(probed { _ in 7 }, .fixed(.integer(shape: [1], values: [7])))
+        XCTAssertNil(probed { min($0, 8) }.folded(batchSizes: sizes), "a threshold between the small probes and 64")
+        XCTAssertNil(probed { $0 * $0 }.folded(batchSizes: sizes))
+        XCTAssertNil(probed { $0 / 2 }.folded(batchSizes: sizes))
+        let growing = ProbedValue(probes: sizes.map { .integer(shape: [$0], values: Array(0..<Int64($0))) })
+        XCTAssertNil(growing.folded(batchSizes: sizes), "a shape that depends on N has no affine form")
     }
 
-    func testConstantOfShapeNeedsABatchIndependentShape() throws {
-        let folder = ShapeFolder(file: "m.onnx", opset: 17)
-        let node = Onnx_NodeProto(name: "fill", opType: "ConstantOfShape", inputs: ["shape"], outputs: ["zeros"], attributes: [])
-        let fixedShape = ["shape": FoldedInteger(shape: [2], values: [.fixed(2), .fixed(3)])]
-        guard case .constant(.float(let zeros))? = try folder.fold(node, name: "fill", integers: fixedShape, shapes: [:],
-                                                                    batched: []) else { return XCTFail("not folded") }
-        XCTAssertEqual(zeros, Tensor(shape: [2, 3]))
-        let batchShape = ["shape": FoldedInteger(shape: [2], values: [.batch, .fixed(3)])]
-        XCTAssertThrowsError(try folder.fold(node, name: "fill", integers: batchShape, shapes: [:], batched: [])) { error in
-            XCTAssertTrue("\(error)".contains("node 'fill' (ConstantOfShape)"), "\(error)")
-        }
-        let shapeNode = Onnx_NodeProto(name: "s", opType: "Shape", inputs: ["x"], outputs: ["dims"], attributes: [.int("start", 1)])
-        guard case .integer(let dims)? = try folder.fold(shapeNode, name: "s", integers: [:], shapes: ["x": [1, 8, 5, 5]],
-                                                         batched: ["x"]) else { return XCTFail("Shape not folded") }
-        XCTAssertEqual(dims.fixedValues, [8, 5, 5])
-        XCTAssertNil(try folder.fold(shapeNode, name: "s", integers: [:], shapes: [:], batched: []), "unknown shape")
+    func testTheFolderEvaluatesOnceOrAtEveryProbeBatchSize() throws {
+        let folder = ConstantFolder(file: "m.onnx", opset: 17)
+        var known = KnownValues(constants: ["two": .integer(shape: [2], values: [2, 3])],
+                                input: GraphInput(name: "x", sampleShape: [8, 5, 5]))
+        let fill = Onnx_NodeProto(name: "fill", opType: "ConstantOfShape", inputs: ["two"], outputs: ["zeros"], attributes: [])
+        XCTAssertEqual(try folder.fold(fill, name: "fill", known: known), .fixed(.float(Tensor(shape: [2, 3]))))
+        let shape = Onnx_NodeProto(name: "s", opType: "Shape", inputs: ["x"], outputs: ["dims"], attributes: [.int("start", 1)])
+        XCTAssertEqual(try folder.fold(shape, name: "s", known: known), .fixed(.integer(shape: [3], values: [8, 5, 5])))
+        let batch = Onnx_NodeProto(name: "b", opType: "Shape", inputs: ["x"], outputs: ["n"], attributes: [.int("end", 1)])
+        let n = try XCTUnwrap(try folder.fold(batch, name: "b", known: known))
+        XCTAssertEqual(n.folded(batchSizes: KnownValues.probeBatchSizes)?.values, [.batch])
+        known.add(n, as: "n")
+        let range = Onnx_NodeProto(name: "r", opType: "Range", inputs: ["zero", "scalarN", "one"], outputs: ["iota"], attributes: [])
+        known.add(.fixed(.integer(shape: [], values: [0])), as: "zero")
+        known.add(.fixed(.integer(shape: [], values: [1])), as: "one")
+        let squeeze = Onnx_NodeProto(name: "q", opType: "Squeeze", inputs: ["n"], outputs: ["scalarN"], attributes: [])
+        known.add(try XCTUnwrap(try folder.fold(squeeze, name: "q", known: known)), as: "scalarN")
+        let iota = try XCTUnwrap(try folder.fold(range, name: "r", known: known))
+        XCTAssertEqual(iota.at(3), .integer(shape: [5], values: [0, 1, 2, 3, 4]), "Range(0, N) at the probe N = 5")
+        let unknown = Onnx_NodeProto(name: "u", opType: "Shape", inputs: ["y"], outputs: ["d"], attributes: [])
+        XCTAssertNil(try folder.fold(unknown, name: "u", known: known), "the shape of 'y' is not known")
+        let relu = Onnx_NodeProto(name: "relu", opType: "Relu", inputs: ["x"], outputs: ["r"], attributes: [])
+        XCTAssertNil(try folder.fold(relu, name: "relu", known: known), "reads the pixels")
     }
 }

@@ -37,15 +37,16 @@ struct FoldedInteger: Equatable, Sendable {
     }
 
     /// A Reshape target whose batch-dependent entries ONNX's own markers can express: N in
-    /// the leading position becomes 0 ("copy the input's axis", which is the batch), one other
-    /// batch-dependent entry becomes −1 ("inferred"). Nil when that does not cover them.
-    var reshapeTarget: [Int]? {
+    /// the leading position becomes 0 ("copy the input's axis") when the input's leading axis
+    /// is the batch (`copiesLeadingBatch`), one other batch-dependent entry becomes −1
+    /// ("inferred"). Nil when that does not cover them.
+    func reshapeTarget(copiesLeadingBatch: Bool) -> [Int]? {
         var target: [Int] = []
         var inferred = values.contains(.fixed(-1))
         for (index, value) in values.enumerated() {
             if let fixed = value.fixedValue {
                 target.append(Int(fixed))
-            } else if index == 0, value == .batch {
+            } else if index == 0, value == .batch, copiesLeadingBatch {
                 target.append(0)
             } else if !inferred {
                 inferred = true

@@ -14,27 +14,22 @@ struct GraphBuilder {
         let input = try graphInput(proto, constants: initializers)
         var known = KnownValues(constants: initializers, input: input)
         let onnxNames = Set(proto.node.flatMap { [$0.name] + $0.output } + proto.initializer.map(\.name) + proto.input.map(\.name))
-        let folder = ShapeFolder(file: file, opset: opset)
+        let folder = ConstantFolder(file: file, opset: opset)
         var translated: [TranslatedNode] = []
         for (index, nodeProto) in proto.node.enumerated() {
             let name = nodeProto.name.isEmpty ? "\(nodeProto.opType)_\(index)" : nodeProto.name
-            // Exporters read a shared weight through an Identity; the alias is the same constant.
-            if nodeProto.opType == "Identity", nodeProto.domain.isEmpty, nodeProto.output.count == 1,
-               let source = nodeProto.input.first, let value = known.constants[source] {
-                known.add(.constant(value), as: nodeProto.output[0])
-                continue
-            }
-            if let folded = try folder.fold(nodeProto, name: name, integers: known.integers, shapes: known.shapes,
-                                            batched: known.batched) {
+            if let folded = try folder.fold(nodeProto, name: name, known: known) {
                 known.add(folded, as: nodeProto.output[0])
                 continue
             }
-            let translator = NodeTranslator(file: file, opset: opset, constants: known.constants, integers: known.integers,
-                                            shapes: known.shapes, takenNames: onnxNames, decoder: decoder)
+            let translator = NodeTranslator(file: file, opset: opset, known: known, takenNames: onnxNames, decoder: decoder)
             for item in try translator.translate(nodeProto, name: name) {
                 if case .constant(let output, let value) = item {
-                    known.add(.constant(value), as: output)
+                    known.add(.fixed(value), as: output)
+                } else if case .node(let node) = item, let value = try folder.fold(node, known: known) {
+                    known.add(.fixed(value), as: node.output)
                 } else {
+                    try checkReadsNoBatchDependentValue(item, name: name, op: nodeProto.opType, known: known)
                     known.track(item)
                     translated.append(item)
                 }
@@ -88,6 +83,17 @@ struct GraphBuilder {
             sample.append(Int(dim.dimValue))
         }
         return GraphInput(name: input.name, sampleShape: sample)
+    }
+
+    /// A node that runs in the executor reads pixels and constants; a value import computed
+    /// from the batch size has no place in the graph (only Reshape targets may depend on it).
+    private func checkReadsNoBatchDependentValue(_ item: TranslatedNode, name: String, op: String,
+                                                 known: KnownValues) throws {
+        guard case .node(let node) = item,
+              let tensor = node.inputs.first(where: { known.values[$0]?.dependsOnBatch == true }) else { return }
+        throw ONNXImportError.unsupportedAttribute(
+            file: file, node: name, op: op,
+            reason: "it reads '\(tensor)', which import computes from the batch size; lapq's graph holds only constants that do not depend on it")
     }
 
     /// Before opset 13, Softmax flattens axes `axis…` into one and normalizes over all of them;

@@ -4,7 +4,8 @@
 ///    else reads that Conv's output; otherwise it becomes a per-channel `.scaleShift`.
 /// 3. `Mul(x, HardSigmoid(x; alpha 1/6, beta 0.5))` becomes one `.hardSwish` node (the form
 ///    that HardSwish takes before opset 14 and in lapq's own opset-13 export).
-/// 4. Initializers that no node reads are dropped.
+/// 4. A Reshape of a Reshape becomes one (`collapsingReshapeChains`).
+/// 5. Initializers that no node reads are dropped.
 struct ImportRewriter {
     let file: String
     /// Float constants; rewriting adds folded weights and drops unused ones.
@@ -32,7 +33,7 @@ struct ImportRewriter {
             case .passThrough, .constant: preconditionFailure("removed before this loop")
             }
         }
-        nodes = fusingHardSwish(rewritten, outputs: outputs)
+        nodes = collapsingReshapeChains(fusingHardSwish(rewritten, outputs: outputs), outputs: outputs)
         let read = Set(nodes.flatMap(\.inputs) + outputs)
         initializers = initializers.filter { read.contains($0.key) }
     }

@@ -1,45 +1,55 @@
 /// What import knows about the tensors seen so far, while it walks the nodes in order: the
-/// constants, the integer tensors (constants and folded shape arithmetic, `FoldedInteger`),
-/// and every tensor's shape at batch size 1 with the set of tensors whose leading axis is the
-/// batch. Shapes of translated nodes follow `ShapeRules`; a node whose shape cannot be
-/// inferred yet gets none (the graph's own shape inference reports it later).
+/// values that do not depend on the pixels (`ProbedValue`: constants, and values computed from
+/// the batch size at each probe batch size), and every tensor's shape at each probe batch size.
+/// Shapes of translated nodes follow `ShapeRules`; a node whose shape cannot be inferred yet
+/// gets none (the graph's own shape inference reports it later).
 struct KnownValues {
-    private(set) var constants: [String: StoredTensor]
-    private(set) var integers: [String: FoldedInteger] = [:]
+    /// The batch sizes at which import evaluates values that depend on the batch size. Two fix
+    /// an affine form a·N + b; the others check it, 64 against thresholds such as min(N, 8).
+    static let probeBatchSizes = [1, 2, 3, 5, 64]
+
+    private(set) var values: [String: ProbedValue] = [:]
+    /// The values that do not depend on the batch size.
+    private(set) var constants: [String: StoredTensor] = [:]
+    /// Every known tensor's shape at each probe batch size, in `probeBatchSizes` order.
+    private(set) var probeShapes: [String: [[Int]]] = [:]
+    /// Every known tensor's shape at batch size 1.
     private(set) var shapes: [String: [Int]] = [:]
-    private(set) var batched: Set<String>
 
     init(constants: [String: StoredTensor], input: GraphInput) {
-        self.constants = [:]
-        self.batched = [input.name]
-        shapes[input.name] = input.shape(batchSize: 1)
-        for (name, value) in constants { add(.constant(value), as: name) }
+        setShapes(Self.probeBatchSizes.map { input.shape(batchSize: $0) }, of: input.name)
+        for (name, value) in constants { add(.fixed(value), as: name) }
     }
 
-    mutating func add(_ value: ShapeFolder.Result, as name: String) {
-        switch value {
-        case .integer(let folded):
-            integers[name] = folded
-            shapes[name] = folded.shape
-            if let stored = folded.storedTensor { constants[name] = stored }
-        case .constant(let stored):
-            constants[name] = stored
-            shapes[name] = stored.shape
-            if case .integer(let shape, let values) = stored {
-                integers[name] = FoldedInteger(shape: shape, values: values.map(BatchAffine.fixed))
-            }
-        }
+    mutating func add(_ value: ProbedValue, as name: String) {
+        values[name] = value
+        if case .fixed(let stored) = value { constants[name] = stored }
+        setShapes(Self.probeBatchSizes.indices.map { value.at($0).shape }, of: name)
     }
 
-    /// Records the output shape of a translated node (not a constant).
+    /// The integer value `name` as a·N + b per element (`ProbedValue.folded`), or nil.
+    func folded(_ name: String) -> FoldedInteger? {
+        values[name]?.folded(batchSizes: Self.probeBatchSizes)
+    }
+
+    /// Whether `name`'s leading axis is the batch at every probe.
+    func leadingAxisIsBatch(_ name: String) -> Bool {
+        guard let probes = probeShapes[name] else { return false }
+        return zip(probes, Self.probeBatchSizes).allSatisfy { $0.first == $1 }
+    }
+
+    /// Records the output shapes of a translated node (not a constant).
     mutating func track(_ item: TranslatedNode) {
         switch item {
         case .node(let node):
-            let operands = node.inputs.compactMap { shapes[$0] }
-            guard operands.count == node.inputs.count,
-                  let shape = try? ShapeRules.outputShape(of: node.op, operands: operands) else { return }
-            shapes[node.output] = shape
-            if node.inputs.contains(where: batched.contains) { batched.insert(node.output) }
+            let operands = node.inputs.map { probeShapes[$0] }
+            guard operands.allSatisfy({ $0 != nil }) else { return }
+            var outputs: [[Int]] = []
+            for probe in Self.probeBatchSizes.indices {
+                guard let shape = try? ShapeRules.outputShape(of: node.op, operands: operands.map { $0?[probe] ?? [] }) else { return }
+                outputs.append(shape)
+            }
+            setShapes(outputs, of: node.output)
         case .batchNorm(let batchNorm):
             carry(batchNorm.input, to: batchNorm.output)
         case .passThrough(_, _, let input, let output, _):
@@ -50,7 +60,11 @@ struct KnownValues {
     }
 
     private mutating func carry(_ input: String, to output: String) {
-        shapes[output] = shapes[input]
-        if batched.contains(input) { batched.insert(output) }
+        if let probes = probeShapes[input] { setShapes(probes, of: output) }
+    }
+
+    private mutating func setShapes(_ probes: [[Int]], of name: String) {
+        probeShapes[name] = probes
+        shapes[name] = probes[0]
     }
 }

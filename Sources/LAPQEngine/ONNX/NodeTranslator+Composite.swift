@@ -5,7 +5,9 @@
 /// - Gelu (approximate "none") → `x · (1 + erf(x / √2)) · ½` as Div, Erf, Add, Mul, Mul, the
 ///   form PyTorch exports before opset 20;
 /// - ReduceMean over every spatial axis (2…) → GlobalAveragePool, then Flatten(1) without
-///   keepdims, which runs on the oneDNN pooling primitive.
+///   keepdims, which runs on the oneDNN pooling primitive;
+/// - Gather of a run-time tensor with indices known at import that select a strided range →
+///   Slice, then Reshape (`NodeTranslator+Views`).
 extension NodeTranslator {
     /// The nodes of a composite operation, or nil when `opType` is translated one to one.
     func composite(_ opType: String, _ attributes: AttributeReader, _ inputs: [String], name: String,
@@ -14,6 +16,7 @@ extension NodeTranslator {
         case "LayerNormalization": return try layerNormalization(attributes, inputs, name: name, output: output, context)
         case "Gelu": return try gelu(attributes, inputs[0], name: name, output: output, context)
         case "ReduceMean": return try spatialMean(attributes, inputs, name: name, output: output, context)
+        case "Gather": return try gatherAsSlice(attributes, inputs, name: name, output: output, context)
         default: return nil
         }
     }
@@ -24,7 +27,7 @@ extension NodeTranslator {
         guard present.count >= 2, inputs[0] == present[0], inputs[1] == present[1] else {
             throw context.unsupported("needs X and Scale")
         }
-        guard let rank = shapes[inputs[0]]?.count else {
+        guard let rank = known.shapes[inputs[0]]?.count else {
             throw context.unsupported("the shape of '\(inputs[0])' is not known at import")
         }
         let first = try attributes.int("axis", default: -1)
@@ -69,7 +72,7 @@ extension NodeTranslator {
         if axes.isEmpty, try attributes.int("noop_with_empty_axes", default: 0) != 0 {
             return [.passThrough(name: name, op: "ReduceMean", input: inputs[0], output: output, unusedOutputs: [])]
         }
-        guard let rank = shapes[inputs[0]]?.count, rank >= 3,
+        guard let rank = known.shapes[inputs[0]]?.count, rank >= 3,
               Set(axes.map { $0 < 0 ? $0 + rank : $0 }) == Set(2..<rank), axes.count == rank - 2 else { return nil }
         var builder = CompositeBuilder(node: name, output: output, takenNames: takenNames)
         let keepDims = try attributes.int("keepdims", default: 1) != 0
@@ -112,7 +115,7 @@ extension NodeTranslator {
 
     /// A constant integer input (folded shape arithmetic included), as Ints.
     func integerConstant(_ name: String, _ context: NodeContext) throws -> [Int] {
-        guard case .integer(_, let values)? = constants[name] else {
+        guard case .integer(_, let values)? = known.constants[name] else {
             throw ONNXImportError.unresolvableShape(file: file, node: context.node, op: context.op, tensor: name)
         }
         return values.map { Int(clamping: $0) }

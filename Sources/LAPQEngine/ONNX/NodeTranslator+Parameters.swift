@@ -29,7 +29,7 @@ extension NodeTranslator {
         } else {
             guard inputs.count > 1, !inputs[1].isEmpty else { throw context.unsupported("the shape input is missing") }
             // A target computed from the batch size (Shape → Gather → Concat) keeps it as 0.
-            guard let target = integers[inputs[1]]?.reshapeTarget else {
+            guard let target = known.folded(inputs[1])?.reshapeTarget(copiesLeadingBatch: known.leadingAxisIsBatch(inputs[0])) else {
                 throw ONNXImportError.unresolvableShape(file: file, node: context.node, op: context.op,
                                                         tensor: inputs[1])
             }
@@ -85,12 +85,12 @@ extension NodeTranslator {
     }
 
     private func isFloatConstant(_ name: String) -> Bool {
-        if case .float? = constants[name] { return true }
+        if case .float? = known.constants[name] { return true }
         return false
     }
 
     private func floatConstant(_ name: String, _ context: NodeContext) throws -> [Float] {
-        guard case .float(let tensor)? = constants[name] else {
+        guard case .float(let tensor)? = known.constants[name] else {
             throw ONNXImportError.unresolvableShape(file: file, node: context.node, op: context.op, tensor: name)
         }
         return tensor.data

@@ -6,24 +6,24 @@ struct NodeTranslator {
     let file: String
     /// Version of the default (ai.onnx) operator set the model imports.
     let opset: Int
-    /// Constants known so far (initializers, earlier Constant nodes, folded shape arithmetic).
-    let constants: [String: StoredTensor]
-    /// Integer tensors known so far, including those that depend on the batch size.
-    let integers: [String: FoldedInteger]
-    /// Shapes at batch size 1 of the tensors seen so far (`KnownValues`).
-    let shapes: [String: [Int]]
+    /// The values and shapes known so far (initializers, Constant nodes, folded nodes).
+    let known: KnownValues
     /// Every name in the ONNX graph, so that nodes a translation adds get fresh ones.
     let takenNames: Set<String>
     let decoder: TensorDecoder
 
     /// ONNX op types that import accepts, sorted; the message of an unsupported op lists them.
-    /// Shape, Gather, Unsqueeze, Squeeze, Cast and ConstantOfShape only as shape arithmetic
-    /// that import evaluates (`ShapeFolder`).
-    static let supportedOps: [String] = [
-        "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "ConstantOfShape",
-        "Conv", "Div", "Dropout", "Erf", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool", "HardSigmoid",
-        "HardSwish", "Identity", "LayerNormalization", "LeakyRelu", "MatMul", "MaxPool", "Mul", "Pow", "ReduceMean",
-        "Relu", "Reshape", "Shape", "Sigmoid", "Slice", "Softmax", "Sqrt", "Squeeze", "Sub", "Transpose", "Unsqueeze",
+    /// Those of `ConstantInterpreter.ops` that lapq's graph has no operation for (Shape, Range,
+    /// Cast, Where, …) only where they do not depend on the pixels, as import evaluates them;
+    /// Gather on a run-time tensor only where its indices select a strided range.
+    static let supportedOps: [String] = Set(translatedOps).union(ConstantInterpreter.ops).sorted()
+
+    /// The op types that become operations of lapq's graph when they read run-time tensors.
+    static let translatedOps: [String] = [
+        "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "Conv", "Div", "Dropout",
+        "Erf", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool", "HardSigmoid", "HardSwish", "Identity",
+        "LayerNormalization", "LeakyRelu", "MatMul", "MaxPool", "Mul", "Pad", "Pow", "ReduceMean", "Relu", "Reshape",
+        "Sigmoid", "Slice", "Softmax", "Sqrt", "Squeeze", "Sub", "Transpose", "Unsqueeze",
     ]
 
     /// The node's translation: usually one item; LayerNormalization, Gelu and a ReduceMean
@@ -67,7 +67,7 @@ struct NodeTranslator {
     /// A Cast of a float activation to float32 changes nothing (exporters write it around
     /// mixed-precision blocks).
     private func isFloatCast(_ opType: String, _ attributes: AttributeReader, _ source: String) -> Bool {
-        guard opType == "Cast", constants[source] == nil, integers[source] == nil else { return false }
+        guard opType == "Cast", known.values[source] == nil else { return false }
         return (try? attributes.int("to", default: 0)) == Onnx_TensorProto.DataType.float.rawValue
     }
 
@@ -92,9 +92,8 @@ struct NodeTranslator {
         case "Transpose": return (.transpose(perm: try attributes.ints("perm", default: [])), present)
         case "Slice": return (.slice(try sliceAttributes(attributes, inputs, context)), [inputs[0]])
         case "ReduceMean": return (try reduceMean(attributes, inputs, context), [inputs[0]])
-        case "Shape", "Gather", "Unsqueeze", "Squeeze", "Cast", "ConstantOfShape":
-            throw context.unsupported("\(opType) is supported only on constants and shapes known at import, "
-                                      + "and this one reads a tensor computed at run time")
+        case "Unsqueeze", "Squeeze": return (.reshape(shape: try viewTarget(opType, attributes, inputs, context)), [inputs[0]])
+        case "Pad": return (.pad(try padAttributes(attributes, inputs, context)), [inputs[0]])
         case "GlobalAveragePool": return (.globalAveragePool, present)
         case "LeakyRelu": return (.leakyRelu(alpha: try attributes.float("alpha", default: 0.01)), present)
         case "HardSigmoid":
@@ -111,6 +110,9 @@ struct NodeTranslator {
         case "Flatten": return (.flatten(axis: try attributes.int("axis", default: 1)), present)
         case "Reshape": return (.reshape(shape: try reshapeTarget(attributes, inputs, context)), [inputs[0]])
         case "Softmax": return (.softmax(axis: try attributes.int("axis", default: opset < 13 ? 1 : -1)), present)
+        case _ where ConstantInterpreter.ops.contains(opType):
+            throw context.unsupported("\(opType) is supported only where it does not depend on the pixels "
+                                      + "(import evaluates it), and this one reads a tensor computed at run time")
         default:
             throw ONNXImportError.unsupportedOp(file: file, node: context.node, op: opType,
                                                 supported: NodeTranslator.supportedOps)
@@ -119,7 +121,7 @@ struct NodeTranslator {
 
     private func convAttributes(_ attributes: AttributeReader, _ inputs: [String]) throws -> ConvAttributes {
         var kernel = try attributes.ints("kernel_shape", default: [])
-        if kernel.isEmpty, inputs.count > 1, let weight = constants[inputs[1]], weight.shape.count > 2 {
+        if kernel.isEmpty, inputs.count > 1, let weight = known.constants[inputs[1]], weight.shape.count > 2 {
             kernel = Array(weight.shape[2...])
         }
         guard !kernel.isEmpty else {
