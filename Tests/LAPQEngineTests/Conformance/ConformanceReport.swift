@@ -30,6 +30,10 @@ struct ConformanceReport {
 
     var markdown: String {
         var lines = [
+            "# ONNX conformance",
+            "",
+            "Written by `ONNXConformanceTests`; docs/engine.md (\"ONNX conformance\") gives the command and reads the table.",
+            "",
             "onnx \(onnxVersion): \(caseCount) node-test cases; \(notSelectedCount) use an op outside "
                 + "`ONNXImporter.supportedOps` and are not written; the other \(results.count) are below.",
             "",
