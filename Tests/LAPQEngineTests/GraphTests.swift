@@ -81,6 +81,19 @@ final class GraphTests: XCTestCase {
         XCTAssertEqual(try kept.inferShapes(batchSize: 2)["y"], [2, 48, 3])
     }
 
+    /// At batch size 1 a Flatten at axis 0 keeps the leading 1, yet at batch 2 it would merge
+    /// the samples (ONNX's test_flatten_axis0 was imported, then failed on its first run).
+    func testFlattenAtAxisZeroIsRejectedAtEveryBatchSize() throws {
+        for axis in [0, -4] {
+            let nodes = [Node(name: "flat", op: .flatten(axis: axis), inputs: ["x"], outputs: ["y"])]
+            let graph = try Graph(input: input, initializers: [:], nodes: nodes, outputs: ["y"])
+            XCTAssertThrowsError(try graph.inferShapes(batchSize: 1)) { error in
+                XCTAssertEqual(error as? GraphError, .shapeMismatch(node: "flat", op: "Flatten",
+                                                                   reason: "Flatten at axis 0 merges the samples of a batch"))
+            }
+        }
+    }
+
     func testBroadcastMatMulGemmAndConcatRules() throws {
         XCTAssertEqual(try ShapeRules.broadcast([2, 3, 1, 5], [4, 1]), [2, 3, 4, 5])
         XCTAssertThrowsError(try ShapeRules.broadcast([2, 3], [4]))

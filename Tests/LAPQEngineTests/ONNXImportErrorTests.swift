@@ -129,6 +129,22 @@ final class ONNXImportErrorTests: XCTestCase {
         XCTAssertEqual(graph.nodes.map(\.op.name), ["Conv", "HardSwish"])
     }
 
+    /// The executors run 2-D windows only; a 1-D or 3-D pooling or convolution is refused at
+    /// import (ONNX's test_maxpool_1d_default was imported, then failed on its first run).
+    func testPoolingAndConvolutionThatAreNotTwoDimensionalAreRefused() throws {
+        for (op, kernel) in [("MaxPool", [2]), ("AveragePool", [2, 2, 2]), ("Conv", [3])] {
+            var model = ModelFactory.convModel()
+            var node = ModelFactory.node(op, name: "\(op)_1", inputs: op == "Conv" ? ["y", "W"] : ["y"], outputs: ["z"])
+            node.attribute = [ModelFactory.ints("kernel_shape", kernel)]
+            model.graph.node.append(node)
+            model.graph.output[0].name = "z"
+            let error = importError { try ONNXImporter.load(serialized: try model.serializedBytes(), file: "m.onnx", baseDirectory: nil) }
+            XCTAssertEqual(error, .unsupportedAttribute(
+                file: "m.onnx", node: "\(op)_1", op: op,
+                reason: "only 2-D windows over (N, C, H, W) run; kernel_shape \(kernel) is \(kernel.count)-D"))
+        }
+    }
+
     func testShapeErrorNamesTheNode() throws {
         var model = ModelFactory.convModel()
         model.graph.input[0].type.tensorType.shape.dim[1].dimValue = 5

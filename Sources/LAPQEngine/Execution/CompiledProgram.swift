@@ -8,7 +8,8 @@ final class CompiledProgram {
     /// Number of tensor ids (graph input + node outputs).
     let tensorCount: Int
     let inputID: Int
-    let outputID: Int
+    /// The id of each graph output, in order; nil for an output that is an initializer.
+    let outputIDs: [Int?]
     /// For each tensor id, the last step that reads it (graph outputs: Int.max).
     let lastUse: [Int]
     /// For each tensor id, every step that reads it.
@@ -35,7 +36,7 @@ final class CompiledProgram {
         self.steps = steps
         self.tensorCount = ids.count
         self.inputID = 0
-        self.outputID = ids[graph.outputs[0]] ?? 0
+        self.outputIDs = graph.outputs.map { ids[$0] }
         self.readers = readers
         self.buffers = BufferPool(stepCount: steps.count, pointCount: pointCount)
         self.lastUse = readers.indices.map { outputs.contains($0) ? Int.max : (readers[$0].last ?? -1) }

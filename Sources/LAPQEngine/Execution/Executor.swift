@@ -94,6 +94,13 @@ public final class Executor {
     /// The graph's first output for `input`; `cacheKey` names the batch for prefix reuse
     /// (nil: no reuse). `observer` sees each activation point's float value (disables reuse).
     public func run(_ input: Tensor, cacheKey: AnyHashable? = nil, observer: ActivationObserver? = nil) throws -> Tensor {
+        try runOutputs(input, cacheKey: cacheKey, observer: observer)[0]
+    }
+
+    /// Every graph output for `input`, in `graph.outputs` order (as `run`, which returns the
+    /// first): a graph may return more than its logits, and ONNX's conformance cases check all.
+    public func runOutputs(_ input: Tensor, cacheKey: AnyHashable? = nil,
+                           observer: ActivationObserver? = nil) throws -> [Tensor] {
         guard input.rank >= 1, input.shape == graph.input.shape(batchSize: input.shape[0]) else {
             throw ExecutionError.inputShape(expected: graph.input.shape(batchSize: input.shape.first ?? 1), got: input.shape)
         }
@@ -117,7 +124,7 @@ public final class Executor {
         reuseStatistics.integerMACs += program.steps[start...].reduce(0) { total, step in
             step.kernel.integerLayer?.primitive == nil ? total : total + step.multiplyAccumulates
         }
-        return try run.output()
+        return try run.outputs()
     }
 
     /// Scores a batch: Σ cross-entropy, Σ top-1 and count in Float64.

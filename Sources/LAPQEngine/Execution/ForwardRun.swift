@@ -47,11 +47,21 @@ struct ForwardRun {
         return PrefixSnapshot(position: position, stepSizes: stepSizes, values: live, byteCount: bytes)
     }
 
-    func output() throws -> Tensor {
-        guard let value = values[program.outputID] else {
-            throw ExecutionError.kernel(node: "output", message: "the graph output was not computed")
+    /// Every graph output as a plain tensor; an output that is a constant of the graph is that
+    /// constant.
+    func outputs() throws -> [Tensor] {
+        try zip(executor.graph.outputs, program.outputIDs).map { name, id in
+            if let id {
+                guard let value = values[id] else {
+                    throw ExecutionError.kernel(node: "output", message: "the graph output '\(name)' was not computed")
+                }
+                return try value.toTensor()
+            }
+            guard let constant = executor.graph.initializers[name] else {
+                throw ExecutionError.kernel(node: "output", message: "the graph output '\(name)' is not defined")
+            }
+            return constant
         }
-        return try value.toTensor()
     }
 
     /// Runs step `index`, then releases the values no later step reads.

@@ -24,6 +24,12 @@ public final class ReferenceExecutor {
 
     /// The graph's first output for `input` (batch, sample shape…).
     public func run(_ input: Tensor, observer: ActivationObserver? = nil) throws -> Tensor {
+        try runOutputs(input, observer: observer)[0]
+    }
+
+    /// Every graph output for `input`, in `graph.outputs` order: a network is scored on its
+    /// first output, but a graph may return more (ONNX's conformance cases check them all).
+    public func runOutputs(_ input: Tensor, observer: ActivationObserver? = nil) throws -> [Tensor] {
         guard input.rank >= 1, input.shape == graph.input.shape(batchSize: input.shape[0]) else {
             throw ExecutionError.inputShape(expected: graph.input.shape(batchSize: input.shape.first ?? 1), got: input.shape)
         }
@@ -42,7 +48,7 @@ public final class ReferenceExecutor {
             if operands.count > 2 { operands[2] = binding.quantizedBias(operands[2], node: index) }
             values[node.output] = try running(node) { try Self.evaluate(node, operands) }
         }
-        return values[graph.outputs[0]] ?? Tensor(shape: [0])
+        return graph.outputs.map { values[$0] ?? Tensor(shape: [0]) }
     }
 
     /// One node on the naive kernels.

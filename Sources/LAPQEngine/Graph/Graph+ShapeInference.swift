@@ -41,6 +41,8 @@ extension Graph {
         switch op {
         case .transpose(let perm) where (perm.first ?? inputRank - 1) != 0:
             throw ShapeFailure("transpose \(perm) moves the batch axis")
+        case .flatten(let axis) where axis == 0 || axis == -inputRank:
+            throw ShapeFailure("Flatten at axis 0 merges the samples of a batch")
         case .reduceMean(let axes, _) where axes.isEmpty || axes.contains(0) || axes.contains(-inputRank):
             throw ShapeFailure("ReduceMean over the batch axis mixes the samples of a batch")
         case .slice(let attributes):

@@ -127,6 +127,7 @@ struct NodeTranslator {
         guard !kernel.isEmpty else {
             throw attributes.context.unsupported("no kernel_shape and the weight is not a constant")
         }
+        try requireTwoDimensional(kernel, attributes.context)
         let ones = [Int](repeating: 1, count: kernel.count)
         return ConvAttributes(
             kernelShape: kernel, strides: try attributes.ints("strides", default: ones),
@@ -138,6 +139,7 @@ struct NodeTranslator {
     private func poolAttributes(_ attributes: AttributeReader, isMax: Bool) throws -> PoolAttributes {
         let kernel = try attributes.ints("kernel_shape", default: [])
         guard !kernel.isEmpty else { throw attributes.context.unsupported("kernel_shape is missing") }
+        try requireTwoDimensional(kernel, attributes.context)
         if isMax, try attributes.int("storage_order", default: 0) != 0 {
             throw attributes.context.unsupported("storage_order 1 is not supported")
         }
@@ -152,6 +154,14 @@ struct NodeTranslator {
             autoPad: try autoPad(attributes), dilations: dilations,
             ceilMode: try attributes.int("ceil_mode", default: 0) != 0,
             countIncludePad: try attributes.int("count_include_pad", default: 0) != 0)
+    }
+
+    /// The executors run 2-D windows over (N, C, H, W) only (`Conv2DGeometry`, `Pool2DGeometry`),
+    /// so a 1-D or 3-D one is refused at import rather than on its first run.
+    private func requireTwoDimensional(_ kernel: [Int], _ context: NodeContext) throws {
+        guard kernel.count == 2 else {
+            throw context.unsupported("only 2-D windows over (N, C, H, W) run; kernel_shape \(kernel) is \(kernel.count)-D")
+        }
     }
 
     private func autoPad(_ attributes: AttributeReader) throws -> AutoPad {
