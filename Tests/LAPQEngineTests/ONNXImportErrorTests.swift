@@ -45,6 +45,8 @@ final class ONNXImportErrorTests: XCTestCase {
         let message = try XCTUnwrap(error).description
         XCTAssertTrue(message.contains("unsupported_op.onnx: node 'Elu_0' uses op 'Elu', which lapq does not support; supported: Abs, Add, AveragePool, BatchNormalization,"), message)
         XCTAssertEqual(ONNXImporter.supportedOps, ONNXImporter.supportedOps.sorted())
+        XCTAssertEqual(ONNXImporter.supportedOps, Set(NodeTranslator.translatedOps).union(ConstantInterpreter.ops).sorted(),
+                       "the written-out list is the translated ops and those import evaluates")
     }
 
     func testMissingFileIsReportedAsUnreadable() {

@@ -11,6 +11,9 @@ extension Graph {
     /// - Throws: `GraphError` from shape inference.
     public func canonicalized() throws -> Graph {
         let shapes = try inferShapes(batchSize: 1)
+        // At batch size 1 a fixed leading 1 (a Reshape or Unsqueeze that moves the batch)
+        // passes for the batch; a second size tells them apart.
+        _ = try inferShapes(batchSize: 2)
         let canonicalNodes = nodes.map { node in
             var node = node
             let operands = node.inputs.map { shapes[$0] ?? [] }

@@ -12,7 +12,8 @@ enum ShapeRules {
         case .maxPool(let attributes), .averagePool(let attributes):
             return try pool(attributes, operands[0])
         case .globalAveragePool:
-            try requireRank(operands[0], atLeast: 3, what: "input")
+            // The kernels pool 2-D planes, as for MaxPool and AveragePool.
+            guard operands[0].count == 4 else { throw ShapeFailure("input has shape \(operands[0]); needs (N, C, H, W)") }
             return Array(operands[0][..<2]) + Array(repeating: 1, count: operands[0].count - 2)
         case .add, .mul, .sub, .div, .pow: return try broadcast(operands[0], operands[1])
         case .concat(let axis): return try concat(axis: axis, operands)

@@ -4,7 +4,7 @@
 ///   Div, Mul(scale), Add(bias) — the same nodes older exporters write for it;
 /// - Gelu (approximate "none") → `x · (1 + erf(x / √2)) · ½` as Div, Erf, Add, Mul, Mul, the
 ///   form PyTorch exports before opset 20;
-/// - ReduceMean over every spatial axis (2…) → GlobalAveragePool, then Flatten(1) without
+/// - ReduceMean over both spatial axes of an (N, C, H, W) tensor → GlobalAveragePool, then Flatten(1) without
 ///   keepdims, which runs on the oneDNN pooling primitive;
 /// - Gather of a run-time tensor with indices known at import that select a strided range →
 ///   Slice, then Reshape (`NodeTranslator+Views`).
@@ -64,7 +64,7 @@ extension NodeTranslator {
         return builder.items
     }
 
-    /// A ReduceMean over axes 2… of a tensor of rank ≥ 3 as GlobalAveragePool (+ Flatten);
+    /// A ReduceMean over axes 2… of an (N, C, H, W) tensor as GlobalAveragePool (+ Flatten);
     /// one with no axes and noop_with_empty_axes as a pass-through; nil otherwise.
     private func spatialMean(_ attributes: AttributeReader, _ inputs: [String], name: String, output: String,
                              _ context: NodeContext) throws -> [TranslatedNode]? {
@@ -72,7 +72,7 @@ extension NodeTranslator {
         if axes.isEmpty, try attributes.int("noop_with_empty_axes", default: 0) != 0 {
             return [.passThrough(name: name, op: "ReduceMean", input: inputs[0], output: output, unusedOutputs: [])]
         }
-        guard let rank = known.shapes[inputs[0]]?.count, rank >= 3,
+        guard let rank = known.shapes[inputs[0]]?.count, rank == 4,
               Set(axes.map { $0 < 0 ? $0 + rank : $0 }) == Set(2..<rank), axes.count == rank - 2 else { return nil }
         var builder = CompositeBuilder(node: name, output: output, takenNames: takenNames)
         let keepDims = try attributes.int("keepdims", default: 1) != 0

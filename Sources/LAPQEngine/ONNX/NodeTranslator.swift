@@ -16,7 +16,15 @@ struct NodeTranslator {
     /// Those of `ConstantInterpreter.ops` that lapq's graph has no operation for (Shape, Range,
     /// Cast, Where, …) only where they do not depend on the pixels, as import evaluates them;
     /// Gather on a run-time tensor only where its indices select a strided range.
-    static let supportedOps: [String] = Set(translatedOps).union(ConstantInterpreter.ops).sorted()
+    /// Written out (a test holds it to `translatedOps` ∪ `ConstantInterpreter.ops`) so that
+    /// Scripts/fixtures/gen-onnx-node-tests.py reads the same list from this file.
+    static let supportedOps: [String] = [
+        "Abs", "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "ConstantOfShape",
+        "Conv", "Div", "Dropout", "Equal", "Erf", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
+        "Greater", "HardSigmoid", "HardSwish", "Identity", "LayerNormalization", "LeakyRelu", "Less", "MatMul", "Max",
+        "MaxPool", "Min", "Mul", "Neg", "Pad", "Pow", "Range", "ReduceMean", "Relu", "Reshape", "Shape", "Sigmoid",
+        "Size", "Slice", "Softmax", "Sqrt", "Squeeze", "Sub", "Transpose", "Unsqueeze", "Where",
+    ]
 
     /// The op types that become operations of lapq's graph when they read run-time tensors.
     static let translatedOps: [String] = [
