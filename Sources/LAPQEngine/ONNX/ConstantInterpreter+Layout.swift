@@ -95,11 +95,11 @@ extension ConstantInterpreter {
 
     private func expand(_ x: StoredTensor, _ operands: [StoredTensor]) throws -> StoredTensor {
         guard operands.count == 2 else { throw context.unsupported("needs the target shape") }
-        let shape: [Int]
+        let target = try integers(operands[1], "the shape"), shape: [Int]
         do {
-            shape = try broadcastShape(x.shape, try integers(operands[1], "the shape"), op: "Expand")
+            shape = try broadcastShape(x.shape, target, op: "Expand")
         } catch {
-            throw context.unsupported("shape \(x.shape) does not broadcast to \(operands[1])")
+            throw context.unsupported("shape \(x.shape) does not broadcast to \(target)")
         }
         return x.picking(broadcastIndices(from: x.shape, to: shape), shape: shape)
     }

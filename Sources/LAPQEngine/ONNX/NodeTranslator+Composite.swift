@@ -115,6 +115,11 @@ extension NodeTranslator {
 
     /// A constant integer input (folded shape arithmetic included), as Ints.
     func integerConstant(_ name: String, _ context: NodeContext) throws -> [Int] {
+        if let value = known.values[name], value.dependsOnBatch {
+            let probes = KnownValues.probeBatchSizes.indices.map { value.at($0).integerValues ?? [] }
+            throw context.unsupported("needs '\(name)' as a constant, but import computes it from the batch size: "
+                                      + "\(probes) at batch sizes \(KnownValues.probeBatchSizes)")
+        }
         guard case .integer(_, let values)? = known.constants[name] else {
             throw ONNXImportError.unresolvableShape(file: file, node: context.node, op: context.op, tensor: name)
         }
