@@ -20,8 +20,8 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "A validation manifest, for accuracy before and after.")
     var val: String?
 
-    @Option(help: ArgumentHelp("Weight/activation bits, each 2…8 or 32 (float).", valueName: "W/A"))
-    var bits = "4/4"
+    @OptionGroup(title: "Quantization plan")
+    var plan: PlanOptions
 
     @Option(help: "lapq, lp-init, mmse, maxabs, percentile (onnxruntime's) or entropy (TensorRT's).")
     var method: CalibrationMethod = .lapq
@@ -34,24 +34,6 @@ struct CalibrateCommand: ParsableCommand {
 
     @Flag(help: "Let Powell move step sizes without bounds, as the paper's code does (default: each step stays between a tenth of its Lp-optimal value and its max-abs value).")
     var unboundedPowell = false
-
-    @Flag(help: "Quantize the first weighted layer too (default: float).")
-    var quantizeFirstLayer = false
-
-    @Flag(help: "Quantize the last weighted layer too (default: float).")
-    var quantizeLastLayer = false
-
-    @Flag(help: "Bias-correct the quantized weights: restore each output channel's float mean (off the integer grid).")
-    var biasCorrection = false
-
-    @Option(name: .customLong("keep-float"), parsing: .singleValue,
-            help: ArgumentHelp("Keep float the layers, weights and activations whose name matches this shell-style "
-                               + "glob (repeatable; e.g. 'conv1', 'layer4.*', 'fc.weight').", valueName: "pattern"))
-    var keepFloat: [String] = []
-
-    @Option(help: ArgumentHelp("per-tensor (one step size per weight) or per-channel (one per output channel).",
-                               valueName: "granularity"))
-    var weightGranularity = WeightGranularity.perTensor
 
     @Option(help: "Executors run in parallel on this machine.")
     var localWorkers = 1
@@ -83,9 +65,6 @@ struct CalibrateCommand: ParsableCommand {
     var cluster: ClusterOptions
 
     func validate() throws {
-        guard BitWidths(bits) != nil else {
-            throw ValidationError("--bits \(bits): give W/A with each of W and A in 2…8, or 32 for float (e.g. 4/4, 8/32)")
-        }
         try requireExistingFiles(["--model": model, "--calib": calib, "--val": val])
         try requireDirectoryOrNothing(resume.map { ("--resume", $0) } ?? ("--out", out))
         guard localWorkers >= 1 else { throw ValidationError("--local-workers \(localWorkers): need at least one") }
@@ -97,13 +76,9 @@ struct CalibrateCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let bits = BitWidths(bits) else { throw ValidationError("--bits \(self.bits): not W/A") }
         var configuration = CalibrationJob.Configuration(
             model: URL(fileURLWithPath: model), calibrationManifest: URL(fileURLWithPath: calib),
-            plan: PlanSettings(weightBits: bits.weights, activationBits: bits.activations,
-                               quantizeFirstLayer: quantizeFirstLayer, quantizeLastLayer: quantizeLastLayer,
-                               correctsWeightBias: biasCorrection, keepFloat: keepFloat,
-                               weightGranularity: weightGranularity),
+            plan: try plan.settings(),
             outputDirectory: URL(fileURLWithPath: resume ?? out))
         configuration.validationManifest = val.map { URL(fileURLWithPath: $0) }
         configuration.settings.method = method
@@ -133,4 +108,3 @@ struct CalibrateCommand: ParsableCommand {
 
 extension CalibrationMethod: ExpressibleByArgument {}
 extension QDQExportFormat: ExpressibleByArgument {}
-extension WeightGranularity: ExpressibleByArgument {}

@@ -165,3 +165,45 @@ final class ONNXImportErrorTests: XCTestCase {
         XCTAssertTrue(reason.contains("height"), reason)
     }
 }
+
+/// What import adds to an unsupported-op error once it knows the node's inputs
+/// (`ONNXImportError.withOperands`, called where import catches the failure).
+final class UnsupportedOpOperandsTests: XCTestCase {
+    private let bare = ONNXImportError.unsupportedOp(file: "m.onnx", node: "Elu_0", op: "Elu", supported: ["Add", "Conv"])
+    private let shapes = ["x": [1, 3, 8, 8], "y": [1, 8, 8, 8], "w": [8, 3, 3, 3], "axes": [1], "s": []]
+
+    func testANodeOnThePixelsNamesItsInputShapesAndAsksForAnotherOp() {
+        let error = bare.withOperands(["y", "", "w"], shapes: shapes, batched: ["x", "y"])
+        XCTAssertEqual(error, .unsupportedOp(file: "m.onnx", node: "Elu_0", op: "Elu", supported: ["Add", "Conv"],
+                                             operands: NodeOperands(operands: [.init(name: "y", shape: [1, 8, 8, 8]),
+                                                                               .init(name: "w", shape: [8, 3, 3, 3])],
+                                                                    readsPixels: true)))
+        XCTAssertEqual(error.description, "m.onnx: node 'Elu_0' uses op 'Elu', which lapq does not support; supported: Add, Conv. "
+            + "It depends on the graph input (it reads 'y' (1×8×8×8), 'w' (8×3×3×3)), so the model needs this op replaced "
+            + "by supported ones. Once the model imports, `lapq-coord inspect --model m.onnx` shows the graph lapq runs and "
+            + "what it quantizes.")
+    }
+
+    func testANodeOnConstantsSuggestsConstantFolding() {
+        let message = bare.withOperands(["axes", "s"], shapes: shapes, batched: ["x"]).description
+        XCTAssertTrue(message.contains("It reads only constants and shapes known at import ('axes' (1), 's' (scalar)); "
+                                       + "exporting with constant folding"), message)
+    }
+
+    /// An input whose shape import could not infer may or may not come from the pixels: the
+    /// message lists it without guessing.
+    func testAnUnknownInputLeavesThePixelsOpen() {
+        let error = bare.withOperands(["w", "z"], shapes: shapes, batched: ["x"])
+        guard case .unsupportedOp(_, _, _, _, let operands?) = error else { return XCTFail("\(error)") }
+        XCTAssertNil(operands.readsPixels)
+        XCTAssertTrue(error.description.contains("It reads 'w' (8×3×3×3), 'z' (shape unknown). Once the model imports"),
+                      error.description)
+    }
+
+    func testOtherErrorsAndTheBareMessageAreUnchanged() {
+        let other = ONNXImportError.missingOpset(file: "m.onnx")
+        XCTAssertEqual(other.withOperands(["x"], shapes: shapes, batched: ["x"]), other)
+        XCTAssertTrue(bare.description.hasSuffix("supported: Add, Conv. Once the model imports, "
+                                                 + "`lapq-coord inspect --model m.onnx` shows the graph lapq runs and what it quantizes."))
+    }
+}

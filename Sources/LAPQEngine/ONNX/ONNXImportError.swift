@@ -15,8 +15,9 @@ public enum ONNXImportError: Error, Sendable, Equatable, CustomStringConvertible
     case nonFloatInput(file: String, input: String, elementType: String)
     /// The graph input's shape is missing, or symbolic beyond the batch dimension.
     case unsupportedInputShape(file: String, input: String, reason: String)
-    /// A node uses an operation outside `ONNXImporter.supportedOps`.
-    case unsupportedOp(file: String, node: String, op: String, supported: [String])
+    /// A node uses an operation outside `ONNXImporter.supportedOps`; `operands` tell what it
+    /// reads when import knows (`withOperands`).
+    case unsupportedOp(file: String, node: String, op: String, supported: [String], operands: NodeOperands? = nil)
     /// A supported operation uses an attribute value or an output that lapq does not handle.
     case unsupportedAttribute(file: String, node: String, op: String, reason: String)
     /// A node parameter that lapq needs as a constant (Reshape's shape, Clip's bounds) is
@@ -43,8 +44,10 @@ public enum ONNXImportError: Error, Sendable, Equatable, CustomStringConvertible
             return "\(file): graph input '\(input)' has element type \(elementType); lapq needs float32"
         case let .unsupportedInputShape(file, input, reason):
             return "\(file): graph input '\(input)': \(reason)"
-        case let .unsupportedOp(file, node, op, supported):
-            return "\(file): node '\(node)' uses op '\(op)', which lapq does not support; supported: \(supported.joined(separator: ", "))"
+        case let .unsupportedOp(file, node, op, supported, operands):
+            return "\(file): node '\(node)' uses op '\(op)', which lapq does not support; supported: \(supported.joined(separator: ", ")). "
+                + (operands.map { $0.sentence + " " } ?? "")
+                + "Once the model imports, `lapq-coord inspect --model \(file)` shows the graph lapq runs and what it quantizes."
         case let .unsupportedAttribute(file, node, op, reason):
             return "\(file): node '\(node)' (\(op)): \(reason)"
         case let .unresolvableShape(file, node, op, tensor):
@@ -54,5 +57,14 @@ public enum ONNXImportError: Error, Sendable, Equatable, CustomStringConvertible
         case let .invalidGraph(file, error):
             return "\(file): \(error)"
         }
+    }
+
+    /// This error with what the failing node reads, for `.unsupportedOp`; any other error
+    /// unchanged. Import calls it where it catches a node's translation failing, with the node's
+    /// ONNX inputs and what it tracks (`KnownValues.shapes`, `KnownValues.batched`).
+    func withOperands(_ inputs: [String], shapes: [String: [Int]], batched: Set<String>) -> ONNXImportError {
+        guard case let .unsupportedOp(file, node, op, supported, _) = self else { return self }
+        return .unsupportedOp(file: file, node: node, op: op, supported: supported,
+                              operands: NodeOperands(inputs: inputs, shapes: shapes, batched: batched))
     }
 }

@@ -35,10 +35,9 @@ public enum ONNXImporter {
         guard model.hasGraph, !model.graph.node.isEmpty else {
             throw ONNXImportError.notONNX(file: file, reason: "it contains no graph with nodes")
         }
-        let opsets = model.opsetImport.filter { $0.domain.isEmpty || $0.domain == "ai.onnx" }
-        guard let opset = opsets.map(\.version).max() else { throw ONNXImportError.missingOpset(file: file) }
+        guard let opset = defaultOpset(of: model) else { throw ONNXImportError.missingOpset(file: file) }
         let decoder = TensorDecoder(file: file, externalData: externalData)
-        return try GraphBuilder(file: file, opset: Int(opset), decoder: decoder).build(model.graph)
+        return try GraphBuilder(file: file, opset: opset, decoder: decoder).build(model.graph)
     }
 
     /// The external-data files the model's tensors refer to (initializers and Constant
@@ -63,7 +62,13 @@ public enum ONNXImporter {
         return references
     }
 
-    private static func parse(_ bytes: Data, file: String) throws -> Onnx_ModelProto {
+    /// The version of the default (`ai.onnx`) operator set the model imports; nil if none.
+    static func defaultOpset(of model: Onnx_ModelProto) -> Int? {
+        let opsets = model.opsetImport.filter { $0.domain.isEmpty || $0.domain == "ai.onnx" }
+        return opsets.map(\.version).max().map { Int($0) }
+    }
+
+    static func parse(_ bytes: Data, file: String) throws -> Onnx_ModelProto {
         do {
             return try Onnx_ModelProto(serializedBytes: bytes)
         } catch {

@@ -5,8 +5,8 @@ struct KeepFloatRule {
 
     init(_ patterns: [String]) { self.patterns = patterns.map(GlobPattern.init) }
 
-    /// Whether some pattern matches the whole of `name`.
-    func matches(_ name: String) -> Bool { patterns.contains { $0.matches(name) } }
+    /// The first pattern, as the user wrote it, that matches the whole of `name`; nil if none.
+    func matchingPattern(_ name: String) -> String? { patterns.first { $0.matches(name) }?.description }
 }
 
 extension QuantizationPlan {

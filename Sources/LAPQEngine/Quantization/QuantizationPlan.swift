@@ -25,28 +25,21 @@ public struct QuantizationPlan: Sendable, Hashable, Codable {
     /// `keepFloat` patterns match stays float; a pattern that matches nothing is ignored here
     /// (see `init(validating:settings:)`).
     public init(graph: Graph, settings: PlanSettings) {
-        let layers = Self.weightedLayers(of: graph)
-        var selected = layers
-        if !settings.quantizeFirstLayer, let first = layers.first { selected.removeAll { $0 == first } }
-        if !settings.quantizeLastLayer, let last = layers.last { selected.removeAll { $0 == last } }
-        let keptFloat = KeepFloatRule(settings.keepFloat)
         var points: [QuantizationPoint] = []
         var activationPoint: [String: Int] = [:]
-        for index in selected where !keptFloat.matches(graph.nodes[index].name) {
-            let node = graph.nodes[index]
-            if settings.weightBits != 32, let weight = Self.weightOperand(of: node, in: graph),
-               !keptFloat.matches(node.inputs[weight]) {
-                points.append(Self.weightPoint(of: node, at: index, in: graph, settings: settings))
+        for layer in Self.layerQuantization(of: graph, settings: settings) {
+            let node = graph.nodes[layer.nodeIndex]
+            if layer.weightFloatReason == nil {
+                points.append(Self.weightPoint(of: node, at: layer.nodeIndex, in: graph, settings: settings))
             }
-            let activation = node.inputs[0]
-            guard settings.activationBits != 32, !keptFloat.matches(activation) else { continue }
-            if let existing = activationPoint[activation] {
+            guard layer.activationFloatReason == nil else { continue }
+            if let existing = activationPoint[layer.activation] {
                 points[existing].consumers.append(node.name)
             } else {
-                activationPoint[activation] = points.count
-                points.append(QuantizationPoint(tensor: activation, kind: .activation, consumers: [node.name],
-                                                position: index, bits: settings.activationBits,
-                                                isSigned: !Self.isNonNegative(activation, in: graph)))
+                activationPoint[layer.activation] = points.count
+                points.append(QuantizationPoint(tensor: layer.activation, kind: .activation, consumers: [node.name],
+                                                position: layer.nodeIndex, bits: settings.activationBits,
+                                                isSigned: !Self.isNonNegative(layer.activation, in: graph)))
             }
         }
         self.init(points: points, settings: settings)
