@@ -41,8 +41,11 @@ final class ONNXImportErrorTests: XCTestCase {
         let expected = try XCTUnwrap(entry.expectedError)
         let error = importError { try FixtureIndex.graph("unsupported_op") }
         XCTAssertEqual(error, .unsupportedOp(file: try FixtureIndex.directory().appendingPathComponent(entry.model).relativePath,
-                                             node: expected.node, op: expected.op, supported: ONNXImporter.supportedOps))
+                                             node: expected.node, op: expected.op, supported: ONNXImporter.supportedOps,
+                                             operands: NodeOperands(operands: [.init(name: "Conv_0_out", shape: [1, 4, 8, 8])],
+                                                                    readsPixels: true)))
         let message = try XCTUnwrap(error).description
+        XCTAssertTrue(message.contains("It depends on the graph input (it reads 'Conv_0_out' (1×4×8×8))"), message)
         XCTAssertTrue(message.contains("unsupported_op.onnx: node 'Elu_0' uses op 'Elu', which lapq does not support; supported: Abs, Add, AveragePool, BatchNormalization,"), message)
         XCTAssertEqual(ONNXImporter.supportedOps, ONNXImporter.supportedOps.sorted())
         XCTAssertEqual(ONNXImporter.supportedOps, Set(NodeTranslator.translatedOps).union(ConstantInterpreter.ops).sorted(),
@@ -173,7 +176,7 @@ final class UnsupportedOpOperandsTests: XCTestCase {
     private let shapes = ["x": [1, 3, 8, 8], "y": [1, 8, 8, 8], "w": [8, 3, 3, 3], "axes": [1], "s": []]
 
     func testANodeOnThePixelsNamesItsInputShapesAndAsksForAnotherOp() {
-        let error = bare.withOperands(["y", "", "w"], shapes: shapes, batched: ["x", "y"])
+        let error = bare.withOperands(["y", "", "w"], shapes: shapes, knownValues: ["w"])
         XCTAssertEqual(error, .unsupportedOp(file: "m.onnx", node: "Elu_0", op: "Elu", supported: ["Add", "Conv"],
                                              operands: NodeOperands(operands: [.init(name: "y", shape: [1, 8, 8, 8]),
                                                                                .init(name: "w", shape: [8, 3, 3, 3])],
@@ -185,7 +188,7 @@ final class UnsupportedOpOperandsTests: XCTestCase {
     }
 
     func testANodeOnConstantsSuggestsConstantFolding() {
-        let message = bare.withOperands(["axes", "s"], shapes: shapes, batched: ["x"]).description
+        let message = bare.withOperands(["axes", "s"], shapes: shapes, knownValues: ["axes", "s"]).description
         XCTAssertTrue(message.contains("It reads only constants and shapes known at import ('axes' (1), 's' (scalar)); "
                                        + "exporting with constant folding"), message)
     }
@@ -193,7 +196,7 @@ final class UnsupportedOpOperandsTests: XCTestCase {
     /// An input whose shape import could not infer may or may not come from the pixels: the
     /// message lists it without guessing.
     func testAnUnknownInputLeavesThePixelsOpen() {
-        let error = bare.withOperands(["w", "z"], shapes: shapes, batched: ["x"])
+        let error = bare.withOperands(["w", "z"], shapes: shapes, knownValues: ["w"])
         guard case .unsupportedOp(_, _, _, _, let operands?) = error else { return XCTFail("\(error)") }
         XCTAssertNil(operands.readsPixels)
         XCTAssertTrue(error.description.contains("It reads 'w' (8×3×3×3), 'z' (shape unknown). Once the model imports"),
@@ -202,7 +205,7 @@ final class UnsupportedOpOperandsTests: XCTestCase {
 
     func testOtherErrorsAndTheBareMessageAreUnchanged() {
         let other = ONNXImportError.missingOpset(file: "m.onnx")
-        XCTAssertEqual(other.withOperands(["x"], shapes: shapes, batched: ["x"]), other)
+        XCTAssertEqual(other.withOperands(["x"], shapes: shapes, knownValues: []), other)
         XCTAssertTrue(bare.description.hasSuffix("supported: Add, Conv. Once the model imports, "
                                                  + "`lapq-coord inspect --model m.onnx` shows the graph lapq runs and what it quantizes."))
     }

@@ -23,7 +23,13 @@ struct GraphBuilder {
                 continue
             }
             let translator = NodeTranslator(file: file, opset: opset, known: known, takenNames: onnxNames, decoder: decoder)
-            for item in try translator.translate(nodeProto, name: name) {
+            let items: [TranslatedNode]
+            do {
+                items = try translator.translate(nodeProto, name: name)
+            } catch let error as ONNXImportError {
+                throw error.withOperands(nodeProto.input, shapes: known.shapes, knownValues: Set(known.values.keys))
+            }
+            for item in items {
                 if case .constant(let output, let value) = item {
                     known.add(.fixed(value), as: output)
                 } else if case .node(let node) = item, let value = try folder.fold(node, known: known) {

@@ -12,8 +12,8 @@ public struct NodeOperands: Sendable, Equatable {
 
     public var operands: [Operand]
     /// True when some operand depends on the graph input; false when every one is a constant or
-    /// shape arithmetic import evaluates; nil when import cannot tell (an operand whose shape it
-    /// could not infer, since it tracks the batch only along with shapes).
+    /// shape arithmetic import evaluates; nil when import cannot tell (an operand it neither
+    /// computed nor inferred a shape for).
     public var readsPixels: Bool?
 
     /// "It depends on the graph input (it reads 'x' (1×3×8×8)), …": the sentence a message adds.
@@ -34,14 +34,15 @@ public struct NodeOperands: Sendable, Equatable {
 extension NodeOperands {
     /// The operands of a node with ONNX inputs `inputs` (an empty name is an omitted optional
     /// input and is skipped), from what import tracks while it walks the nodes (`KnownValues`):
-    /// `shapes` at batch size 1, and `batched`, the tensors whose leading axis is the batch.
-    init(inputs: [String], shapes: [String: [Int]], batched: Set<String>) {
+    /// `shapes` at batch size 1, and `knownValues`, the tensors it computed without the pixels.
+    /// Every other tensor with a known shape comes from the graph input.
+    init(inputs: [String], shapes: [String: [Int]], knownValues: Set<String>) {
         let present = inputs.filter { !$0.isEmpty }
         operands = present.map { Operand(name: $0, shape: shapes[$0]) }
-        if present.contains(where: batched.contains) {
+        if present.contains(where: { !knownValues.contains($0) && shapes[$0] != nil }) {
             readsPixels = true
         } else {
-            readsPixels = operands.allSatisfy { $0.shape != nil } ? false : nil
+            readsPixels = present.allSatisfy(knownValues.contains) ? false : nil
         }
     }
 }

@@ -37,8 +37,7 @@ struct NodeTranslator {
     /// The node's translation: usually one item; LayerNormalization, Gelu and a ReduceMean
     /// that is a global average pool become several (`NodeTranslator+Composite`).
     func translate(_ proto: Onnx_NodeProto, name: String) throws -> [TranslatedNode] {
-        let qualifiedOp = proto.domain.isEmpty || proto.domain == "ai.onnx"
-            ? proto.opType : "\(proto.domain).\(proto.opType)"
+        let qualifiedOp = proto.qualifiedOpType
         let context = NodeContext(file: file, node: name, op: qualifiedOp)
         guard qualifiedOp == proto.opType, NodeTranslator.supportedOps.contains(proto.opType) else {
             throw ONNXImportError.unsupportedOp(file: file, node: name, op: qualifiedOp,

@@ -61,10 +61,10 @@ public enum ONNXImportError: Error, Sendable, Equatable, CustomStringConvertible
 
     /// This error with what the failing node reads, for `.unsupportedOp`; any other error
     /// unchanged. Import calls it where it catches a node's translation failing, with the node's
-    /// ONNX inputs and what it tracks (`KnownValues.shapes`, `KnownValues.batched`).
-    func withOperands(_ inputs: [String], shapes: [String: [Int]], batched: Set<String>) -> ONNXImportError {
+    /// ONNX inputs and what it tracks (`KnownValues.shapes`, the names of `KnownValues.values`).
+    func withOperands(_ inputs: [String], shapes: [String: [Int]], knownValues: Set<String>) -> ONNXImportError {
         guard case let .unsupportedOp(file, node, op, supported, _) = self else { return self }
         return .unsupportedOp(file: file, node: node, op: op, supported: supported,
-                              operands: NodeOperands(inputs: inputs, shapes: shapes, batched: batched))
+                              operands: NodeOperands(inputs: inputs, shapes: shapes, knownValues: knownValues))
     }
 }
