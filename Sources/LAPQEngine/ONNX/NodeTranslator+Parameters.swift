@@ -23,22 +23,21 @@ extension NodeTranslator {
     /// The target shape is the `shape` attribute before opset 5 and a constant input after
     /// (folded shape arithmetic included, `FoldedInteger.reshapeTarget`).
     func reshapeTarget(_ attributes: AttributeReader, _ inputs: [String], _ context: NodeContext) throws -> [Int] {
-        let shape: [Int]
-        if opset < 5 {
-            shape = try attributes.ints("shape", default: [])
-        } else {
-            guard inputs.count > 1, !inputs[1].isEmpty else { throw context.unsupported("the shape input is missing") }
-            // A target computed from the batch size (Shape → Gather → Concat) keeps it as 0.
-            guard let target = known.folded(inputs[1])?.reshapeTarget(copiesLeadingBatch: known.leadingAxisIsBatch(inputs[0])) else {
-                throw ONNXImportError.unresolvableShape(file: file, node: context.node, op: context.op,
-                                                        tensor: inputs[1])
-            }
-            shape = target
+        let allowZero = try attributes.int("allowzero", default: 0) != 0
+        if opset < 5 { return try attributes.ints("shape", default: []) }
+        guard inputs.count > 1, !inputs[1].isEmpty else { throw context.unsupported("the shape input is missing") }
+        guard let folded = known.folded(inputs[1]) else {
+            throw ONNXImportError.unresolvableShape(file: file, node: context.node, op: context.op, tensor: inputs[1])
         }
-        if try attributes.int("allowzero", default: 0) != 0, shape.contains(0) {
-            throw context.unsupported("allowzero with a zero in shape \(shape) is not supported")
+        // With allowzero a 0 in the file means size 0; lapq's own 0 below copies the batch.
+        if allowZero, folded.values.contains(.fixed(0)) {
+            throw context.unsupported("allowzero with a zero in shape \(folded.values.map { $0.fixedValue ?? -1 }) is not supported")
         }
-        return shape
+        // A target computed from the batch size (Shape → Gather → Concat) keeps it as 0 or −1.
+        guard let target = folded.reshapeTarget(copiesLeadingBatch: known.leadingAxisIsBatch(inputs[0])) else {
+            throw context.unsupported("its target \(folded.values) depends on the batch size in a way a Reshape cannot express")
+        }
+        return target
     }
 
     func batchNorm(_ attributes: AttributeReader, _ inputs: [String], _ outputs: [String],

@@ -57,6 +57,7 @@ struct NodeTranslator {
         guard let source = inputs.first, !source.isEmpty else {
             throw context.unsupported("the first input is missing")
         }
+        if proto.opType == "Dropout" { try checkInference(inputs, context) }
         if proto.opType == "Identity" || proto.opType == "Dropout" || isFloatCast(proto.opType, attributes, source) {
             return [.passThrough(name: name, op: proto.opType, input: source, output: output,
                                  unusedOutputs: Array(outputs.dropFirst()))]
@@ -69,6 +70,15 @@ struct NodeTranslator {
         }
         let (op, operands) = try operation(proto.opType, attributes, inputs, context)
         return [.node(Node(name: name, op: op, inputs: operands, outputs: [output]))]
+    }
+
+    /// Dropout is the identity at inference; its training_mode input (opset ≥ 12) must be a
+    /// constant false.
+    private func checkInference(_ inputs: [String], _ context: NodeContext) throws {
+        guard inputs.count > 2, !inputs[2].isEmpty else { return }
+        guard case .integer(_, let values)? = known.constants[inputs[2]], values.allSatisfy({ $0 == 0 }) else {
+            throw context.unsupported("training_mode '\(inputs[2])' is not a constant false; lapq runs the network for inference")
+        }
     }
 
     /// A Cast of a float activation to float32 changes nothing (exporters write it around

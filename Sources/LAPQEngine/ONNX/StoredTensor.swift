@@ -15,7 +15,7 @@ enum StoredTensor: Sendable, Equatable {
 }
 
 /// Decodes TensorProto payloads. Supported element types: FLOAT, DOUBLE, FLOAT16 and BFLOAT16
-/// (converted exactly or rounded to nearest float32), INT32 and INT64. The payload comes from
+/// (converted exactly or rounded to nearest float32), the integer types and BOOL (as Int64). The payload comes from
 /// `raw_data` (little-endian), the typed repeated field, or an external file.
 struct TensorDecoder {
     /// The model file, for messages.
@@ -41,12 +41,12 @@ struct TensorDecoder {
             let values = try floats(proto, type: type, raw: raw)
             guard values.count == count else { throw countMismatch(name, shape, values.count) }
             return .float(Tensor(shape: shape, data: values))
-        case .int32, .int64:
+        case .int8, .int16, .int32, .int64, .uint8, .uint16, .uint32, .uint64, .bool:
             let values = try integers(proto, type: type, raw: raw)
             guard values.count == count else { throw countMismatch(name, shape, values.count) }
             return .integer(shape: shape, values: values)
         default:
-            throw invalid(name, "data type \(type) is not supported (float, double, float16, bfloat16, int32, int64 are)")
+            throw invalid(name, "data type \(type) is not supported (float, double, float16, bfloat16, the integer types and bool are)")
         }
     }
 
@@ -70,14 +70,30 @@ struct TensorDecoder {
         }
     }
 
+    /// Integer and bool elements as Int64 (uint64 beyond Int64's range wraps; no shape or index
+    /// needs it). Raw data holds each type at its width; the typed field is int64_data,
+    /// uint64_data (uint32, uint64) or int32_data (the narrower types and bool).
     private func integers(_ proto: Onnx_TensorProto, type: Onnx_TensorProto.DataType,
                           raw: Data?) throws -> [Int64] {
-        if type == .int64 {
+        switch type {
+        case .int64:
+            return try raw.map { try littleEndian($0, as: UInt64.self, proto.name).map { Int64(bitPattern: $0) } } ?? proto.int64Data
+        case .uint64:
             return try raw.map { try littleEndian($0, as: UInt64.self, proto.name).map { Int64(bitPattern: $0) } }
-                ?? proto.int64Data
+                ?? proto.uint64Data.map { Int64(bitPattern: $0) }
+        case .uint32:
+            return try raw.map { try littleEndian($0, as: UInt32.self, proto.name).map { Int64($0) } } ?? proto.uint64Data.map { Int64($0) }
+        case .int32:
+            return try raw.map { try littleEndian($0, as: UInt32.self, proto.name).map { Int64(Int32(bitPattern: $0)) } }
+                ?? proto.int32Data.map { Int64($0) }
+        case .int16, .uint16:
+            let signed = type == .int16
+            return try raw.map { try littleEndian($0, as: UInt16.self, proto.name).map { signed ? Int64(Int16(bitPattern: $0)) : Int64($0) } }
+                ?? proto.int32Data.map { Int64($0) }
+        default:   // int8, uint8, bool: one byte each
+            return raw.map { bytes in bytes.map { type == .int8 ? Int64(Int8(bitPattern: $0)) : Int64($0) } }
+                ?? proto.int32Data.map { Int64($0) }
         }
-        return try raw.map { try littleEndian($0, as: UInt32.self, proto.name).map { Int64(Int32(bitPattern: $0)) } }
-            ?? proto.int32Data.map { Int64($0) }
     }
 
     /// Reinterprets `bytes` as little-endian words; the byte count must be a whole number of them.
