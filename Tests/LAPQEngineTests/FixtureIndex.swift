@@ -43,7 +43,12 @@ struct FixtureIndex: Decodable {
         try XCTUnwrap(load().fixtures.first { $0.name == name }, "no fixture \(name)")
     }
 
+    /// The graph of fixture `name`, or of `exports/<model>` (Scripts/fixtures/make-exporter-fixtures.py,
+    /// described by exports/exports.json rather than index.json).
     static func graph(_ name: String) throws -> Graph {
+        if name.hasPrefix("exports/") {
+            return try ONNXImporter.load(contentsOf: directory().appendingPathComponent(name + ".onnx"))
+        }
         let entry = try entry(name)
         return try ONNXImporter.load(contentsOf: directory().appendingPathComponent(entry.model))
     }

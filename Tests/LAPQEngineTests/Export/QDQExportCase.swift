@@ -41,7 +41,7 @@ struct QDQExportCase {
         let input = Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(random.gaussian()) })
         let bits = pointBits.isEmpty ? "W\(settings.weightBits)A\(settings.activationBits)"
             : "bits " + pointBits.map(String.init).joined(separator: ",")
-        self.name = "\(fixture) \(bits)" + (settings.correctsWeightBias ? " bias-corrected" : "")
+        self.name = "\(fixture.replacingOccurrences(of: "/", with: "-")) \(bits)" + (settings.correctsWeightBias ? " bias-corrected" : "")
             + (settings.weightGranularity == .perChannel ? " per-channel" : "")
             + settings.keepFloat.map { " float \($0)" }.joined()
         self.graph = graph

@@ -53,6 +53,17 @@ final class QDQOnnxRuntimeTests: XCTestCase {
         for exportCase in cases { try checkEveryFormat(exportCase) }
     }
 
+    /// Real exporter output with its Slice + Pad shortcuts (a zero pad of quantized codes, read
+    /// by an Add and by the next quantized Conv through the ReLU), from both of torch's exporters:
+    /// the default plan and every layer quantized.
+    func testOnnxRuntimeReproducesLapqOnTorchExportsWithPad() throws {
+        for fixture in ["exports/resnet20_ts", "exports/resnet20_dynamo"] {
+            try checkEveryFormat(QDQExportCase(fixture: fixture, weightBits: 4, activationBits: 4, batchSize: 16))
+            let all = PlanSettings(weightBits: 3, activationBits: 3, quantizeFirstLayer: true, quantizeLastLayer: true)
+            try checkEveryFormat(QDQExportCase(fixture: fixture, plan: all, batchSize: 16))
+        }
+    }
+
     /// HardSwish, absent from opset 13, is exported as HardSigmoid(1/6, 0.5) → Mul and must
     /// still reproduce lapq: before quantized convolutions (both fixtures) and next to a
     /// HardSigmoid with other constants, whose output is an unsigned point (hard_activations).
