@@ -61,7 +61,7 @@ def main():
         for path in models:
             network = os.path.basename(path).split("_")[0]
             prepared = os.path.join(work, "prepared.onnx")
-            quant_pre_process(path, prepared)
+            quant_pre_process(path, prepared, skip_symbolic_shape=True)  # the shapes are static but for the batch
             graph = onnx.load(prepared).graph
             layers = [node.name for node in graph.node if node.op_type in ("Conv", "Gemm", "MatMul")]
             for width, (weight_type, activation_type) in WIDTHS.items():
