@@ -47,6 +47,16 @@ final class OracleAndDriverTests: XCTestCase {
         XCTAssertEqual(lapq.pSweep.count, 10)
         XCTAssertNotNil(lapq.pStar)
         XCTAssertLessThanOrEqual(lapq.evaluations, 1 + 10 + 1 + 120 + 1)
+        let phases = try XCTUnwrap(lapq.phaseEvaluations)
+        XCTAssertEqual(phases.values.reduce(0, +), lapq.evaluations, "every evaluation counted under one phase")
+        XCTAssertEqual(phases["float baseline"], 1)
+        XCTAssertEqual(phases["p sweep"], 10 + 1, "the sweep and the score of Δ(p*)")
+        XCTAssertEqual(phases["powell"], lapq.evaluations - 12)
+        XCTAssertEqual(mmse.phaseEvaluations, ["float baseline": 1, "Lp init": 1])
+        let iterations = try XCTUnwrap(lapq.powellIterations)
+        XCTAssertEqual(iterations.map(\.iteration), Array(1...iterations.count))
+        XCTAssertEqual(iterations.map(\.loss), iterations.map(\.loss).sorted(by: >), "Powell's loss never rises")
+        XCTAssertTrue(zip(iterations, iterations.dropFirst()).allSatisfy { $0.evaluations < $1.evaluations })
     }
 
     /// The driver records max |x| of every point — the oracle's activation maxima, the weights'
@@ -89,6 +99,7 @@ final class OracleAndDriverTests: XCTestCase {
         XCTAssertEqual(resumed.finalSteps, uninterrupted.finalSteps)
         XCTAssertEqual(resumed.finalScore, uninterrupted.finalScore)
         XCTAssertEqual(resumed.powell, uninterrupted.powell)
+        XCTAssertEqual(resumed.powellIterations, uninterrupted.powellIterations)
     }
 
     /// With bias correction the whole method runs on the corrected network: it still ends no

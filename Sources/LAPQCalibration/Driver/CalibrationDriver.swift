@@ -19,6 +19,8 @@ public final class CalibrationDriver {
     /// Scores of the step vectors evaluated by Powell, to report the final score's top-1
     /// without evaluating it again.
     private var powellScores: [[Double]: BatchScore] = [:]
+    /// The phase that evaluations are counted under (`CalibrationRecord.phaseEvaluations`).
+    private var phase = CalibrationProgress.Phase.floatBaseline
 
     /// - Parameter inputs: the digests of the model and calibration files, recorded in the
     ///   checkpoint and compared on resume (nil when the caller has no files, as in tests).
@@ -140,6 +142,7 @@ public final class CalibrationDriver {
             self.report(.powell, limit: limit, current: scores.last?.meanLoss)
             return scores.map(\.meanLoss)
         }
+        report(.powell, limit: limit)
         let options = powellOptions(initialSteps)
         var minimizer = try record.powell.map { PowellMinimizer(resumingFrom: $0, options: options) }
             ?? PowellMinimizer(start: Array(repeating: 1, count: plan.points.count),
@@ -147,6 +150,10 @@ public final class CalibrationDriver {
         let result = try minimizer.run(afterStep: { state in
             self.record.powell = state
             self.record.powellTrace.append(state.value)
+            if state.iteration > self.record.powellIterations?.last?.iteration ?? 0 {
+                self.record.powellIterations = (self.record.powellIterations ?? [])
+                    + [PowellIteration(iteration: state.iteration, loss: state.value, evaluations: self.record.evaluations)]
+            }
             try self.checkpoint(self.record)
         }, batchObjective: objective)
         var x = result.x
@@ -181,11 +188,14 @@ public final class CalibrationDriver {
     private func evaluate(_ vectors: [[Double]?]) throws -> [BatchScore] {
         let scores = try oracle.evaluate(vectors)
         record.evaluations += vectors.count
+        record.phaseEvaluations = record.phaseEvaluations ?? [:]
+        record.phaseEvaluations?[phase.rawValue, default: 0] += vectors.count
         return scores
     }
 
     private func report(_ phase: CalibrationProgress.Phase, limit: Int? = nil, current: Double? = nil,
                         message: String? = nil) {
+        self.phase = phase
         progress(CalibrationProgress(phase: phase, evaluations: record.evaluations, evaluationLimit: limit,
                                      currentLoss: current, message: message))
     }

@@ -1,6 +1,6 @@
 /// What the driver reports while it works; the CLI renders it as a live line or log lines.
 public struct CalibrationProgress: Sendable {
-    public enum Phase: String, Sendable {
+    public enum Phase: String, Sendable, CaseIterable {
         case floatBaseline = "float baseline"
         case statistics
         case layerwiseInit = "Lp init"

@@ -7,6 +7,14 @@ public struct PowellBest: Sendable, Codable, Equatable {
     public var score: BatchScore
 }
 
+/// Powell's loss at the end of one iteration (a line search along every direction), and the
+/// run's loss evaluations up to then.
+public struct PowellIteration: Sendable, Codable, Equatable {
+    public var iteration: Int
+    public var loss: Double
+    public var evaluations: Int
+}
+
 /// One evaluated point of the p sweep (phase 2).
 public struct PSample: Sendable, Codable, Equatable {
     public var p: Double
@@ -42,6 +50,11 @@ public struct CalibrationRecord: Sendable, Codable, Equatable {
     public var powell: PowellState?
     /// Mean loss after each completed Powell line search (for the report).
     public var powellTrace: [Double] = []
+    /// Powell's loss after each iteration; nil in checkpoints written before it was recorded.
+    public var powellIterations: [PowellIteration]?
+    /// Loss evaluations per phase (`CalibrationProgress.Phase` raw values), so a user sees what
+    /// each phase cost; nil in checkpoints written before it was recorded.
+    public var phaseEvaluations: [String: Int]?
     /// The best point of every Powell evaluation so far: the result when Powell stops (at its
     /// evaluation cap, mid line search) on a worse point than one it has already seen.
     public var powellBest: PowellBest?

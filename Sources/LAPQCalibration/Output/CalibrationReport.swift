@@ -57,8 +57,14 @@ public struct CalibrationReport {
 
     private func powellSection() -> [String] {
         guard !powellTrace.isEmpty else { return [] }
+        let iterations = (steps.powellIterations ?? []).map {
+            "| \($0.iteration) | \(formatNumber($0.loss)) | \($0.evaluations) |"
+        }
+        let iterationTable = iterations.isEmpty ? []
+            : ["Loss after each iteration (a line search along every direction):", "",
+               "| iteration | loss | evaluations so far |", "|---|---|---|"] + iterations + [""]
         return ["## Powell's method", "", "Loss after each line search:", "",
-                powellTrace.map(formatNumber).joined(separator: " → "), ""]
+                powellTrace.map(formatNumber).joined(separator: " → "), ""] + iterationTable
     }
 
     /// A per-channel weight's row gives its largest channel's Δ and α, and says how many
@@ -89,5 +95,15 @@ public struct CalibrationReport {
     private func timingLines() -> [String] {
         guard !steps.timings.isEmpty else { return [] }
         return ["", "## Timings", ""] + steps.timings.keys.sorted().map { "- \($0): \(formatNumber(steps.timings[$0] ?? 0)) s" }
+            + evaluationLines()
+    }
+
+    /// The loss evaluations each phase used, in the order the phases run.
+    private func evaluationLines() -> [String] {
+        guard let counts = steps.phaseEvaluations, !counts.isEmpty else { return [] }
+        let order = CalibrationProgress.Phase.allCases.map(\.rawValue)
+        let phases = counts.keys.sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
+        return ["", "Loss evaluations: " + phases.map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: ", ")
+                + " (\(steps.evaluations) in all)."]
     }
 }

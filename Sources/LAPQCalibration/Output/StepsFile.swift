@@ -70,6 +70,10 @@ public struct StepsFile: Codable, Equatable, Sendable {
     /// the report and `compare --html` can draw it from this file alone; absent in files
     /// written before it was recorded.
     public var powellTrace: [Double]?
+    /// Powell's loss after each iteration with the evaluations up to it, and the evaluations
+    /// of each phase; absent in files written before they were recorded.
+    public var powellIterations: [PowellIteration]?
+    public var phaseEvaluations: [String: Int]?
     /// The bounds Powell kept the step sizes in (lapq); absent for the other methods, for
     /// `--unbounded-powell`, and in files written before bounds existed (all unbounded).
     public var stepBounds: StepBounds?
@@ -119,6 +123,8 @@ extension StepsFile {
         pStarSource = record.pStarSource
         pSweep = record.pSweep.map { PSweepEntry(p: $0.p, loss: $0.score.meanLoss, top1: $0.score.accuracy) }
         powellTrace = record.powellTrace
+        powellIterations = record.powellIterations
+        phaseEvaluations = record.phaseEvaluations
         stepBounds = record.settings.method == .lapq ? record.settings.stepBounds : nil
         var scores: [String: Score] = [:]
         if let float = record.floatScore { scores["float"] = Score(float) }
