@@ -1,7 +1,6 @@
-/// An integer that import knows as a function of the batch size N: `batchFactor · N + offset`.
-/// Every size of a batched tensor is either fixed (factor 0) or N itself (lapq keeps the batch
-/// as the leading axis of every batched tensor), and Add, Sub, Mul by a fixed value and exact
-/// Div by one keep that form, so shape arithmetic never needs N's value.
+/// An integer that import knows as a function of the batch size N: `batchFactor · N + offset`,
+/// read off its values at the probe batch sizes (`ProbedValue.folded`). Reshape targets take
+/// this form: every size of a tensor in lapq's graph is fixed or N itself.
 struct BatchAffine: Hashable, Sendable {
     var batchFactor: Int64
     var offset: Int64
@@ -23,17 +22,6 @@ struct FoldedInteger: Equatable, Sendable {
         precondition(shape.reduce(1, *) == values.count, "folded shape \(shape) holds \(values.count) values")
         self.shape = shape
         self.values = values
-    }
-
-    /// Every value fixed: the constant it is, else nil.
-    var fixedValues: [Int64]? {
-        let fixed = values.compactMap(\.fixedValue)
-        return fixed.count == values.count ? fixed : nil
-    }
-
-    /// The stored tensor when no value depends on the batch.
-    var storedTensor: StoredTensor? {
-        fixedValues.map { .integer(shape: shape, values: $0) }
     }
 
     /// A Reshape target whose batch-dependent entries ONNX's own markers can express: N in

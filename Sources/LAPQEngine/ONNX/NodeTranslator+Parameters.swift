@@ -21,7 +21,7 @@ extension NodeTranslator {
     }
 
     /// The target shape is the `shape` attribute before opset 5 and a constant input after
-    /// (folded shape arithmetic included, `FoldedInteger.reshapeTarget`).
+    /// (values import computed included, `FoldedInteger.reshapeTarget`).
     func reshapeTarget(_ attributes: AttributeReader, _ inputs: [String], _ context: NodeContext) throws -> [Int] {
         let allowZero = try attributes.int("allowzero", default: 0) != 0
         if opset < 5 { return try attributes.ints("shape", default: []) }

@@ -4,11 +4,11 @@ import SwiftProtobuf
 /// Loads an ONNX model into a canonical lapq `Graph`.
 ///
 /// Import parses the ModelProto, decodes initializers (raw or typed data, float16/bfloat16/
-/// double widened or narrowed to float32, external data next to the model), folds Constant
-/// nodes into initializers, translates each node under the model's opset rules, removes
-/// Identity and Dropout, folds BatchNormalization into the preceding Conv (or keeps it as
-/// `.scaleShift`), and finally checks every shape for batch size 1 and makes padding and
-/// axes explicit (`Graph.canonicalized()`).
+/// double widened or narrowed to float32, external data next to the model), evaluates every
+/// node that does not depend on the pixels (`ConstantFolder`), translates the others under the
+/// model's opset rules, removes Identity and Dropout, folds BatchNormalization into the
+/// preceding Conv (or keeps it as `.scaleShift`), and finally checks every shape at batch sizes
+/// 1 and 2 and makes padding and axes explicit (`Graph.canonicalized()`).
 ///
 /// Any op outside `supportedOps` fails with `ONNXImportError.unsupportedOp` naming the file,
 /// the node and the op. Every failure is an `ONNXImportError`.
