@@ -9,6 +9,7 @@ the same training images as lapq. Prints one markdown row per model: test top-1 
 DATA_DIR holds <CALIB_PREFIX>_images.npy and test_images.npy / test_labels.npy (uint8 NHWC,
 Scripts/make-calibration-set.py); the normalization is the CIFAR checkpoints' own.
 """
+import contextlib
 import os
 import sys
 import tempfile
@@ -69,10 +70,11 @@ def main():
                     for per_channel in (False, True):
                         for exclude in ([], [layers[0], layers[-1]]):
                             out = os.path.join(work, "quantized.onnx")
-                            quantize_static(prepared, out, Reader(graph.input[0].name, calib), quant_format=QuantFormat.QDQ,
-                                            per_channel=per_channel, weight_type=weight_type,
-                                            activation_type=activation_type, calibrate_method=method,
-                                            nodes_to_exclude=exclude)
+                            with contextlib.redirect_stdout(sys.stderr):   # its calibrators print progress
+                                quantize_static(prepared, out, Reader(graph.input[0].name, calib),
+                                                quant_format=QuantFormat.QDQ, per_channel=per_channel,
+                                                weight_type=weight_type, activation_type=activation_type,
+                                                calibrate_method=method, nodes_to_exclude=exclude)
                             top1, loss = scores(out, test, labels)
                             print(f"| {network} | {width} | {method_name} | {'per-channel' if per_channel else 'per-tensor'} | "
                                   f"{'float' if exclude else 'quantized'} | {top1:.2f} % | {loss:.3f} |", flush=True)
