@@ -75,4 +75,44 @@ final class ShapeFoldingTests: XCTestCase {
         let relu = Onnx_NodeProto(name: "relu", opType: "Relu", inputs: ["x"], outputs: ["r"], attributes: [])
         XCTAssertNil(try folder.fold(relu, name: "relu", known: known), "reads the pixels")
     }
+
+    /// An opset-11 head as older exporters write it (BatchNormalization unfolded in the file,
+    /// ReLU6 as Clip with bound inputs, GlobalAveragePool → Squeeze(axes) → Gemm): the Squeeze
+    /// of a run-time tensor is a Reshape that keeps the batch, and the network computes what the
+    /// same head with Flatten computes, at several batch sizes.
+    func testAnOpset11SqueezeHeadImportsAsAView() throws {
+        func head(_ view: Onnx_NodeProto) throws -> Graph {
+            var model = ModelFactory.convModel()
+            model.opsetImport[0].version = 11
+            model.graph.initializer += [
+                ModelFactory.floatTensor("scale", shape: [2], values: [1.5, 0.5]), ModelFactory.floatTensor("bias", shape: [2], values: [0.1, -0.2]),
+                ModelFactory.floatTensor("mean", shape: [2], values: [0.3, 0.0]), ModelFactory.floatTensor("var", shape: [2], values: [2, 0.5]),
+                ModelFactory.floatTensor("low", shape: [], values: [0]), ModelFactory.floatTensor("high", shape: [], values: [6]),
+                ModelFactory.floatTensor("G", shape: [5, 2], values: (0..<10).map { Float($0) * 0.1 - 0.4 }),
+            ]
+            model.graph.node += [
+                ModelFactory.node("BatchNormalization", name: "bn", inputs: ["y", "scale", "bias", "mean", "var"], outputs: ["normalized"]),
+                ModelFactory.node("Clip", name: "relu6", inputs: ["normalized", "low", "high"], outputs: ["clipped"]),
+                ModelFactory.node("GlobalAveragePool", name: "pool", inputs: ["clipped"], outputs: ["pooled"]),
+                view,
+                { var gemm = ModelFactory.node("Gemm", name: "fc", inputs: ["features", "G"], outputs: ["logits"]); gemm.attribute = [.int("transB", 1)]; return gemm }(),
+            ]
+            model.graph.output = [ModelFactory.valueInfo("logits", dims: [nil, 5])]
+            return try ONNXImporter.load(serialized: try model.serializedData(), file: "head.onnx", baseDirectory: nil)
+        }
+        var squeeze = ModelFactory.node("Squeeze", name: "squeeze", inputs: ["pooled"], outputs: ["features"])
+        squeeze.attribute = [ModelFactory.ints("axes", [2, 3])]
+        let squeezed = try head(squeeze)
+        let flattened = try head(ModelFactory.node("Flatten", name: "flatten", inputs: ["pooled"], outputs: ["features"]))
+        XCTAssertEqual(squeezed.nodes.first { $0.name == "squeeze" }?.op, .reshape(shape: [0, 2]))
+        XCTAssertFalse(squeezed.nodes.contains { $0.name == "bn" }, "folded into the Conv")
+        for batch in [1, 3] {
+            let shape = squeezed.input.shape(batchSize: batch)
+            let input = Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { Float($0 % 7) * 0.25 - 0.5 })
+            let float = QuantizationPlan(graph: squeezed, weightBits: 32, activationBits: 32)
+            let expected = try ReferenceExecutor(graph: flattened, plan: float).run(input)
+            XCTAssertEqual(try ReferenceExecutor(graph: squeezed, plan: float).run(input), expected)
+            XCTAssertEqual(try Executor(graph: squeezed, plan: float).run(input), try Executor(graph: flattened, plan: float).run(input))
+        }
+    }
 }
