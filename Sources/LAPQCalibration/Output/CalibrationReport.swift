@@ -100,10 +100,14 @@ public struct CalibrationReport {
 
     /// The loss evaluations each phase used, in the order the phases run.
     private func evaluationLines() -> [String] {
-        guard let counts = steps.phaseEvaluations, !counts.isEmpty else { return [] }
+        evaluationBreakdown.map { ["", "Loss evaluations: \($0) (\(steps.evaluations) in all)."] } ?? []
+    }
+
+    /// "float baseline 1, p sweep 11, powell 143", or nil for a file without the counts.
+    var evaluationBreakdown: String? {
+        guard let counts = steps.phaseEvaluations, !counts.isEmpty else { return nil }
         let order = CalibrationProgress.Phase.allCases.map(\.rawValue)
         let phases = counts.keys.sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
-        return ["", "Loss evaluations: " + phases.map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: ", ")
-                + " (\(steps.evaluations) in all)."]
+        return phases.map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: ", ")
     }
 }

@@ -22,7 +22,7 @@ extension CalibrationReport {
         var items = ["model: " + HTMLMarkup.element("code", [:], HTMLMarkup.escape(steps.model)),
                      "calibration data: " + HTMLMarkup.element("code", [:], HTMLMarkup.escape(steps.calibrationData)),
                      HTMLMarkup.escape("method: \(steps.method.rawValue), \(steps.settingsDescription)"),
-                     HTMLMarkup.escape("loss evaluations: \(steps.evaluations)")]
+                     HTMLMarkup.escape("loss evaluations: \(steps.evaluations)" + (evaluationBreakdown.map { " (\($0))" } ?? ""))]
         if !steps.timings.isEmpty {
             items.append(HTMLMarkup.escape("wall clock: " + steps.timings.keys.sorted().map {
                 "\($0) " + String(format: "%.1f s", steps.timings[$0] ?? 0)
@@ -46,8 +46,12 @@ extension CalibrationReport {
     private func powellNote() -> String {
         let trace = powellTrace
         let first = steps.calibrationScores["initial"]?.loss ?? trace.first ?? .nan
+        let iterations = (steps.powellIterations ?? []).map {
+            "\($0.iteration): \(formatNumber($0.loss)) (\($0.evaluations) evaluations)"
+        }
         let text = "\(trace.count) line searches; calibration loss \(formatNumber(first)) at p* → "
             + "\(formatNumber(trace.last ?? .nan)) after the last."
+            + (iterations.isEmpty ? "" : " Loss after each iteration: " + iterations.joined(separator: ", ") + ".")
         return HTMLMarkup.element("p", ["class": "note"], HTMLMarkup.escape(text))
     }
 }
