@@ -115,4 +115,40 @@ final class ShapeFoldingTests: XCTestCase {
             XCTAssertEqual(try Executor(graph: squeezed, plan: float).run(input), try Executor(graph: flattened, plan: float).run(input))
         }
     }
+
+    /// Gather of a run-time tensor with indices known at import: a strided range becomes Slice +
+    /// Reshape (a scalar index drops the axis), and gives the elements Gather selects; indices
+    /// out of order are refused naming the node.
+    func testGatherOfAStridedRangeIsASliceAndAnythingElseIsRefused() throws {
+        func gathered(_ indices: [Int64], shape: [Int], axis: Int) throws -> Graph {
+            var model = ModelFactory.convModel()
+            var index = Onnx_TensorProto()
+            index.name = "indices"
+            index.dims = shape.map { Int64($0) }
+            index.dataType = Int32(Onnx_TensorProto.DataType.int64.rawValue)
+            index.int64Data = indices
+            model.graph.initializer.append(index)
+            var gather = ModelFactory.node("Gather", name: "pick", inputs: ["y", "indices"], outputs: ["picked"])
+            gather.attribute = [.int("axis", axis)]
+            model.graph.node.append(gather)
+            model.graph.output = [ModelFactory.valueInfo("picked", dims: [nil])]
+            return try ONNXImporter.load(serialized: try model.serializedData(), file: "gather.onnx", baseDirectory: nil)
+        }
+        let plain = try ONNXImporter.load(serialized: try ModelFactory.convModel().serializedData(), file: "conv.onnx", baseDirectory: nil)
+        let float = QuantizationPlan(graph: plain, weightBits: 32, activationBits: 32)
+        let shape = plain.input.shape(batchSize: 2)
+        let input = Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { Float($0 % 11) - 5 })
+        let y = try ReferenceExecutor(graph: plain, plan: float).run(input)   // (2, 2, 4, 4)
+        let columns = try gathered([1, 3], shape: [2], axis: 3)
+        XCTAssertTrue(columns.nodes.contains { $0.op == .slice(SliceAttributes(starts: [1], ends: [Int.max], axes: [3], steps: [2])) })
+        let picked = try ReferenceExecutor(graph: columns, plan: float).run(input)
+        XCTAssertEqual(picked.shape, [2, 2, 4, 2])
+        XCTAssertEqual(picked.data, y.data.indices.filter { $0 % 2 == 1 }.map { y.data[$0] })
+        let channel = try ReferenceExecutor(graph: try gathered([-1], shape: [], axis: 1), plan: float).run(input)
+        XCTAssertEqual(channel.shape, [2, 4, 4], "a scalar index drops the axis")
+        XCTAssertEqual(channel.data, Array(y.data[16..<32]) + Array(y.data[48..<64]))
+        XCTAssertThrowsError(try gathered([2, 0], shape: [2], axis: 3)) { error in
+            XCTAssertTrue("\(error)".contains("node 'pick' (Gather)") && "\(error)".contains("strided range"), "\(error)")
+        }
+    }
 }
