@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 @testable import LAPQEngine
 
-/// Real exporter output (Scripts/fixtures/make-exporter-fixtures.py): the CIFAR ResNet-20 graph
+/// Real exporter output (Scripts/fixtures/make-exporter-fixtures.py, from the shared files into an
+/// ignored folder; skipped without them, `FixtureIndex.exporterFixtures`): the CIFAR ResNet-20 graph
 /// as torch's TorchScript and dynamo exporters wrote it — Slice + Pad shortcuts whose pads the
 /// graph computes, a Range/Gather `view`, external data — with seeded weights. Both import,
 /// match onnxruntime, quantize the same convolutions and compute the same quantized network.
@@ -15,13 +16,13 @@ final class ExporterFixtureTests: XCTestCase {
     }
 
     private func fixtures() throws -> (index: Index, directory: URL) {
-        let directory = try FixtureIndex.directory().appendingPathComponent("exports")
+        let directory = try FixtureIndex.exporterFixtures()
         let data = try Data(contentsOf: directory.appendingPathComponent("exports.json"))
         return (try JSONDecoder().decode(Index.self, from: data), directory)
     }
 
     private func tensor(_ file: FixtureIndex.TensorFile, in directory: URL) throws -> Tensor {
-        try FixtureIndex.tensor(FixtureIndex.TensorFile(file: "\(directory.lastPathComponent)/\(file.file)", shape: file.shape))
+        try FixtureIndex.tensor(file, in: directory)
     }
 
     private func graphs() throws -> [Graph] {

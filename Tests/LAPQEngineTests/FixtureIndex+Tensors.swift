@@ -4,7 +4,12 @@ import LAPQEngine
 extension FixtureIndex {
     /// Reads a raw little-endian float32 fixture file as a tensor of `shape`.
     static func tensor(_ file: TensorFile) throws -> Tensor {
-        let data = try Data(contentsOf: directory().appendingPathComponent(file.file))
+        try tensor(file, in: directory())
+    }
+
+    /// Reads a raw little-endian float32 file of `directory` as a tensor of `shape`.
+    static func tensor(_ file: TensorFile, in directory: URL) throws -> Tensor {
+        let data = try Data(contentsOf: directory.appendingPathComponent(file.file))
         let values = data.withUnsafeBytes { raw in
             (0..<(data.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
         }
