@@ -51,6 +51,32 @@ final class FastLayoutAndArithmeticTests: XCTestCase {
         XCTAssertThrowsError(try transposeNaive(&out, Tensor(shape: [2, 3]), perm: [1]))
     }
 
+    func testSliceFastEqualsNaive() throws {
+        var generator = SeededGenerator(seed: 55)
+        // (shape, starts, ends, axes, steps): ResNet's strided shortcut, negative bounds and
+        // steps, an axis sliced to nothing, a clamped end, the last axis untouched.
+        let cases: [([Int], [Int], [Int], [Int], [Int])] = [
+            ([2, 16, 32, 32], [0, 0], [Int.max, Int.max], [2, 3], [2, 2]),
+            ([2, 3, 7, 9], [-1, 5], [-8, 1], [2, 3], [-2, -3]),
+            ([2, 3, 7, 9], [1], [2], [1], [1]),
+            ([2, 3, 7, 9], [4], [4], [2], [1]),
+            ([3, 5], [1, 0], [100, 5], [0, 1], [1, 2]),
+            ([4], [-3], [Int.min], [0], [-1]),
+        ]
+        for (shape, starts, ends, axes, steps) in cases {
+            let x = randomTensor(shape, &generator)
+            var expected = Tensor(shape: []), actual = Tensor(shape: [])
+            try sliceNaive(&expected, x, starts: starts, ends: ends, axes: axes, steps: steps)
+            for threads in [1, 2] {
+                try sliceFast(&actual, x, starts: starts, ends: ends, axes: axes, steps: steps, threads: threads)
+                XCTAssertEqual(actual, expected, "\(shape) \(starts) \(ends) \(axes) \(steps), \(threads) threads")
+            }
+        }
+        var out = Tensor(shape: [])
+        XCTAssertThrowsError(try sliceFast(&out, Tensor(shape: [2, 3]), starts: [0], ends: [1], axes: [2], steps: [1],
+                                           threads: 1))
+    }
+
     func testTransposeNaiveOnKnownValues() throws {
         var out = Tensor(shape: [])
         try transposeNaive(&out, Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6]), perm: [1, 0])

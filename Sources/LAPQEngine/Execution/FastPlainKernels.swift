@@ -2,7 +2,7 @@ import LAPQKernels
 
 /// The fast Swift kernels that `Executor` runs on plain tensors, for the operations that have
 /// one (their naive twins in `ReferenceExecutor.evaluate` are the reference; tests hold them
-/// together): element-wise arithmetic with broadcasting, Sqrt, Erf, Transpose, Pad and a mean over
+/// together): element-wise arithmetic with broadcasting, Sqrt, Erf, Transpose, Pad, Slice and a mean over
 /// trailing axes. Nil for every other node, which then runs on the naive kernel.
 enum FastPlainKernels {
     static func evaluate(_ node: Node, _ x: [Tensor], threads: Int) throws -> Tensor? {
@@ -17,6 +17,8 @@ enum FastPlainKernels {
         case .erf: out = unary(x[0], threads: threads, erfFast)
         case .transpose(let perm): try transposeFast(&out, x[0], perm: perm, threads: threads)
         case .pad(let a): try padFast(&out, x[0], pads: a.pads, mode: a.mode, value: a.value, threads: threads)
+        case .slice(let a):
+            try sliceFast(&out, x[0], starts: a.starts, ends: a.ends, axes: a.axes, steps: a.steps, threads: threads)
         case .reduceMean(let axes, let keepDims):
             guard reduceMeanTrailingFast(&out, x[0], axes: axes, keepDims: keepDims, threads: threads) else { return nil }
         default:
