@@ -103,7 +103,12 @@ struct ForwardRun {
         case .alias:
             return (try value(step.inputs[0]), owned[step.inputs[0]])
         case .plain:
-            return (try DNNLTensor(try plain(index, step), context: executor.context), true)
+            let result = try plain(index, step)
+            let destination = try program.buffers.buffer(.step(index), fits: { $0.isPlain && $0.shape == result.shape }) {
+                try DNNLTensor(zeros: result.shape, context: executor.context)
+            }
+            try destination.assign(result)
+            return (destination, true)
         }
     }
 
