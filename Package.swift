@@ -21,9 +21,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: [
+        // UniformQuantizer's encode and fake-quantize loops for AVX2 and AVX-512, chosen at run
+        // time: the package builds for baseline x86-64, where Swift's SIMD types are SSE.
+        .target(name: "CQuantizeSIMD"),
         .target(
             name: "LAPQMath",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["CQuantizeSIMD", .product(name: "RealModule", package: "swift-numerics")]
         ),
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .target(name: "LAPQKernels", dependencies: ["LAPQMath", "CDNNL"]),

@@ -59,6 +59,12 @@ final class UniformQuantizerTests: XCTestCase {
                     }
                     let expected = values.map(quantizer.fakeQuantize)
                     XCTAssertEqual(quantizer.fakeQuantized(values), expected, "length \(length) bits \(bits)")
+                    for isa in QuantizerISA.available {
+                        XCTAssertEqual(fakeQuantized(values, quantizer, isa).map(\.bitPattern),
+                                       quantizer.fakeQuantized(values).map(\.bitPattern), "length \(length) \(isa)")
+                        XCTAssertEqual(encoded(values, quantizer, isa), values.map { UInt8(truncatingIfNeeded: quantizer.code($0)) },
+                                       "codes, length \(length) \(isa)")
+                    }
                 }
             }
         }
@@ -78,20 +84,54 @@ final class UniformQuantizerTests: XCTestCase {
                         input += [tie, tie.nextUp, tie.nextDown, Float(code) * stepSize]
                     }
                     input += (0..<999).map { _ in Float.random(in: -300..<300, using: &generator) * stepSize }
-                    var output = [Float](repeating: .nan, count: input.count)
-                    output.withUnsafeMutableBufferPointer { out in
-                        input.withUnsafeBufferPointer { quantizer.fakeQuantize($0, into: out) }
+                    let portable = fakeQuantized(input, quantizer, .portable)
+                    for isa in QuantizerISA.available {
+                        let output = fakeQuantized(input, quantizer, isa)
+                        let context = "bits \(bits) signed \(isSigned) Δ \(stepSize) \(isa)"
+                        XCTAssertEqual(output, input.map(quantizer.fakeQuantize), context)
+                        XCTAssertEqual(output.map(\.bitPattern), portable.map(\.bitPattern), "signed zeros too, \(context)")
+                        var inPlace = input
+                        inPlace.withUnsafeMutableBufferPointer { quantizer.fakeQuantize(UnsafeBufferPointer($0), into: $0, isa: isa) }
+                        XCTAssertEqual(inPlace.map(\.bitPattern), output.map(\.bitPattern), "in place, \(context)")
+                        XCTAssertEqual(encoded(input, quantizer, isa), input.map { UInt8(truncatingIfNeeded: quantizer.code($0)) },
+                                       "codes, \(context)")
                     }
-                    XCTAssertEqual(output, input.map(quantizer.fakeQuantize), "bits \(bits) signed \(isSigned) Δ \(stepSize)")
-                    XCTAssertEqual(quantizer.fakeQuantized(input), output)
-                    var bytes = [UInt8](repeating: 0xAA, count: input.count)
-                    bytes.withUnsafeMutableBufferPointer { out in
-                        input.withUnsafeBufferPointer { quantizer.encode($0, into: out) }
-                    }
-                    XCTAssertEqual(bytes, input.map { UInt8(truncatingIfNeeded: quantizer.code($0)) },
-                                   "codes, bits \(bits) signed \(isSigned) Δ \(stepSize)")
                 }
             }
         }
+    }
+
+    /// The dispatch picks what /proc/cpuinfo says the CPU has, capped as ONEDNN_MAX_CPU_ISA says.
+    func testHostISAFollowsTheCPUAndTheCap() throws {
+        guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let flagLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else {
+            throw XCTSkip("no /proc/cpuinfo")
+        }
+        let flags = Set(flagLine.split(separator: " ").map(String.init))
+        var expected: QuantizerISA = flags.contains("avx2") ? .avx2 : .portable
+        if expected == .avx2, flags.contains("avx512f"), flags.contains("avx512bw") { expected = .avx512 }
+        switch ProcessInfo.processInfo.environment["ONEDNN_MAX_CPU_ISA"]?.uppercased() {
+        case nil, "", "ALL": break
+        case let cap? where cap.hasPrefix("AVX512"): break
+        case "AVX2": expected = min(expected, .avx2)
+        default: expected = .portable
+        }
+        XCTAssertEqual(QuantizerISA.host, expected)
+    }
+
+    private func fakeQuantized(_ input: [Float], _ quantizer: UniformQuantizer, _ isa: QuantizerISA) -> [Float] {
+        var output = [Float](repeating: .nan, count: input.count)
+        output.withUnsafeMutableBufferPointer { out in
+            input.withUnsafeBufferPointer { quantizer.fakeQuantize($0, into: out, isa: isa) }
+        }
+        return output
+    }
+
+    private func encoded(_ input: [Float], _ quantizer: UniformQuantizer, _ isa: QuantizerISA) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0xAA, count: input.count)
+        bytes.withUnsafeMutableBufferPointer { out in
+            input.withUnsafeBufferPointer { quantizer.encode($0, into: out, isa: isa) }
+        }
+        return bytes
     }
 }

@@ -1,3 +1,5 @@
+internal import CQuantizeSIMD
+
 extension UniformQuantizer {
     /// out[i] = clamp(round(x[i] / Δ), qmin, qmax) · Δ, round half to even; `out` may be `x`.
     /// The identity copy when bits == 32. O(n), no allocation.
@@ -8,14 +10,18 @@ extension UniformQuantizer {
     /// vectors and only packed adds, compares and selects, because the package builds for
     /// baseline x86-64, where `SIMD.rounded` and `clamped` compile to per-lane scalar loops
     /// (fake-quant was a quarter of a ResNet pass that way; see docs/benchmarks.md).
-    public func fakeQuantize(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
+    /// `isa` picks the loop: the host's widest (`QuantizerISA.host`) unless a test asks for
+    /// another; every choice gives the same bits.
+    public func fakeQuantize(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>,
+                             isa: QuantizerISA = .host) {
         precondition(x.count == out.count, "fake-quantizing \(x.count) values into \(out.count)")
         guard let source = x.baseAddress, let target = out.baseAddress else { return }
         if isIdentity {
             if target != UnsafeMutablePointer(mutating: source) { target.update(from: source, count: x.count) }
             return
         }
-        Self.map(source, into: target, count: x.count, FakeQuantizeLanes(grid: VectorGrid(self)))
+        let done = lapq_fake_quantize(isa.level, source, target, x.count, stepSize, Float(quantMin), Float(quantMax))
+        Self.map(source + done, into: target + done, count: x.count - done, FakeQuantizeLanes(grid: VectorGrid(self)))
     }
 
     /// Fake-quantizes `buffer` in place; see `fakeQuantize(_:into:)`.
@@ -39,11 +45,14 @@ extension UniformQuantizer {
     /// unsigned, its two's complement bit pattern (an `Int8`) when signed — what an int8
     /// kernel reads. The fast twin of `UInt8(truncatingIfNeeded: code(_:))`, equal for every
     /// input but NaN (whose byte is unspecified). Not for bits == 32. O(n), no allocation.
-    public func encode(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<UInt8>) {
+    /// `isa` as for `fakeQuantize(_:into:isa:)`.
+    public func encode(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<UInt8>,
+                       isa: QuantizerISA = .host) {
         precondition(x.count == out.count, "encoding \(x.count) values into \(out.count) bytes")
         precondition(!isIdentity, "a 32-bit quantizer has no byte codes")
         guard let source = x.baseAddress, let target = out.baseAddress else { return }
-        Self.map(source, into: target, count: x.count, EncodeLanes(grid: VectorGrid(self)))
+        let done = lapq_encode_codes(isa.level, source, target, x.count, stepSize, Float(quantMin), Float(quantMax))
+        Self.map(source + done, into: target + done, count: x.count - done, EncodeLanes(grid: VectorGrid(self)))
     }
 
     /// target[i] = f(source[i]) for i < count: `lanes.vector` on whole 8-lane blocks (unaligned
