@@ -21,6 +21,14 @@ public struct Tensor: Sendable, Equatable {
         self.data = data
     }
 
+    /// Gives the tensor `shape` for a kernel that then writes every element: the storage is
+    /// kept when the element count matches (its old values stay until overwritten), else a
+    /// zeroed one is allocated. Lets a kernel run every pass into the same array instead of
+    /// allocating (and page-faulting) a new one.
+    public mutating func prepareForOverwrite(shape: [Int]) {
+        if data.count == shape.reduce(1, *) { self.shape = shape } else { self = Tensor(shape: shape) }
+    }
+
     /// Number of elements.
     public var count: Int { data.count }
 

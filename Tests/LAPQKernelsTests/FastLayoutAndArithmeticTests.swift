@@ -77,6 +77,35 @@ final class FastLayoutAndArithmeticTests: XCTestCase {
                                            threads: 1))
     }
 
+    /// The fast layout kernels write every element of an output whose storage they reuse
+    /// (`Tensor.prepareForOverwrite`): an `out` of the right size full of NaN ends equal to
+    /// the naive result, and one of another size is replaced.
+    func testFastKernelsOverwriteAReusedOutput() throws {
+        var generator = SeededGenerator(seed: 56)
+        let x = randomTensor([2, 4, 6, 6], &generator), y = randomTensor([4, 1, 1], &generator)
+        let kernels: [(String, (inout Tensor) throws -> Void, (inout Tensor) throws -> Void)] = [
+            ("slice", { try sliceFast(&$0, x, starts: [0, 1], ends: [6, 6], axes: [2, 3], steps: [2, 2], threads: 2) },
+             { try sliceNaive(&$0, x, starts: [0, 1], ends: [6, 6], axes: [2, 3], steps: [2, 2]) }),
+            ("pad", { try padFast(&$0, x, pads: [0, 1, 0, 0, 0, 2, 0, 0], mode: .constant, value: 0, threads: 2) },
+             { try padNaive(&$0, x, pads: [0, 1, 0, 0, 0, 2, 0, 0], mode: .constant, value: 0) }),
+            ("transpose", { try transposeFast(&$0, x, perm: [0, 2, 3, 1], threads: 2) },
+             { try transposeNaive(&$0, x, perm: [0, 2, 3, 1]) }),
+            ("add", { try broadcastFast(&$0, x, y, .add, threads: 2) }, { try addNaive(&$0, x, y) }),
+            ("mean", { _ = reduceMeanTrailingFast(&$0, x, axes: [2, 3], keepDims: true, threads: 2) },
+             { try reduceMeanNaive(&$0, x, axes: [2, 3], keepDims: true) }),
+        ]
+        for (name, fast, naive) in kernels {
+            var expected = Tensor(shape: [])
+            try naive(&expected)
+            var reused = Tensor(shape: [expected.count], repeating: .nan)
+            try fast(&reused)
+            XCTAssertEqual(reused, expected, name)
+            var resized = Tensor(shape: [expected.count + 1], repeating: .nan)
+            try fast(&resized)
+            XCTAssertEqual(resized, expected, "\(name), another size")
+        }
+    }
+
     func testTransposeNaiveOnKnownValues() throws {
         var out = Tensor(shape: [])
         try transposeNaive(&out, Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6]), perm: [1, 0])

@@ -7,7 +7,7 @@ import LAPQKernels
 /// prefix snapshot (or anything else) still holds is left to its holder and replaced by a
 /// fresh one. So reuse never changes a value someone can still read, and results are the
 /// same with or without it. Memory: one buffer per slot, about the sum of the program's
-/// intermediate tensors.
+/// intermediate tensors, plus a plain copy of each `.plain` step's operands and result.
 final class BufferPool {
     /// What a buffer holds: the graph input, the output of a step, the fake-quantized value
     /// of a point, or a step's operand reordered into the layout the step computes in.
@@ -22,11 +22,32 @@ final class BufferPool {
     private var stepBuffers: [DNNLTensor?]
     private var quantizedBuffers: [DNNLTensor?]
     private var operandBuffers: [DNNLTensor?]
+    /// The plain operands and result of each `.plain` step, kept for the next pass.
+    private var plainArrays: [PlainArrays?]
+
+    /// A plain step's operand and result arrays (`Tensor.prepareForOverwrite` reuses them).
+    struct PlainArrays {
+        var operands: [Tensor]
+        var result: Tensor
+    }
 
     init(stepCount: Int, pointCount: Int) {
         stepBuffers = Array(repeating: nil, count: stepCount)
         quantizedBuffers = Array(repeating: nil, count: pointCount)
         operandBuffers = Array(repeating: nil, count: stepCount)
+        plainArrays = Array(repeating: nil, count: stepCount)
+    }
+
+    /// Step `index`'s plain arrays from the last pass (empty ones the first time), taken out of
+    /// the pool so that writing them does not copy; `keepPlainArrays` puts them back.
+    func takePlainArrays(step index: Int, operandCount: Int) -> PlainArrays {
+        defer { plainArrays[index] = nil }
+        return plainArrays[index]
+            ?? PlainArrays(operands: Array(repeating: Tensor(shape: [0]), count: operandCount), result: Tensor(shape: [0]))
+    }
+
+    func keepPlainArrays(_ arrays: PlainArrays, step index: Int) {
+        plainArrays[index] = arrays
     }
 
     /// The slot's buffer if nobody else holds it and `fits` accepts it, else a new one from `make`

@@ -3,10 +3,11 @@ import LAPQKernels
 /// The fast Swift kernels that `Executor` runs on plain tensors, for the operations that have
 /// one (their naive twins in `ReferenceExecutor.evaluate` are the reference; tests hold them
 /// together): element-wise arithmetic with broadcasting, Sqrt, Erf, Transpose, Pad, Slice and a mean over
-/// trailing axes. Nil for every other node, which then runs on the naive kernel.
+/// trailing axes. False for every other node, which then runs on the naive kernel.
 enum FastPlainKernels {
-    static func evaluate(_ node: Node, _ x: [Tensor], threads: Int) throws -> Tensor? {
-        var out = Tensor(shape: [0])
+    /// Writes the node's result into `out` (reusing its storage where the kernel writes every
+    /// element) and returns true, or returns false for a node without a fast kernel.
+    static func evaluate(_ node: Node, _ x: [Tensor], into out: inout Tensor, threads: Int) throws -> Bool {
         switch node.op {
         case .add: try broadcastFast(&out, x[0], x[1], .add, threads: threads)
         case .sub: try broadcastFast(&out, x[0], x[1], .sub, threads: threads)
@@ -20,11 +21,11 @@ enum FastPlainKernels {
         case .slice(let a):
             try sliceFast(&out, x[0], starts: a.starts, ends: a.ends, axes: a.axes, steps: a.steps, threads: threads)
         case .reduceMean(let axes, let keepDims):
-            guard reduceMeanTrailingFast(&out, x[0], axes: axes, keepDims: keepDims, threads: threads) else { return nil }
+            return reduceMeanTrailingFast(&out, x[0], axes: axes, keepDims: keepDims, threads: threads)
         default:
-            return nil
+            return false
         }
-        return out
+        return true
     }
 
     /// A same-shape kernel over x's elements, split over `threads` (64-aligned chunks, so the

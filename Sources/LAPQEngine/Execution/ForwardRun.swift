@@ -103,11 +103,14 @@ struct ForwardRun {
         case .alias:
             return (try value(step.inputs[0]), owned[step.inputs[0]])
         case .plain:
-            let result = try plain(index, step)
-            let destination = try program.buffers.buffer(.step(index), fits: { $0.isPlain && $0.shape == result.shape }) {
-                try DNNLTensor(zeros: result.shape, context: executor.context)
+            var arrays = program.buffers.takePlainArrays(step: index, operandCount: step.inputs.count)
+            defer { program.buffers.keepPlainArrays(arrays, step: index) }
+            try plain(index, step, into: &arrays)
+            let shape = arrays.result.shape
+            let destination = try program.buffers.buffer(.step(index), fits: { $0.isPlain && $0.shape == shape }) {
+                try DNNLTensor(zeros: shape, context: executor.context)
             }
-            try destination.assign(result)
+            try destination.assign(arrays.result)
             return (destination, true)
         }
     }
@@ -155,20 +158,21 @@ struct ForwardRun {
     }
 
     /// The node's operands as plain tensors (quantized where the plan says) through the fast
-    /// Swift kernels where an operation has one (`FastPlainKernels`), else the naive ones.
-    private mutating func plain(_ index: Int, _ step: CompiledStep) throws -> Tensor {
-        var operands: [Tensor] = []
+    /// Swift kernels where an operation has one (`FastPlainKernels`), else the naive ones; in
+    /// the step's arrays from the last pass, so a pass allocates none.
+    private mutating func plain(_ index: Int, _ step: CompiledStep, into arrays: inout BufferPool.PlainArrays) throws {
         for (operand, id) in step.inputs.enumerated() {
             if operand == 0, id >= 0 {
-                operands.append(try activation(index, step).toTensor())
+                try activation(index, step).copy(into: &arrays.operands[operand])
             } else if id >= 0 {
-                operands.append(try value(id).toTensor())
+                try value(id).copy(into: &arrays.operands[operand])
             } else {
-                operands.append(constant(step.node, operand, node: index))
+                arrays.operands[operand] = constant(step.node, operand, node: index)
             }
         }
-        return try FastPlainKernels.evaluate(step.node, operands, threads: executor.threadCount)
-            ?? ReferenceExecutor.evaluate(step.node, operands)
+        if try !FastPlainKernels.evaluate(step.node, arrays.operands, into: &arrays.result, threads: executor.threadCount) {
+            arrays.result = try ReferenceExecutor.evaluate(step.node, arrays.operands)
+        }
     }
 
     /// A constant operand; a quantized weight is quantized (`Executor.quantizedWeight`) once per

@@ -56,4 +56,9 @@ public final class DNNLContext {
     func makeMemory(_ descriptor: dnnl_memory_desc_t) throws(KernelError) -> MemoryHandle {
         try MemoryHandle(descriptor: descriptor, engine: engine)
     }
+
+    /// Memory over a caller's buffer (see `MemoryHandle.init(descriptor:engine:borrowing:)`).
+    func makeMemory(_ descriptor: dnnl_memory_desc_t, borrowing buffer: UnsafeMutableRawBufferPointer) throws(KernelError) -> MemoryHandle {
+        try MemoryHandle(descriptor: descriptor, engine: engine, borrowing: buffer)
+    }
 }

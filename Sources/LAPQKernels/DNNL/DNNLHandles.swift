@@ -44,20 +44,49 @@ final class MemoryHandle {
     let descriptor: dnnl_memory_desc_t
     let buffer: UnsafeMutableRawPointer
     let byteCount: Int
+    /// False for memory over a caller's buffer (`init(descriptor:engine:borrowing:)`).
+    private let ownsBuffer: Bool
 
-    init(descriptor: dnnl_memory_desc_t, engine: EngineHandle) throws(KernelError) {
+    /// Memory with its own zero-filled buffer.
+    convenience init(descriptor: dnnl_memory_desc_t, engine: EngineHandle) throws(KernelError) {
         var desc = descriptor
-        byteCount = max(dnnl_memory_desc_get_size(&desc), 4)
-        buffer = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+        let byteCount = max(dnnl_memory_desc_get_size(&desc), 4)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
         buffer.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
+        do {
+            try self.init(descriptor: descriptor, engine: engine, buffer: buffer, byteCount: byteCount, owns: true)
+        } catch {
+            buffer.deallocate()
+            throw error
+        }
+    }
+
+    /// Memory over `buffer`, which must hold the descriptor's size and outlive this handle
+    /// (e.g. a Swift array's storage during `withUnsafeMutableBufferPointer`).
+    convenience init(descriptor: dnnl_memory_desc_t, engine: EngineHandle,
+                     borrowing buffer: UnsafeMutableRawBufferPointer) throws(KernelError) {
+        var desc = descriptor
+        let size = dnnl_memory_desc_get_size(&desc)
+        guard let base = buffer.baseAddress, buffer.count >= size else {
+            throw KernelError.shapeMismatch(op: "MemoryHandle", argument: "buffer bytes", expected: [size],
+                                            actual: [buffer.count])
+        }
+        try self.init(descriptor: descriptor, engine: engine, buffer: base, byteCount: size, owns: false)
+    }
+
+    private init(descriptor: dnnl_memory_desc_t, engine: EngineHandle, buffer: UnsafeMutableRawPointer,
+                 byteCount: Int, owns: Bool) throws(KernelError) {
+        var desc = descriptor
         var memory: dnnl_memory_t?
         let status = dnnl_memory_create(&memory, &desc, engine.raw, buffer)
         guard status == dnnl_success, let memory else {
-            buffer.deallocate()
             throw KernelError.call(function: "dnnl_memory_create", status: DNNLStatus(status))
         }
         raw = memory
         self.descriptor = desc
+        self.buffer = buffer
+        self.byteCount = byteCount
+        ownsBuffer = owns
     }
 
     /// Copies `values` to the start of the buffer; the caller guarantees they fit.
@@ -70,7 +99,7 @@ final class MemoryHandle {
 
     deinit {
         dnnl_memory_destroy(raw)
-        buffer.deallocate()
+        if ownsBuffer { buffer.deallocate() }
     }
 }
 

@@ -81,15 +81,31 @@ public final class DNNLTensor {
 
     /// A row-major copy of the contents.
     public func toTensor() throws(KernelError) -> Tensor {
-        if isPlain {
-            let count = shape.reduce(1, *)
-            let pointer = memory.buffer.assumingMemoryBound(to: Float.self)
-            return Tensor(shape: shape, data: Array(UnsafeBufferPointer(start: pointer, count: count)))
+        var tensor = Tensor(shape: [0])
+        try copy(into: &tensor)
+        return tensor
+    }
+
+    /// Overwrites `tensor` with a row-major copy of the contents, in its own storage when it
+    /// already has this shape (and nobody shares it): a per-pass plain step reuses one array
+    /// instead of allocating and page-faulting a fresh one. A blocked layout is reordered
+    /// straight into the array.
+    public func copy(into tensor: inout Tensor) throws(KernelError) {
+        if tensor.shape != shape { tensor = Tensor(shape: shape) }
+        let isPlain = self.isPlain
+        let (source, descriptor) = (memory, try plainDescriptor(shape))
+        var failure: KernelError?
+        tensor.data.withUnsafeMutableBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            if isPlain { return base.copyMemory(from: source.buffer, byteCount: bytes.count) }
+            do throws(KernelError) {
+                let target = try context.makeMemory(descriptor, borrowing: bytes)
+                try Reorder(from: source.descriptor, to: descriptor, context: context).run(from: source, to: target, context: context)
+            } catch {
+                failure = error
+            }
         }
-        let plain = try DNNLTensor(zeros: shape, context: context)
-        try Reorder(from: memory.descriptor, to: plain.memory.descriptor, context: context)
-            .run(from: memory, to: plain.memory, context: context)
-        return try plain.toTensor()
+        if let failure { throw failure }
     }
 
     /// A plain row-major copy with the same elements in the same order under another shape of

@@ -35,7 +35,7 @@ public enum BinaryOperation: Sendable {
 public func broadcastFast(_ out: inout Tensor, _ a: Tensor, _ b: Tensor, _ operation: BinaryOperation,
                           threads: Int) throws(KernelError) {
     let shape = try broadcastShape(a.shape, b.shape, op: "\(operation)")
-    out = Tensor(shape: shape)  // out is broadcast(a, b)
+    out.prepareForOverwrite(shape: shape)  // out is broadcast(a, b)
     guard out.count > 0 else { return }
     let rowLength = shape.last ?? 1, rows = out.count / rowLength
     let stridesA = broadcastStrides(a.shape, to: shape), stridesB = broadcastStrides(b.shape, to: shape)

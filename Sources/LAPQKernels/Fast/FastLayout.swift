@@ -6,7 +6,7 @@ public func transposeFast(_ out: inout Tensor, _ x: Tensor, perm: [Int], threads
         throw KernelError.invalidGeometry(op: "Transpose", reason: "perm \(perm) is not a permutation of \(x.rank) axes")
     }
     let shape = perm.map { x.shape[$0] }
-    out = Tensor(shape: shape)  // out is perm(x.shape)
+    out.prepareForOverwrite(shape: shape)  // out is perm(x.shape)
     guard out.count > 0 else { return }
     let inputStrides = rowMajorStrides(x.shape)
     let strides = perm.map { inputStrides[$0] }   // input stride of each output axis
@@ -38,7 +38,7 @@ public func reduceMeanTrailingFast(_ out: inout Tensor, _ x: Tensor, axes: [Int]
     guard let first = axes.min(), axes.sorted() == Array(first..<x.rank) else { return false }
     let runLength = x.shape[first...].reduce(1, *)
     let shape = keepDims ? Array(x.shape[..<first]) + Array(repeating: 1, count: axes.count) : Array(x.shape[..<first])
-    out = Tensor(shape: shape)  // out is shape
+    out.prepareForOverwrite(shape: shape)  // out is shape
     guard runLength > 0 else { return true }
     x.data.withUnsafeBufferPointer { input in
         out.data.withUnsafeMutableBufferPointer { output in
@@ -65,7 +65,7 @@ public func sliceFast(_ out: inout Tensor, _ x: Tensor, starts: [Int], ends: [In
                       threads: Int) throws(KernelError) {
     let ranges = try sliceRanges(shape: x.shape, starts: starts, ends: ends, axes: axes, steps: steps)
     let shape = ranges.map(\.count)
-    out = Tensor(shape: shape)  // out is the ranges' counts
+    out.prepareForOverwrite(shape: shape)  // out is the ranges' counts
     guard out.count > 0 else { return }
     guard let last = ranges.last else {
         out.data[0] = x.data[0]   // a rank-0 tensor: nothing to slice

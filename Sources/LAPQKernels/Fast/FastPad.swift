@@ -5,7 +5,7 @@
 public func padFast(_ out: inout Tensor, _ x: Tensor, pads: [Int], mode: PadMode, value: Float,
                     threads: Int) throws(KernelError) {
     let shape = try paddedShape(x.shape, pads: pads, mode: mode)
-    out = Tensor(shape: shape)  // out is x.shape + begins + ends
+    out.prepareForOverwrite(shape: shape)  // out is x.shape + begins + ends
     guard out.count > 0 else { return }
     let rank = shape.count
     guard rank > 0 else {
