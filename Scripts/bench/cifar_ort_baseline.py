@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""onnxruntime's own static quantization of the CIFAR ResNets, the baseline of Scripts/bench-cifar:
+"""onnxruntime's own static quantization of the CIFAR ResNets, the baseline of Scripts/bench/bench-cifar:
 quant_pre_process, then quantize_static (QDQ) with MinMax, Entropy and Percentile calibration,
 per-tensor and per-channel weights, at W8/A8 and W4/A4 (int4 weights, uint4 activations), with
 every layer quantized and with the first and last layer left float (lapq's default), calibrated on

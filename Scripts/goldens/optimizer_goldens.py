@@ -273,7 +273,7 @@ def bounded_golden():
 
 
 def make():
-    """{golden-file-stem: JSON-serializable content} for Scripts/gen-math-goldens.py."""
+    """{golden-file-stem: JSON-serializable content} for Scripts/goldens/gen-math-goldens.py."""
     return {"optimizer-powell": powell_golden(), "optimizer-powell-bounded": powell_bounded_golden(),
             "optimizer-brent": brent_golden(),
             "optimizer-bracket": bracket_golden(), "optimizer-bounded": bounded_golden()}

@@ -2,7 +2,7 @@ import ArgumentParser
 import LAPQEngine
 
 /// Times lapq's fast executor on a model: float and fake-quantized forward passes, and a
-/// coordinate sweep with and without prefix reuse. Scripts/bench-engine drives it and prints
+/// coordinate sweep with and without prefix reuse. Scripts/bench/bench-engine drives it and prints
 /// the table of docs/benchmarks.md.
 @main
 struct LAPQBench: ParsableCommand {

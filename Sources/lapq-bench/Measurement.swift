@@ -20,7 +20,7 @@ func median(_ values: [Double]) -> Double {
 }
 
 /// One result line, `name threads=T batch=B img/s=<median> runs=<r1,r2,…>`, the format
-/// Scripts/bench-engine parses (and Scripts/bench_engine.py prints for onnxruntime).
+/// Scripts/bench/bench-engine parses (and Scripts/bench/bench_engine.py prints for onnxruntime).
 func report(_ name: String, _ options: BenchOptions, _ rates: [Double], extra: String = "") -> String {
     let runs = rates.map { String(format: "%.2f", $0) }.joined(separator: ",")
     return "\(name) threads=\(options.threads) batch=\(options.batch) img/s=\(String(format: "%.2f", median(rates)))"

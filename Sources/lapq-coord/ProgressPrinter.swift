@@ -3,7 +3,7 @@ import LAPQCalibration
 
 /// Renders calibration progress on standard error: one live, rewritten line on a terminal;
 /// plain timestamped lines otherwise (logs, CI), at most one per phase change or every 10 s —
-/// or one per progress report with `LAPQ_TRACE=1` (Scripts/chaos counts evaluations from them).
+/// or one per progress report with `LAPQ_TRACE=1` (Scripts/bench/chaos counts evaluations from them).
 final class ProgressPrinter: @unchecked Sendable {
     private let isTerminal = isatty(STDERR_FILENO) != 0
     private let everyReport = ProcessInfo.processInfo.environment["LAPQ_TRACE"] == "1"

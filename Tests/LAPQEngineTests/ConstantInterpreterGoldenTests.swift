@@ -3,7 +3,7 @@ import XCTest
 @testable import LAPQEngine
 
 /// The import-time interpreter against onnx's reference implementation, op by op
-/// (Fixtures/interpreter_goldens.json, Scripts/fixtures/gen-interpreter-goldens.py): integer
+/// (Fixtures/interpreter_goldens.json, Scripts/goldens/gen-interpreter-goldens.py): integer
 /// results exactly, float results bit for bit, bool as 0/1.
 final class ConstantInterpreterGoldenTests: XCTestCase {
     private struct Golden: Decodable {

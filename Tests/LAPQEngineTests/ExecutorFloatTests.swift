@@ -1,7 +1,7 @@
 import XCTest
 @testable import LAPQEngine
 
-/// FP32 forward passes against onnxruntime's outputs (Scripts/make-fixtures.py).
+/// FP32 forward passes against onnxruntime's outputs (Scripts/fixtures/make-fixtures.py).
 final class ExecutorFloatTests: XCTestCase {
     private let floatPlan = { (graph: Graph) in QuantizationPlan(graph: graph, weightBits: 32, activationBits: 32) }
 

@@ -3,7 +3,7 @@ import XCTest
 import LAPQMath
 
 /// The fake-quantized network against onnxruntime running the same quantization written as
-/// standard ONNX ops (Scripts/fixture_fakequant.py), at W8A8, W4A4 and W2A4 on every fixture,
+/// standard ONNX ops (Scripts/fixtures/fixture_fakequant.py), at W8A8, W4A4 and W2A4 on every fixture,
 /// and at W4A4 and W2A4 with per-channel weights.
 final class FakeQuantGoldenTests: XCTestCase {
     /// The plan built here lists the golden's points: names, order, signedness, consumers, bits.

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 import LAPQEngine
 
-/// The fixtures written by Scripts/make-fixtures.py, as described by Fixtures/index.json.
+/// The fixtures written by Scripts/fixtures/make-fixtures.py, as described by Fixtures/index.json.
 struct FixtureIndex: Decodable {
     struct TensorFile: Decodable {
         let file: String

@@ -104,32 +104,6 @@ final class GraphTests: XCTestCase {
         XCTAssertThrowsError(try ShapeRules.outputShape(of: .concat(axis: 1), operands: [[2, 3, 4, 4], [2, 5, 4, 3]]))
     }
 
-    func testSpatialWindowFormulas() throws {
-        // Explicit padding: (7 + 1 + 1 − 3) / 2 + 1 = 4.
-        XCTAssertEqual(SpatialWindow(inputSize: 7, kernel: 3, stride: 2, dilation: 1, padBegin: 1, padEnd: 1,
-                                     autoPad: .notSet, ceilMode: false)?.outputSize, 4)
-        // Ceil mode: ⌈(6 − 3) / 2⌉ + 1 = 3, and the last window starts at 4 < 6, so it stays.
-        XCTAssertEqual(SpatialWindow(inputSize: 6, kernel: 3, stride: 2, dilation: 1, padBegin: 0, padEnd: 0,
-                                     autoPad: .notSet, ceilMode: true)?.outputSize, 3)
-        // Ceil mode: ⌈(4 + 0 + 2 − 1) / 2⌉ + 1 = 4, but the fourth window would start at 6,
-        // inside the end padding (6 ≥ 4 + 0), so it is dropped.
-        XCTAssertEqual(SpatialWindow(inputSize: 4, kernel: 1, stride: 2, dilation: 1, padBegin: 0, padEnd: 2,
-                                     autoPad: .notSet, ceilMode: true)?.outputSize, 3)
-        // ⌈(5 + 1 + 2 − 3) / 3⌉ + 1 = 3, third window starts at 6 ≥ 5 + 1: dropped. onnxruntime
-        // 1.32 gives 2 here too (ONNX's own shape inference says 3).
-        XCTAssertEqual(SpatialWindow(inputSize: 5, kernel: 3, stride: 3, dilation: 1, padBegin: 1, padEnd: 2,
-                                     autoPad: .notSet, ceilMode: true)?.outputSize, 2)
-        // Dilation 2 makes a 3-kernel span 5.
-        XCTAssertEqual(SpatialWindow(inputSize: 8, kernel: 3, stride: 1, dilation: 2, padBegin: 0, padEnd: 0,
-                                     autoPad: .notSet, ceilMode: false)?.outputSize, 4)
-        XCTAssertEqual(SpatialWindow(inputSize: 16, kernel: 3, stride: 2, dilation: 1, padBegin: 0, padEnd: 0,
-                                     autoPad: .sameLower, ceilMode: false),
-                       SpatialWindow(inputSize: 16, kernel: 3, stride: 2, dilation: 1, padBegin: 1, padEnd: 0,
-                                     autoPad: .notSet, ceilMode: false))
-        XCTAssertNil(SpatialWindow(inputSize: 2, kernel: 3, stride: 1, dilation: 1, padBegin: 0, padEnd: 0,
-                                   autoPad: .valid, ceilMode: false))
-    }
-
     func testHalfPrecisionSpecialValues() {
         XCTAssertEqual(HalfPrecision.float(fromHalf: 0x7C00), .infinity)
         XCTAssertEqual(HalfPrecision.float(fromHalf: 0xFC00), -.infinity)

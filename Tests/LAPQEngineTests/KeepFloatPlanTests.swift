@@ -14,7 +14,7 @@ final class KeepFloatPlanTests: XCTestCase {
         let cases: [Case]
     }
 
-    /// Every case of Scripts/gen-glob-goldens.py: `fnmatch.fnmatchcase`'s answer.
+    /// Every case of Scripts/goldens/gen-glob-goldens.py: `fnmatch.fnmatchcase`'s answer.
     func testGlobMatchesPythonFnmatch() throws {
         let url = try FixtureIndex.directory().appendingPathComponent("glob-goldens.json")
         let goldens = try JSONDecoder().decode(GlobGoldens.self, from: Data(contentsOf: url))

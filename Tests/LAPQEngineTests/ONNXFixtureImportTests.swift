@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 import LAPQEngine
 
-/// Imports every fixture made by Scripts/make-fixtures.py and checks the graph against what
+/// Imports every fixture made by Scripts/fixtures/make-fixtures.py and checks the graph against what
 /// the script and onnxruntime recorded.
 final class ONNXFixtureImportTests: XCTestCase {
     private func importable() throws -> [FixtureIndex.Entry] {

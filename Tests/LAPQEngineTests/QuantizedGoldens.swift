@@ -3,7 +3,7 @@ import XCTest
 import LAPQEngine
 
 /// The fake-quantized onnxruntime goldens of Fixtures/quantized.json, written by
-/// Scripts/make-fixtures.py with Scripts/fixture_fakequant.py: one per runnable fixture and bit
+/// Scripts/fixtures/make-fixtures.py with Scripts/fixtures/fixture_fakequant.py: one per runnable fixture and bit
 /// width (W8A8, W4A4, W2A4, and W4A4 and W2A4 with per-channel weights).
 struct QuantizedGoldens: Decodable {
     struct Point: Decodable {

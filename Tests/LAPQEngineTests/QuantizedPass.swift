@@ -68,7 +68,7 @@ struct QuantizedPass {
     }
 }
 
-/// Fingerprints of a tensor's integer codes, the same as Scripts/fixture_fakequant.py computes.
+/// Fingerprints of a tensor's integer codes, the same as Scripts/fixtures/fixture_fakequant.py computes.
 enum CodeFingerprint {
     /// Within this many Δ of a rounding boundary, two correct implementations may round apart.
     static let nearTieWindow = 1e-3

@@ -2,7 +2,7 @@ import LAPQMath
 import XCTest
 
 /// lapq's percentile and entropy thresholds against the tools that define them
-/// (Scripts/gen-calibrator-goldens.py: onnxruntime's HistogramCollector, NVIDIA ModelOpt's
+/// (Scripts/goldens/gen-calibrator-goldens.py: onnxruntime's HistogramCollector, NVIDIA ModelOpt's
 /// HistogramCalibrator), recomputed from each tool's own histogram of |x|.
 final class HistogramCalibrationTests: XCTestCase {
     private struct Golden: Decodable {

@@ -2,7 +2,7 @@ import Foundation
 import LAPQEngine
 
 /// What `lapq-coord evaluate` writes besides the score, for comparing lapq's network with
-/// another runtime's value by value (Scripts/check-qdq.py, Scripts/zoo-check): every file is
+/// another runtime's value by value (Scripts/check-qdq.py, Scripts/bench/zoo-check): every file is
 /// raw little-endian float32 (numpy: `fromfile(path, "<f4")`), samples in manifest order.
 public struct EvaluationDump: Sendable, Equatable {
     /// The network's first output for every sample.

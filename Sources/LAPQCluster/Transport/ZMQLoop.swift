@@ -69,7 +69,7 @@ public final class ZMQLoop: Sendable {
         let thread = Thread {
             shared.markLoopThread()
             // The OS thread's name (15 bytes at most), so `top -H` and /proc show the socket
-            // thread apart (Scripts/bench-scale measures its CPU time by it).
+            // thread apart (Scripts/bench/bench-scale measures its CPU time by it).
             // (/proc/thread-self/comm: pthread_setname_np is not visible to Swift's Glibc module.)
             try? Data(name.utf8.prefix(15)).write(to: URL(fileURLWithPath: "/proc/thread-self/comm"))
             let runner = ZMQLoopRunner(shared: shared, handler: handler, tickInterval: tickInterval)

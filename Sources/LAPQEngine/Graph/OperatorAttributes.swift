@@ -1,15 +1,3 @@
-/// How the spatial padding of a convolution or pooling is chosen (ONNX `auto_pad`).
-public enum AutoPad: String, Sendable, Hashable {
-    /// `pads` gives the padding explicitly.
-    case notSet = "NOTSET"
-    /// Output size `ceil(in / stride)`; odd total padding puts the extra cell at the end.
-    case sameUpper = "SAME_UPPER"
-    /// Output size `ceil(in / stride)`; odd total padding puts the extra cell at the start.
-    case sameLower = "SAME_LOWER"
-    /// No padding.
-    case valid = "VALID"
-}
-
 /// Attributes of `Operator.conv`. Every array has one entry per spatial axis, except `pads`,
 /// which has two: all begin paddings, then all end paddings (ONNX order, e.g. for 2-d
 /// `[top, left, bottom, right]`).

@@ -2,7 +2,7 @@
 /// run of characters (also `/` and `.`), `?` one character, `[abc]` / `[a-z]` one of a set,
 /// `[!abc]` one outside it (`[*]` matches a literal `*`; a backslash is an ordinary character, as
 /// in fnmatch). A `[` without its `]` is a literal `[`. Matching is case-sensitive, over Unicode
-/// characters. Held to fnmatch by Scripts/gen-glob-goldens.py's goldens.
+/// characters. Held to fnmatch by Scripts/goldens/gen-glob-goldens.py's goldens.
 ///
 /// Backtracks over the last `*` only (the classic greedy algorithm), so a match costs
 /// O(pattern × name) at worst.

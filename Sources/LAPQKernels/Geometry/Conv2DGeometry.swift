@@ -43,14 +43,17 @@ public struct Conv2DGeometry: Equatable, Sendable {
         self.groups = groups
     }
 
-    /// Output height: ⌊(H + padTop + padBottom − ((kH − 1)·dH + 1)) / sH⌋ + 1.
+    /// Output height: ⌊(H + padTop + padBottom − ((kH − 1)·dH + 1)) / sH⌋ + 1 (``SpatialWindow``),
+    /// or 0 when the window does not fit.
     public var outHeight: Int {
-        outputExtent(inHeight + padTop + padBottom, kernelHeight, dilationHeight, strideHeight)
+        SpatialWindow(inputSize: inHeight, kernel: kernelHeight, stride: strideHeight, dilation: dilationHeight,
+                      padBegin: padTop, padEnd: padBottom, autoPad: .notSet, ceilMode: false)?.outputSize ?? 0
     }
 
     /// Output width, as ``outHeight``.
     public var outWidth: Int {
-        outputExtent(inWidth + padLeft + padRight, kernelWidth, dilationWidth, strideWidth)
+        SpatialWindow(inputSize: inWidth, kernel: kernelWidth, stride: strideWidth, dilation: dilationWidth,
+                      padBegin: padLeft, padEnd: padRight, autoPad: .notSet, ceilMode: false)?.outputSize ?? 0
     }
 
     /// (N, C, H, W).
@@ -76,11 +79,4 @@ public struct Conv2DGeometry: Equatable, Sendable {
         try require(outHeight >= 1 && outWidth >= 1,
                     "output would be \(outHeight)×\(outWidth): the dilated kernel exceeds the padded input")
     }
-}
-
-/// ⌊(padded − ((kernel − 1)·dilation + 1)) / stride⌋ + 1, or ≤ 0 when the window does not fit.
-func outputExtent(_ padded: Int, _ kernel: Int, _ dilation: Int, _ stride: Int) -> Int {
-    let span = (kernel - 1) * dilation + 1
-    guard padded >= span, stride >= 1 else { return 0 }
-    return (padded - span) / stride + 1
 }

@@ -10,9 +10,9 @@ public enum PoolKind: Equatable, Sendable {
 
 /// The geometry of ONNX `MaxPool` / `AveragePool` over NCHW input.
 ///
-/// With `ceilMode` the output size rounds up, `⌈(H + pads − span) / s⌉ + 1`, minus one when the
-/// last window would start at or past `H + padTop` (PyTorch's and ONNX Runtime's rule), so
-/// every window overlaps the input or its left padding.
+/// The output size follows ``SpatialWindow``, ceil mode included: with `ceilMode` it rounds up,
+/// minus one when the last window would start at or past `H + padTop`, so every window starts
+/// inside the input or its begin padding.
 public struct Pool2DGeometry: Equatable, Sendable {
     public var batch: Int
     public var channels: Int
@@ -51,12 +51,16 @@ public struct Pool2DGeometry: Equatable, Sendable {
         self.ceilMode = ceilMode
     }
 
+    /// Output height (``SpatialWindow``), or 0 when the window does not fit.
     public var outHeight: Int {
-        pooledExtent(inHeight, padTop, padBottom, kernelHeight, dilationHeight, strideHeight)
+        SpatialWindow(inputSize: inHeight, kernel: kernelHeight, stride: strideHeight, dilation: dilationHeight,
+                      padBegin: padTop, padEnd: padBottom, autoPad: .notSet, ceilMode: ceilMode)?.outputSize ?? 0
     }
 
+    /// Output width, as ``outHeight``.
     public var outWidth: Int {
-        pooledExtent(inWidth, padLeft, padRight, kernelWidth, dilationWidth, strideWidth)
+        SpatialWindow(inputSize: inWidth, kernel: kernelWidth, stride: strideWidth, dilation: dilationWidth,
+                      padBegin: padLeft, padEnd: padRight, autoPad: .notSet, ceilMode: ceilMode)?.outputSize ?? 0
     }
 
     /// Rows that ceil mode adds past `padBottom`: the last window's end minus the padded height.
@@ -91,15 +95,5 @@ public struct Pool2DGeometry: Equatable, Sendable {
                     && padRight < kernelWidth, "each pad must be smaller than the kernel")
         try require(outHeight >= 1 && outWidth >= 1,
                     "output would be \(outHeight)×\(outWidth): the window exceeds the padded input")
-    }
-
-    private func pooledExtent(_ size: Int, _ padBegin: Int, _ padEnd: Int,
-                              _ kernel: Int, _ dilation: Int, _ stride: Int) -> Int {
-        let floorExtent = outputExtent(size + padBegin + padEnd, kernel, dilation, stride)
-        guard ceilMode, floorExtent >= 1 else { return floorExtent }
-        let span = (kernel - 1) * dilation + 1
-        var extent = (size + padBegin + padEnd - span + stride - 1) / stride + 1
-        if (extent - 1) * stride >= size + padBegin { extent -= 1 }
-        return extent
     }
 }

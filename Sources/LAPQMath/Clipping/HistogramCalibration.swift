@@ -3,7 +3,7 @@ import RealModule
 /// The clip thresholds of the histogram calibrators users of onnxruntime and TensorRT know,
 /// computed from a histogram of |x| over [0, max|x|] (`Histogram.magnitudeHistogram`), as those
 /// tools compute them (docs/algorithms.md, "Baselines"; golden values from the tools themselves,
-/// Scripts/gen-calibrator-goldens.py).
+/// Scripts/goldens/gen-calibrator-goldens.py).
 public enum HistogramCalibration {
     /// onnxruntime's percentile calibration with `symmetric=True`
     /// (`onnxruntime.quantization.calibrate.HistogramCollector.compute_percentile`):

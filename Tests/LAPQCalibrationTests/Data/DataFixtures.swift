@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// The goldens written by Scripts/gen-npy-goldens.py, as described by DataFixtures/index.json.
+/// The goldens written by Scripts/goldens/gen-npy-goldens.py, as described by DataFixtures/index.json.
 /// Found next to this source file (through `#filePath`), so the tests need no bundle resources.
 struct DataFixtures: Decodable {
     struct StoredArray: Decodable {

@@ -3,7 +3,7 @@ import XCTest
 
 /// libsodium's SHA-256 against the FIPS 180-2 example digests (appendix B of the standard),
 /// and pieces fed one by one against the message fed at once. The shard digests of the data
-/// fixtures, made by Python's hashlib (`Scripts/gen-npy-goldens.py`), are checked through
+/// fixtures, made by Python's hashlib (`Scripts/goldens/gen-npy-goldens.py`), are checked through
 /// `ShardStoreTests`.
 final class SHA256HasherTests: XCTestCase {
     func testStandardExamples() {

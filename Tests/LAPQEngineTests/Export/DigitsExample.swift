@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 import LAPQEngine
 
-/// The bundled example of examples/digits (written by Scripts/train-digits.py): its model, its
+/// The bundled example of examples/digits (written by Scripts/fixtures/train-digits.py): its model, its
 /// validation set as network inputs, and the numbers its README records.
 ///
 /// The .npy reading here covers only the two layouts that script writes (format 1.0, `|u1`

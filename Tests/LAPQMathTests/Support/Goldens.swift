@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Reads a golden JSON file written by Scripts/gen-math-goldens.py.
+/// Reads a golden JSON file written by Scripts/goldens/gen-math-goldens.py.
 func loadGolden<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
     let directory = try XCTUnwrap(Bundle.module.url(forResource: "Goldens", withExtension: nil),
                                   "the Goldens resource directory is missing")

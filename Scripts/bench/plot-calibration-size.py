@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Draws Scripts/bench-calibration-size's results.json: validation top-1 (top row) and the
+"""Draws Scripts/bench/bench-calibration-size's results.json: validation top-1 (top row) and the
 calibration loss on the run's own set (bottom row) against calibration-set size, one column per
 model, one line per bit width × weight granularity; the median over the subset seeds, with a bar
 from the lowest to the highest seed. Needs matplotlib (developer-only; e.g. /work/sk-venv):
 
-    /work/sk-venv/bin/python Scripts/plot-calibration-size.py \
+    /work/sk-venv/bin/python Scripts/bench/plot-calibration-size.py \
         [--results .bench/calibration-size/runs/results.json] [--out docs/calibration-size.png]
 """
 import argparse
@@ -17,7 +17,7 @@ import matplotlib
 matplotlib.use("Agg")   # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROWS = [("valTop1", "validation top-1, %", 100), ("calibLoss", "calibration loss (own set)", 1)]
 
 

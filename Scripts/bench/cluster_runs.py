@@ -1,5 +1,5 @@
-"""What the scripts that run the distributed path share (Scripts/chaos, Scripts/bench-scale,
-Scripts/bench-calibration-size): the release build, steps.json comparison, a free loopback port,
+"""What the scripts that run the distributed path share (Scripts/bench/chaos, Scripts/bench/bench-scale,
+Scripts/bench/bench-calibration-size): the release build, steps.json comparison, a free loopback port,
 one-thread workers on 127.0.0.1, and processes measured from outside (wall time, CPU time, peak
 RSS, and the CPU time of one named thread)."""
 import json
@@ -9,7 +9,7 @@ import socket
 import subprocess
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLE = os.path.join(ROOT, "examples", "digits")
 BIN = os.path.join(ROOT, ".build", "release")
 WORKER = os.path.join(BIN, "lapq-worker")

@@ -13,7 +13,7 @@
                           and the network input after preprocessing, computed in float64 and
                           rounded to float32 as docs/formats.md specifies.
 
-Rerunning regenerates every file byte-identically: python3 Scripts/gen-npy-goldens.py
+Rerunning regenerates every file byte-identically: python3 Scripts/goldens/gen-npy-goldens.py
 """
 import hashlib
 import json
@@ -21,7 +21,7 @@ import os
 
 import numpy as np
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "LAPQCalibrationTests", "DataFixtures")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "LAPQCalibrationTests", "DataFixtures")
 DTYPES = {"u1": "|u1", "f4": "<f4", "i8": "<i8", "i4": "<i4"}
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates every LAPQMath golden file from numpy and scipy (the reference libraries).
 
-    python3 Scripts/gen-math-goldens.py
+    python3 Scripts/goldens/gen-math-goldens.py
 
 Writes Tests/LAPQMathTests/Goldens/<name>.json. Deterministic: fixed seeds, so an unchanged
 scipy/numpy gives byte-identical files.
@@ -10,10 +10,10 @@ import json
 import pathlib
 import sys
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 from goldens import optimizer_goldens, quantization_goldens  # noqa: E402
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "Tests" / "LAPQMathTests" / "Goldens"
+OUT = pathlib.Path(__file__).resolve().parents[2] / "Tests" / "LAPQMathTests" / "Goldens"
 
 
 def main():

@@ -3,7 +3,7 @@
 fnmatch.fnmatchcase matches each name with each pattern, the semantics `GlobPattern` (the
 `--keep-float` patterns) follows. Rerunning regenerates the file byte-identically:
 
-    python3 Scripts/gen-glob-goldens.py
+    python3 Scripts/goldens/gen-glob-goldens.py
 """
 import fnmatch
 import json
@@ -19,7 +19,7 @@ NAMES = ["conv1", "conv10", "conv", "layer1.conv", "layer2.conv", "layer3.conv",
 
 def main():
     cases = [{"pattern": p, "name": n, "matches": fnmatch.fnmatchcase(n, p)} for p in PATTERNS for n in NAMES]
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "LAPQEngineTests", "Fixtures",
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "LAPQEngineTests", "Fixtures",
                         "glob-goldens.json")
     with open(path, "w") as handle:
         json.dump({"cases": cases}, handle, indent=1, sort_keys=True)

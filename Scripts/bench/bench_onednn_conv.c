@@ -1,7 +1,7 @@
 /*
  * bench_onednn_conv.c — times ResNet-18's 20 convolutions (torchvision shapes, 224x224) as
  * forward-inference oneDNN primitives, in f32 and in int8 (u8 source, s8 weights, s32 bias,
- * f32 destination), each with a fused ReLU. Used by Scripts/bench-onednn-versions to compare
+ * f32 destination), each with a fused ReLU. Used by Scripts/bench/bench-onednn-versions to compare
  * Debian's oneDNN 2.6.3 with PyPI's 3.2 on lapq's workload: the same file builds against
  * either version's headers, the few API differences kept in the "version layer" below.
  *

@@ -2,7 +2,7 @@
 
   ONEDNN_VERBOSE=1 lapq-bench throughput --precision fake-quant     ... > int8.log
   ONEDNN_VERBOSE=1 lapq-bench throughput --precision fake-quant-f32 ... > f32.log
-  python3 Scripts/profile_layers.py int8.log f32.log
+  python3 Scripts/bench/profile_layers.py int8.log f32.log
 
 Joins the convolution and inner-product executions of the two runs on oneDNN's problem
 descriptor (shape, strides, groups), takes the median time of each over all its executions,

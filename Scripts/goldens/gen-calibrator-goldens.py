@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Golden values for lapq's `percentile` and `entropy` methods, from the tools that define them.
 
-    Scripts/gen-calibrator-goldens.py percentile   # project venv (Scripts/python-env): onnxruntime
-    Scripts/gen-calibrator-goldens.py entropy      # a venv with torch and nvidia-modelopt, run once
+    Scripts/goldens/gen-calibrator-goldens.py percentile   # project venv (Scripts/python-env): onnxruntime
+    Scripts/goldens/gen-calibrator-goldens.py entropy      # a venv with torch and nvidia-modelopt, run once
 
 Both run on the same seeded data (|x| of a few distributions, every set holding an exact 0 so
 that a histogram of |x| starts at 0 as lapq's does) fed as one batch, and write
@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "Tests" / "LAPQMathTests" / "Goldens"
+OUT = pathlib.Path(__file__).resolve().parents[2] / "Tests" / "LAPQMathTests" / "Goldens"
 SEED = 20261202
 SIZE = 400_000
 BINS = 2048

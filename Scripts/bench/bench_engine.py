@@ -1,4 +1,4 @@
-"""Helper of Scripts/bench-engine: builds the benchmark models and times onnxruntime on them.
+"""Helper of Scripts/bench/bench-engine: builds the benchmark models and times onnxruntime on them.
 
   bench_engine.py model OUT.onnx [--arch resnet18|mobilenet_v2] [--seed S]
       resnet18 (the default; seed 18): torchvision resnet18's layer shapes, 224x224 input, 1000
@@ -25,7 +25,7 @@
       missing or older than MODEL. Prints "onnxruntime-int8 threads=T batch=B img/s=... runs=...".
 
   bench_engine.py table < RESULTS
-      Reads the result lines of Scripts/bench-engine (lapq-bench's and the onnxruntime
+      Reads the result lines of Scripts/bench/bench-engine (lapq-bench's and the onnxruntime
       commands' key=value lines with model= and, for lapq, isa= appended; "cpu ..." and
       "onednn-isa ISA ..." info lines) and prints per model and ISA a Markdown table: per
       engine and thread count the median over all timed runs, the ratio of every lapq engine
@@ -49,7 +49,7 @@ import onnxruntime as ort
 from onnx import TensorProto, helper
 from onnxruntime import quantization
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures"))
 from fixture_models import Net  # noqa: E402  (shared onnx.helper model builder)
 
 OPSET = 13
