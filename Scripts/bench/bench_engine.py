@@ -143,17 +143,23 @@ def classifier_model(net, x, channels, name):
 ARCHITECTURES = {"resnet18": (resnet18, 18), "mobilenet_v2": (mobilenet_v2, 2)}
 
 
-def gaussian_images(count):
-    """The first `count` images of the seeded gaussian stream every onnxruntime input comes from."""
-    return np.random.default_rng(INPUT_SEED).standard_normal((count, *INPUT_SHAPE)).astype(np.float32)
+def gaussian_images(count, image_shape):
+    """The first `count` images (C, H, W) of the seeded gaussian stream every onnxruntime input
+    comes from."""
+    return np.random.default_rng(INPUT_SEED).standard_normal((count, *image_shape)).astype(np.float32)
+
+
+def image_shape(graph_input):
+    """The (C, H, W) of a model input whose first axis is the batch."""
+    return tuple(d.dim_value for d in graph_input.type.tensor_type.shape.dim[1:])
 
 
 class CalibrationBatches(quantization.CalibrationDataReader):
     """The calibration feeds: CALIBRATION_BATCHES batches of the first seeded images."""
 
-    def __init__(self, input_name):
-        images = gaussian_images(CALIBRATION_BATCHES * CALIBRATION_BATCH)
-        self.feeds = iter([{input_name: batch} for batch in np.split(images, CALIBRATION_BATCHES)])
+    def __init__(self, graph_input):
+        images = gaussian_images(CALIBRATION_BATCHES * CALIBRATION_BATCH, image_shape(graph_input))
+        self.feeds = iter([{graph_input.name: batch} for batch in np.split(images, CALIBRATION_BATCHES)])
 
     def get_next(self):
         return next(self.feeds, None)
@@ -168,9 +174,9 @@ def int8_model(model):
     with tempfile.TemporaryDirectory() as scratch:
         prepared, quantized = os.path.join(scratch, "prepared.onnx"), os.path.join(scratch, "int8.onnx")
         quantization.quant_pre_process(model, prepared, skip_symbolic_shape=True)
-        input_name = onnx.load(prepared).graph.input[0].name
+        graph_input = onnx.load(prepared).graph.input[0]
         quantization.quantize_static(
-            prepared, quantized, CalibrationBatches(input_name), quant_format=quantization.QuantFormat.QDQ,
+            prepared, quantized, CalibrationBatches(graph_input), quant_format=quantization.QuantFormat.QDQ,
             activation_type=quantization.QuantType.QUInt8, weight_type=quantization.QuantType.QInt8,
             per_channel=False, calibrate_method=quantization.CalibrationMethod.MinMax)
         os.replace(quantized, output)
@@ -185,7 +191,8 @@ def time_session(model, batch, threads, warmup, runs):
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
-    feed = {session.get_inputs()[0].name: gaussian_images(batch)}
+    graph_input = onnx.load(model, load_external_data=False).graph.input[0]
+    feed = {graph_input.name: gaussian_images(batch, image_shape(graph_input))}
     for _ in range(warmup):
         session.run(None, feed)
     rates = []
@@ -218,6 +225,7 @@ def parse_results(lines):
             continue
         key = (model, fields.get("isa"), name, int(fields["threads"]))
         rates.setdefault(key, []).extend(float(r) for r in fields["runs"].split(","))
+        info[("batch", model)] = fields.get("batch", "?")
     return rates, sweeps, info
 
 
@@ -262,7 +270,7 @@ def print_tables(lines):
     for model in models:
         for isa in isas:
             dispatch = f" (oneDNN: {info[isa]})" if isa in info else ""
-            print(f"\n### {model}, ISA {isa or '-'}{dispatch}\n")
+            print(f"\n### {model}, batch {info.get(('batch', model), '?')}, ISA {isa or '-'}{dispatch}\n")
             print_rate_table(rates, model, isa)
         print_sweep(sweeps, model)
 

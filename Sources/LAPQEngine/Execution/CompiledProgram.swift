@@ -93,15 +93,19 @@ private struct StepBuilder {
                                           kernel: (input[2], input[3]))
             return .pooling(try Pool2DPrimitive(context: context, geometry: geometry, kind: .average(countIncludePad: false)))
         case .relu, .clip, .leakyRelu:
-            if let producer = previous.last(where: { $0.output == ids[node.inputs[0]] }),
-               case .convolution(let conv, _, _) = producer.kernel, !conv.postOps.isEmpty {
-                return .alias
+            if let producer = previous.last(where: { $0.output == ids[node.inputs[0]] }) {
+                switch producer.kernel {
+                case .convolution(let conv, _, _) where !conv.postOps.isEmpty: return .alias
+                case .add(let fused?) where fused == elementwise(node.op): return .alias
+                default: break
+                }
             }
             return elementwise(node.op).map { .elementwise($0) } ?? .plain
         case .hardSwish:
             return .elementwise(.hardSwish)   // never fused into a conv, so never an alias
         case .add:
-            return shapes[node.inputs[0]] == shapes[node.inputs[1]] && node.inputs.allSatisfy { ids[$0] != nil } ? .add : .plain
+            guard shapes[node.inputs[0]] == shapes[node.inputs[1]], node.inputs.allSatisfy({ ids[$0] != nil }) else { return .plain }
+            return .add(fusedActivation: soleReader(of: index).flatMap { elementwise(graph.nodes[$0].op) })
         default:
             return .plain
         }
@@ -146,12 +150,19 @@ private struct StepBuilder {
                                                        bias: c, biasToPrimitive: biasToPrimitive), integer)
     }
 
+    /// The node that alone reads the output of node `index`, if that output is not a graph
+    /// output: a producer may then apply that node's activation itself.
+    private func soleReader(of index: Int) -> Int? {
+        let output = ids[graph.nodes[index].output] ?? -1
+        guard output >= 0, !graphOutputs.contains(output), readers[output].count == 1 else { return nil }
+        return readers[output][0]
+    }
+
     /// The activation that the conv at `index` can run as a post-op: its output has exactly
     /// one reader, which is that activation, and is not a graph output.
     private func fusablePostOp(after index: Int) -> PostOp? {
-        let output = ids[graph.nodes[index].output] ?? -1
-        guard !graphOutputs.contains(output), readers[output].count == 1 else { return nil }
-        switch graph.nodes[readers[output][0]].op {
+        guard let reader = soleReader(of: index) else { return nil }
+        switch graph.nodes[reader].op {
         case .relu: return .relu
         case let .clip(lower, upper): return .clip(lower: lower, upper: upper)
         case let .leakyRelu(alpha): return .leakyReLU(alpha: alpha)

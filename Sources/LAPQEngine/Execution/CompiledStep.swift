@@ -36,8 +36,9 @@ enum StepKernel {
     case pooling(Pool2DPrimitive)
     /// An activation that maps 0 to 0, run on the library's storage in Swift.
     case elementwise(ElementwiseActivation)
-    /// Sum of two tensors of the same shape and layout, on the storage.
-    case add
+    /// Sum of two tensors of the same shape and layout, on the storage, and the activation
+    /// that is its only reader applied in the same pass (that node is then `.alias`).
+    case add(fusedActivation: ElementwiseActivation?)
     /// Computed by the producer (a fused activation): the output is input 0.
     case alias
     /// Anything else: plain NCHW through the naive kernels.
@@ -45,7 +46,7 @@ enum StepKernel {
 }
 
 /// Activations that map 0 to 0, so they can run on blocked storage with zero padding.
-enum ElementwiseActivation {
+enum ElementwiseActivation: Equatable {
     case relu
     case clip(lower: Float, upper: Float)
     /// HardSwish (0 · hardSigmoid(0) = 0). HardSigmoid itself maps 0 to beta and runs `.plain`.
@@ -53,13 +54,15 @@ enum ElementwiseActivation {
 
     /// Applies the activation in place, split over `threads`.
     func apply(_ storage: UnsafeMutableBufferPointer<Float>, threads: Int) {
-        inParallelChunks(storage.count, threads: threads) { range in
-            let chunk = UnsafeMutableBufferPointer(rebasing: storage[range])
-            switch self {
-            case .relu: reluFast(chunk, UnsafeBufferPointer(chunk))
-            case let .clip(lower, upper): clipFast(chunk, UnsafeBufferPointer(chunk), lower: lower, upper: upper)
-            case .hardSwish: hardSwishFast(chunk, UnsafeBufferPointer(chunk))
-            }
+        inParallelChunks(storage.count, threads: threads) { range in apply(toChunk: UnsafeMutableBufferPointer(rebasing: storage[range])) }
+    }
+
+    /// Applies the activation in place to one chunk, on the calling thread.
+    func apply(toChunk chunk: UnsafeMutableBufferPointer<Float>) {
+        switch self {
+        case .relu: reluFast(chunk, UnsafeBufferPointer(chunk))
+        case let .clip(lower, upper): clipFast(chunk, UnsafeBufferPointer(chunk), lower: lower, upper: upper)
+        case .hardSwish: hardSwishFast(chunk, UnsafeBufferPointer(chunk))
         }
     }
 }

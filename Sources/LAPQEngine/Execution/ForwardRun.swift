@@ -98,8 +98,8 @@ struct ForwardRun {
             let target = try writable(step.inputs[0], at: index)
             target.withUnsafeMutableStorage { activation.apply($0, threads: executor.threadCount) }
             return (target, true)
-        case .add:
-            return try add(index, step)
+        case .add(let activation):
+            return try add(index, step, then: activation)
         case .alias:
             return (try value(step.inputs[0]), owned[step.inputs[0]])
         case .plain:
@@ -138,7 +138,9 @@ struct ForwardRun {
     /// Sum on the storage in the left operand's layout: a right operand in another layout
     /// (e.g. a residual from an f32 layer meeting an int8 layer's output) is reordered into it
     /// first, so the sum keeps the layout the next layers read, never falling back to plain.
-    private mutating func add(_ index: Int, _ step: CompiledStep) throws -> (value: DNNLTensor, owned: Bool) {
+    /// A fused activation (ResNet's Add → ReLU) runs on each chunk while it is in cache.
+    private mutating func add(_ index: Int, _ step: CompiledStep,
+                              then activation: ElementwiseActivation?) throws -> (value: DNNLTensor, owned: Bool) {
         let (left, given) = (try value(step.inputs[0]), try value(step.inputs[1]))
         let right = left.hasSameLayout(as: given) ? given
             : try program.buffers.buffer(.reorderedOperand(step: index), fits: { $0.hasSameLayout(as: left) }) {
@@ -151,6 +153,7 @@ struct ForwardRun {
                 inParallelChunks(sum.count, threads: executor.threadCount) { range in
                     let chunk = UnsafeMutableBufferPointer(rebasing: sum[range])
                     addFast(chunk, UnsafeBufferPointer(chunk), UnsafeBufferPointer(rebasing: addend[range]))
+                    activation?.apply(toChunk: chunk)
                 }
             }
         }
