@@ -103,6 +103,13 @@ private struct StepBuilder {
             return elementwise(node.op).map { .elementwise($0) } ?? .plain
         case .hardSwish:
             return .elementwise(.hardSwish)   // never fused into a conv, so never an alias
+        case .slice(let a):
+            guard let windows = try? AxisWindow.slice(shape: input, starts: a.starts, ends: a.ends, axes: a.axes,
+                                                      steps: a.steps) else { return .plain }
+            return .windowCopy(windows, fill: 0)
+        case .pad(let a) where a.mode == .constant:
+            guard let windows = try? AxisWindow.constantPad(shape: input, pads: a.pads) else { return .plain }
+            return .windowCopy(windows, fill: a.value)
         case .add:
             guard shapes[node.inputs[0]] == shapes[node.inputs[1]], node.inputs.allSatisfy({ ids[$0] != nil }) else { return .plain }
             return .add(fusedActivation: soleReader(of: index).flatMap { elementwise(graph.nodes[$0].op) })

@@ -39,6 +39,9 @@ enum StepKernel {
     /// Sum of two tensors of the same shape and layout, on the storage, and the activation
     /// that is its only reader applied in the same pass (that node is then `.alias`).
     case add(fusedActivation: ElementwiseActivation?)
+    /// Slice, or Pad in constant mode, as a window copy in the input's own dense layout
+    /// (`windowCopyFast`: NHWC stays NHWC); an input in a blocked layout takes `.plain`'s path.
+    case windowCopy([AxisWindow], fill: Float)
     /// Computed by the producer (a fused activation): the output is input 0.
     case alias
     /// Anything else: plain NCHW through the naive kernels.

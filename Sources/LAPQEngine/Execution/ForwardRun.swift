@@ -102,17 +102,45 @@ struct ForwardRun {
             return try add(index, step, then: activation)
         case .alias:
             return (try value(step.inputs[0]), owned[step.inputs[0]])
+        case .windowCopy(let windows, let fill):
+            return try windowCopy(index, step, windows, fill: fill)
         case .plain:
-            var arrays = program.buffers.takePlainArrays(step: index, operandCount: step.inputs.count)
-            defer { program.buffers.keepPlainArrays(arrays, step: index) }
-            try plain(index, step, into: &arrays)
-            let shape = arrays.result.shape
-            let destination = try program.buffers.buffer(.step(index), fits: { $0.isPlain && $0.shape == shape }) {
-                try DNNLTensor(zeros: shape, context: executor.context)
-            }
-            try destination.assign(arrays.result)
-            return (destination, true)
+            return try plainStep(index, step)
         }
+    }
+
+    /// Slice / constant Pad in the input's dense layout; a blocked input goes the plain way.
+    private mutating func windowCopy(_ index: Int, _ step: CompiledStep, _ windows: [AxisWindow],
+                                     fill: Float) throws -> (value: DNNLTensor, owned: Bool) {
+        let source = try activation(index, step)
+        guard let sourceStrides = source.denseStrides else { return try plainStep(index, step) }
+        let shape = windows.map(\.outputSize)
+        let destination = try program.buffers.buffer(.step(index), fits: { $0.shape == shape && $0.hasDenseAxisOrder(of: source) }) {
+            try source.makeDense(shape: shape)
+        }
+        guard let destinationStrides = destination.denseStrides else { preconditionFailure("makeDense made a blocked tensor") }
+        let threads = executor.threadCount
+        destination.withUnsafeMutableStorage { out in
+            source.withUnsafeMutableStorage { x in
+                guard let target = out.baseAddress, let input = x.baseAddress else { return }
+                windowCopyFast(target, outStrides: destinationStrides, input, xShape: source.shape, xStrides: sourceStrides,
+                               windows: windows, fill: fill, threads: threads)
+            }
+        }
+        return (destination, true)
+    }
+
+    /// A step on plain tensors (`plain(_:_:into:)`), its result copied into its pooled buffer.
+    private mutating func plainStep(_ index: Int, _ step: CompiledStep) throws -> (value: DNNLTensor, owned: Bool) {
+        var arrays = program.buffers.takePlainArrays(step: index, operandCount: step.inputs.count)
+        defer { program.buffers.keepPlainArrays(arrays, step: index) }
+        try plain(index, step, into: &arrays)
+        let shape = arrays.result.shape
+        let destination = try program.buffers.buffer(.step(index), fits: { $0.isPlain && $0.shape == shape }) {
+            try DNNLTensor(zeros: shape, context: executor.context)
+        }
+        try destination.assign(arrays.result)
+        return (destination, true)
     }
 
     /// A layer on int8 codes: its input is encoded straight from the float value (the observer
