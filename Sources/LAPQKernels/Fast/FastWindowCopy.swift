@@ -48,27 +48,55 @@ public func windowCopyFast(_ out: UnsafeMutablePointer<Float>, outStrides: [Int]
     // The innermost output axis (smallest stride) is the row; the others, outermost first, index rows.
     let order = (0..<rank).sorted { (outStrides[$0], $0) > (outStrides[$1], $1) }
     let inner = order[rank - 1], outer = Array(order.dropLast())
-    let rowLength = shape[inner], rows = count / rowLength
-    let window = windows[inner]
-    inParallelChunks(rows, threads: threads, minimumPerThread: max(1, (1 << 15) / rowLength)) { range in
-        for row in range {
-            var remainder = row, outOffset = 0, xOffset = 0, inside = true
-            for axis in outer.reversed() {
-                let position = remainder % shape[axis]
-                remainder /= shape[axis]
-                let source = windows[axis].origin + position * windows[axis].step
-                outOffset += position * outStrides[axis]
-                if source < 0 || source >= xShape[axis] { inside = false } else { xOffset += source * xStrides[axis] }
+    let rowLength = shape[inner], rows = count / rowLength, innerStride = outStrides[inner]
+    // Per column of a row: its input offset along the inner axis, or −1 for the fill; the same in
+    // every row. Where they run contiguously on both sides (the usual Slice or channel Pad of an
+    // NHWC tensor) the row is fill, one memory copy, fill.
+    let columns = (0..<rowLength).map { column -> Int in
+        let source = windows[inner].origin + column * windows[inner].step
+        return source < 0 || source >= xShape[inner] ? -1 : source * xStrides[inner]
+    }
+    let first = columns.firstIndex { $0 >= 0 } ?? rowLength, last = columns.lastIndex { $0 >= 0 } ?? -1
+    let isRun = innerStride == 1 && first <= last
+        && (first...last).allSatisfy { columns[$0] == columns[first] + ($0 - first) }
+    let outerShape = outer.map { shape[$0] }, outerWindows = outer.map { windows[$0] }
+    let outerXStrides = outer.map { xStrides[$0] }, outerOutStrides = outer.map { outStrides[$0] }
+    let outerXSizes = outer.map { xShape[$0] }
+    columns.withUnsafeBufferPointer { columns in
+        inParallelChunks(rows, threads: threads, minimumPerThread: max(1, (1 << 15) / rowLength)) { range in
+            // The row's position on each outer axis, advanced like an odometer.
+            var position = [Int](repeating: 0, count: outer.count), remainder = range.lowerBound
+            for axis in stride(from: outer.count - 1, through: 0, by: -1) {
+                position[axis] = remainder % outerShape[axis]
+                remainder /= outerShape[axis]
             }
-            let target = out + outOffset, innerStride = outStrides[inner]
-            guard inside else {
-                for column in 0..<rowLength { target[column * innerStride] = fill }
-                continue
-            }
-            for column in 0..<rowLength {
-                let source = window.origin + column * window.step
-                target[column * innerStride] = source < 0 || source >= xShape[inner]
-                    ? fill : x[xOffset + source * xStrides[inner]]
+            for _ in range {
+                var outOffset = 0, xOffset = 0, inside = true
+                for axis in 0..<outer.count {
+                    let source = outerWindows[axis].origin + position[axis] * outerWindows[axis].step
+                    outOffset += position[axis] * outerOutStrides[axis]
+                    if source < 0 || source >= outerXSizes[axis] { inside = false } else { xOffset += source * outerXStrides[axis] }
+                }
+                let target = out + outOffset
+                if !inside {
+                    for column in 0..<rowLength { target[column * innerStride] = fill }
+                } else if isRun {
+                    for column in 0..<first { target[column] = fill }
+                    (target + first).update(from: x + xOffset + columns[first], count: last - first + 1)
+                    for column in (last + 1)..<rowLength { target[column] = fill }
+                } else {
+                    for column in 0..<rowLength {
+                        let read = columns[column]
+                        target[column * innerStride] = read < 0 ? fill : x[xOffset + read]
+                    }
+                }
+                var axis = outer.count - 1
+                while axis >= 0 {
+                    position[axis] += 1
+                    if position[axis] < outerShape[axis] { break }
+                    position[axis] = 0
+                    axis -= 1
+                }
             }
         }
     }
