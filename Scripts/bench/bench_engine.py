@@ -238,6 +238,7 @@ def print_rate_table(rates, model, isa):
                      key=lambda n: (not n.startswith("lapq-fp32"), n))
     ratios = [(n, "onnxruntime-fp32") for n in engines if n.startswith("lapq-")]
     ratios += [(n, "onnxruntime-int8") for n in engines if n.startswith("lapq-w") and not n.endswith("-f32")]
+    ratios += [(n.split("@")[0], n) for n in engines if "@" in n]   # now / a baseline commit (BASELINE_REV)
     print("| threads | " + " | ".join(f"{n} img/s" for n in engines)
           + "".join(f" | {n} / {reference}" for n, reference in ratios) + " |")
     print("|---" * (1 + len(engines) + len(ratios)) + "|")
