@@ -1,4 +1,5 @@
 import LAPQCluster
+import LAPQData
 import LAPQMath
 
 /// What a completed evaluation must be for the cluster oracle to use it whole: one answer per

@@ -1,5 +1,5 @@
-import LAPQCalibration
 import LAPQCluster
+import LAPQData
 
 /// The run both fuzz drivers play: run 42, a model and two shards (ids 3 and 7) whose bytes
 /// hash to `ProtocolSamples.digestA`/`digestB`, so the sample JOBs name them; evaluations

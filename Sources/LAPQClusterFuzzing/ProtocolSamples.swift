@@ -1,5 +1,5 @@
-import LAPQCalibration
 import LAPQCluster
+import LAPQData
 import LAPQEngine
 
 /// One valid message of every type: the round-trip tests' cases and the fuzzer's seed frames

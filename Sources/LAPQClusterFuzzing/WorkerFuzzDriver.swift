@@ -1,4 +1,5 @@
 import LAPQCluster
+import LAPQData
 import LAPQEngine
 
 /// Plays fuzz records against a worker that is connected (and, by the setup, registered and

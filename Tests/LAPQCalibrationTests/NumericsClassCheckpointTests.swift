@@ -1,9 +1,10 @@
 import Foundation
-import Synchronization
-import XCTest
 import LAPQEngine
 import LAPQMath
+import Synchronization
+import XCTest
 @testable import LAPQCalibration
+@testable import LAPQData
 
 /// A distributed run's numerics classes travel through the checkpoint: every checkpoint holds
 /// the oracle's shard → class record, and `--resume` hands it back to the new oracle before it
@@ -38,8 +39,8 @@ final class NumericsClassCheckpointTests: XCTestCase {
                                                          calibrationManifest: example.appendingPathComponent("calib.json"),
                                                          plan: PlanSettings(weightBits: 4, activationBits: 4), outputDirectory: out)
         configuration.settings.method = .maxabs
-        configuration.makeCalibrationOracle = { graph, plan, shards in
-            let oracle = ClassReportingOracle(try LocalLossOracle(graph: graph, plan: plan, shards: shards, threadsPerWorker: 1), classes: classes)
+        configuration.makeCalibrationOracle = { model, plan, shards in
+            let oracle = ClassReportingOracle(try LocalLossOracle(graph: try model.graph(file: "digits.onnx"), plan: plan, shards: shards, threadsPerWorker: 1), classes: classes)
             oracles.withLock { $0.append(oracle) }
             return oracle
         }

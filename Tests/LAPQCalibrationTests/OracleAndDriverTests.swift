@@ -1,7 +1,8 @@
-import XCTest
 import LAPQEngine
 import LAPQMath
+import XCTest
 @testable import LAPQCalibration
+@testable import LAPQData
 
 final class OracleAndDriverTests: XCTestCase {
     private func setUp(bits: Int = 3, workers: Int = 1, correctsWeightBias: Bool = false) throws

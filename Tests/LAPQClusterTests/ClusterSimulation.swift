@@ -2,6 +2,7 @@ import LAPQCalibration
 import LAPQEngine
 import LAPQMath
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// A coordinator and its workers wired together without sockets: every frame goes through the
 /// real codec, delivery order is chosen by a seeded generator (FIFO per peer, as ZeroMQ keeps

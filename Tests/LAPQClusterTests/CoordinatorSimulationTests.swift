@@ -2,6 +2,7 @@ import LAPQCalibration
 import LAPQEngine
 import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// The coordinator and workers together (through the real codec, no sockets): whatever the
 /// worker count, arrival order, deaths or stalls, an evaluation's per-shard scores — and so

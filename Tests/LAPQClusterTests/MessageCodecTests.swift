@@ -3,6 +3,7 @@ import LAPQEngine
 import XCTest
 @testable import LAPQCluster
 import LAPQClusterFuzzing
+@testable import LAPQData
 
 final class MessageCodecTests: XCTestCase {
     func testEveryMessageTypeRoundTrips() throws {

@@ -1,6 +1,7 @@
 import LAPQEngine
 import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// A coordinator resumed from a checkpoint keeps each shard in the numerics class that computed
 /// it before the restart: a worker of another class does not get it.

@@ -1,6 +1,7 @@
 import LAPQEngine
 import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// Finding 5 of issue #11: in a cluster of mixed CPUs a shard's partial sums depend on which
 /// CPU computed it, so a reassignment changed the trajectory. Each shard now stays within the

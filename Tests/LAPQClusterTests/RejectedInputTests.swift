@@ -2,6 +2,7 @@ import LAPQCalibration
 import LAPQEngine
 import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// A worker that finds a shard's input cannot be evaluated (the data or the model is at fault)
 /// answers `rejected`; the coordinator stops the evaluation at once, naming the reason, rather

@@ -1,6 +1,7 @@
-import XCTest
 import LAPQEngine
+import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// A cancelled or superseded job stops and is never answered; the next job starts after it.
 final class WorkerCancellationTests: XCTestCase {

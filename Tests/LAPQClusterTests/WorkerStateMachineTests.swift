@@ -1,6 +1,7 @@
 import LAPQEngine
 import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// Tables of events in, actions out, for the worker alone.
 final class WorkerStateMachineTests: XCTestCase {

@@ -1,4 +1,5 @@
 import Foundation
+import LAPQData
 import LAPQEngine
 
 /// What `lapq-coord evaluate` writes besides the score, for comparing lapq's network with

@@ -1,4 +1,5 @@
 import Foundation
+import LAPQData
 import LAPQEngine
 
 /// `lapq-coord evaluate` as a library call: the loss and top-1 of the float model, or of the

@@ -1,4 +1,5 @@
 import Foundation
+import LAPQData
 import LAPQEngine
 import LAPQMath
 

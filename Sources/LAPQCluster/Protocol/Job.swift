@@ -1,3 +1,4 @@
+import LAPQData
 import LAPQEngine
 
 /// A shard named in a job: its id in this run's manifest and its SHA-256, by which the worker

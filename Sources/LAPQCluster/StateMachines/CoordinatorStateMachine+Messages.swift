@@ -1,3 +1,5 @@
+import LAPQData
+
 /// What the coordinator does with each message from a worker.
 extension CoordinatorStateMachine {
     mutating func receive(_ frame: [UInt8], from peer: PeerID, at now: Milliseconds) -> [Action] {

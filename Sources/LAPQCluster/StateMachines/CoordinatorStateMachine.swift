@@ -1,3 +1,5 @@
+import LAPQData
+
 /// The coordinator's side of the protocol as a value-type state machine: the workers table,
 /// sticky shard assignment by capacity, the open evaluation's per-shard answers, liveness,
 /// retries and speculation. The socket loop feeds it events (with the time) and carries out

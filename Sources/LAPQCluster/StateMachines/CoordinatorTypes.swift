@@ -1,4 +1,4 @@
-import LAPQCalibration
+import LAPQData
 import LAPQEngine
 
 /// A worker's ROUTER identity (the frame ZeroMQ puts before each message on the coordinator's side).

@@ -1,3 +1,5 @@
+import LAPQData
+
 /// What the worker does with each message from the coordinator.
 extension WorkerStateMachine {
     mutating func receive(_ frame: [UInt8], at now: Milliseconds) -> [Action] {

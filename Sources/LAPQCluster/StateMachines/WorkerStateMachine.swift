@@ -1,3 +1,5 @@
+import LAPQData
+
 /// The worker's side of the protocol as a value-type state machine (in the style of
 /// SwiftNIO's): the socket loop feeds it events — with the time, since it reads no clock — and
 /// carries out the actions it returns. docs/protocol.md has its state table.

@@ -1,3 +1,4 @@
+import LAPQData
 import LAPQEngine
 
 /// Milliseconds on a monotonic clock the socket loop reads; the state machines never read a

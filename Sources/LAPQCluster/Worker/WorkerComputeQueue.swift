@@ -1,9 +1,9 @@
 import Dispatch
 import Foundation
-import Synchronization
-import LAPQCalibration
+import LAPQData
 import LAPQEngine
 import LAPQMath
+import Synchronization
 
 /// Owns the worker's `WorkerCompute` on one serial queue (the executor is not thread-safe):
 /// stores the model and shards the coordinator sends, runs jobs, reports back by callbacks.

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
 import LAPQCalibration
 import LAPQEngine
+import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// The cluster oracle over real sockets on 127.0.0.1, with an in-process worker: equal to the
 /// local oracle, and unharmed by garbage, foreign-version and malformed frames (dropped, counted).

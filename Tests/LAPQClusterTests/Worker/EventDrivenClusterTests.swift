@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
 import LAPQCalibration
 import LAPQEngine
+import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// Nothing an evaluation needs waits for a socket loop's tick: with both ticks set to a minute,
 /// a worker joins, loads the model and shards and answers evaluations well inside an evaluation

@@ -1,9 +1,10 @@
 import Foundation
-import Synchronization
-import XCTest
 import LAPQCalibration
 import LAPQEngine
+import Synchronization
+import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// `WorkerComputeQueue` carries out `.cancelJob`: a running job stops at the next shard boundary
 /// and reports no output, and the queue goes on with the next job.

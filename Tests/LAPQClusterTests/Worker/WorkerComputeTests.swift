@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
 import LAPQCalibration
 import LAPQEngine
+import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// A worker that receives shard bytes and the model bytes computes, shard by shard, exactly
 /// what the local oracle computes from the files: the exact-reduction invariant's worker half.

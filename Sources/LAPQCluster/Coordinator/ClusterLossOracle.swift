@@ -1,5 +1,5 @@
 import Foundation
-import LAPQCalibration
+import LAPQData
 import LAPQEngine
 import LAPQMath
 

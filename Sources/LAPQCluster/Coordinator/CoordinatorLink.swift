@@ -1,5 +1,5 @@
 import Foundation
-import LAPQCalibration
+import LAPQData
 
 /// The coordinator's state machine and everything the socket thread and the optimizer thread
 /// share, behind one lock: requests go in from the optimizer's thread, frames and ticks from
