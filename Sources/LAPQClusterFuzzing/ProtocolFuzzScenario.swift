@@ -28,12 +28,12 @@ public enum ProtocolFuzzScenario {
                    preprocessing: Preprocessing(scale: 1.0 / 255, mean: [0.5], std: [0.25]))
     }
 
-    public static func work(_ work: ProtocolFuzzSetup.CoordinatorWork) -> WorkerJob.Work {
+    public static func work(_ work: ProtocolFuzzSetup.CoordinatorWork) -> EvaluationWork {
         switch work {
-        case .evaluate: return .evaluate(ProtocolSamples.vectors)
-        case .floatNetwork: return .evaluate([nil])
-        case .maxima: return .statistics(.maxima)
-        case .histograms: return .statistics(.histograms(binCount: histogramBins, maxima: histogramMaxima))
+        case .evaluate: return .scores(ProtocolSamples.vectors)
+        case .floatNetwork: return .scores([nil])
+        case .maxima: return .maxima
+        case .histograms: return .histograms(binCount: histogramBins, maxima: histogramMaxima)
         }
     }
 

@@ -199,13 +199,9 @@ private final class RecordingOracle: LossOracle {
     var scores: [BatchScore] = []
     init(_ inner: LossOracle) { self.inner = inner }
     var plan: QuantizationPlan { inner.plan }
-    func evaluate(_ stepVectors: [[Double]?]) throws -> [BatchScore] {
-        let result = try inner.evaluate(stepVectors)
-        scores += result
-        return result
-    }
-    func activationMaxima() throws -> [Double] { try inner.activationMaxima() }
-    func activationHistograms(maxima: [Double], binCount: Int) throws -> [Histogram?] {
-        try inner.activationHistograms(maxima: maxima, binCount: binCount)
+    func answers(to work: EvaluationWork) throws -> [Int: ShardAnswer] {
+        let answers = try inner.answers(to: work)
+        if case let .scores(vectors) = work { scores += ShardOrderReduction.scores(answers, vectorCount: vectors.count) }
+        return answers
     }
 }

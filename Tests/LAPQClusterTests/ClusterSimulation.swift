@@ -168,16 +168,16 @@ final class ClusterSimulation {
         workers[peer]?.job = nil
         workers[peer]?.cancelRequested = false
         let ids = job.shards.map(\.id)
-        let output: WorkerJobOutput
+        let output: ShardOutcomes<ShardAnswer>
         switch job.work {
-        case let .evaluate(vectors):
+        case let .scores(vectors):
             let failing = ids.filter(shardsToFail.contains), rejected = ids.filter(shardsToReject.contains)
-            output = !rejected.isEmpty ? .scores(.rejected(shardIDs: rejected, reason: "simulated NaN"))
+            output = !rejected.isEmpty ? .rejected(shardIDs: rejected, reason: "simulated NaN")
                 : failing.isEmpty
-                ? .scores(.completed(Dictionary(uniqueKeysWithValues: ids.map { id in (id, vectors.map { Self.score(shard: id, vector: $0) }) })))
-                : .scores(.failed(shardIDs: failing, reason: "simulated failure"))
-        case .statistics:
-            output = .statistics(.completed(Dictionary(uniqueKeysWithValues: ids.map { ($0, ShardStatistics.maxima([Double($0), 1])) })))
+                ? .completed(Dictionary(uniqueKeysWithValues: ids.map { id in (id, .scores(vectors.map { Self.score(shard: id, vector: $0) })) }))
+                : .failed(shardIDs: failing, reason: "simulated failure")
+        case .maxima, .histograms:
+            output = .completed(Dictionary(uniqueKeysWithValues: ids.map { ($0, ShardAnswer.maxima([Double($0), 1])) }))
         }
         workerEvent(peer, .jobFinished(output))
     }

@@ -16,13 +16,13 @@ final class CoordinatorStateMachineTests: XCTestCase {
         var machine = CoordinatorStateMachine(configuration: .init(runID: 7, model: model, modelSize: 3, shards: shards, pointCount: 1))
         let hello = Hello(workerName: "w", threads: 2, cachedShards: shards.map(\.sha256), model: model)
         _ = machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: worker, at: 0))
-        let actions = machine.on(.evaluate(EvaluationRequest(id: 1, work: .evaluate(vectors)), at: 0))
+        let actions = machine.on(.evaluate(EvaluationRequest(id: 1, work: .scores(vectors)), at: 0))
         return (machine, actions)
     }
 
     func result(run: UInt64 = 7, evaluation: UInt64 = 1, hash: UInt64? = nil, _ values: [Int: [BatchScore]]) -> [UInt8] {
         Message(runID: run, evaluationID: evaluation, stepHash: hash ?? StepVectorHash.of(vectors),
-                body: .result(JobResult(outcome: .completed(values)))).encoded()
+                body: .result(JobResult(isStatistics: false, outcome: .completed(scoreAnswers(values))))).encoded()
     }
 
     func testHelloGetsWelcomeAndAModelLoadWhenTheModelDiffers() {
@@ -37,11 +37,11 @@ final class CoordinatorStateMachineTests: XCTestCase {
     func testEvaluationSendsOneJobToTheHolderAndCompletesOnEveryShard() {
         var (machine, actions) = makeRunning()
         let job = Message(runID: 7, evaluationID: 1, attempt: 1, stepHash: StepVectorHash.of(vectors),
-                          body: .job(Job(shards: shards, stepVectors: vectors)))
+                          body: .job(Job(shards: shards, work: .scores(vectors))))
         XCTAssertEqual(actions, [.send(job, to: worker)])
         XCTAssertEqual(machine.on(.received(result([0: [score]]), from: worker, at: 10)), [])
         let done = machine.on(.received(result([1: [score]]), from: worker, at: 20))
-        XCTAssertEqual(done, [.evaluationComplete(EvaluationResult(evaluationID: 1, values: .scores([0: [score], 1: [score]])))])
+        XCTAssertEqual(done, [.evaluationComplete(EvaluationResult(evaluationID: 1, answers: scoreAnswers([0: [score], 1: [score]])))])
         XCTAssertNil(machine.activeEvaluationID)
     }
 
@@ -52,7 +52,7 @@ final class CoordinatorStateMachineTests: XCTestCase {
         XCTAssertEqual(machine.on(.received(result([0: [other]]), from: worker, at: 11)), [])
         XCTAssertEqual(machine.counters.duplicate, 1)
         let done = machine.on(.received(result([1: [score]]), from: worker, at: 12))
-        XCTAssertEqual(done, [.evaluationComplete(EvaluationResult(evaluationID: 1, values: .scores([0: [score], 1: [score]])))])
+        XCTAssertEqual(done, [.evaluationComplete(EvaluationResult(evaluationID: 1, answers: scoreAnswers([0: [score], 1: [score]])))])
     }
 
     func testStaleForeignAndMalformedMessagesAreDroppedAndCounted() {
@@ -80,8 +80,8 @@ final class CoordinatorStateMachineTests: XCTestCase {
     /// failed attempt, not stored: the oracle would trap on it (a histogram's range or bins) or
     /// drop the shard. (Found by Scripts/fuzz-protocol: a NaN maximum was accepted.)
     func testStatisticsAnswersThatDoNotFitTheRequestAreFailedAttempts() {
-        let histograms = StatsKind.histograms(binCount: 3, maxima: [1])
-        let table: [(StatsKind, ShardStatistics)] = [
+        let histograms = EvaluationWork.histograms(binCount: 3, maxima: [1])
+        let table: [(EvaluationWork, ShardAnswer)] = [
             (.maxima, .histograms([[1, 2, 3]])),
             (.maxima, .maxima([1, 2])),
             (.maxima, .maxima([.infinity])),
@@ -95,12 +95,12 @@ final class CoordinatorStateMachineTests: XCTestCase {
             var machine = CoordinatorStateMachine(configuration: .init(runID: 7, model: model, modelSize: 3, shards: shards, pointCount: 1))
             let hello = Hello(workerName: "w", threads: 2, cachedShards: shards.map(\.sha256), model: model)
             _ = machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: worker, at: 0))
-            _ = machine.on(.evaluate(EvaluationRequest(id: 1, work: .statistics(kind)), at: 0))
-            let fitting: ShardStatistics = kind == .maxima ? .maxima([2]) : .histograms([[0, 1, 0]])
-            let outcome = ShardOutcomes<ShardStatistics>.completed([0: answer, 1: fitting])
-            let actions = machine.on(.received(Message(runID: 7, evaluationID: 1, body: .statsResult(StatsResult(outcome: outcome))).encoded(),
+            _ = machine.on(.evaluate(EvaluationRequest(id: 1, work: kind), at: 0))
+            let fitting: ShardAnswer = kind == .maxima ? .maxima([2]) : .histograms([[0, 1, 0]])
+            let outcome = ShardOutcomes<ShardAnswer>.completed([0: answer, 1: fitting])
+            let actions = machine.on(.received(Message(runID: 7, evaluationID: 1, body: .result(JobResult(isStatistics: true, outcome: outcome))).encoded(),
                                                from: worker, at: 5))
-            let retry = Message(runID: 7, evaluationID: 1, attempt: 2, body: .stats(StatsRequest(shards: [shards[0]], kind: kind)))
+            let retry = Message(runID: 7, evaluationID: 1, attempt: 2, body: .job(Job(shards: [shards[0]], work: kind)))
             XCTAssertEqual(actions, [.send(retry, to: worker)], "\(kind) answered with \(answer)")
             XCTAssertEqual(machine.counters.unexpected, 1)
             XCTAssertEqual(machine.counters.failedShardAttempts, 1)
@@ -184,7 +184,7 @@ final class CoordinatorLoadWindowTests: XCTestCase {
         var machine = CoordinatorStateMachine(configuration: configuration)
         let hello = Hello(workerName: "w", threads: 2, cachedShards: [], model: nil)
         XCTAssertEqual(loads(machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: worker, at: 0))), [.model])
-        XCTAssertEqual(loads(machine.on(.evaluate(EvaluationRequest(id: 1, work: .evaluate(vectors)), at: 0))), [.shard(0)])
+        XCTAssertEqual(loads(machine.on(.evaluate(EvaluationRequest(id: 1, work: .scores(vectors)), at: 0))), [.shard(0)])
         var sent: [LoadItem] = [.model, .shard(0)]
         var jobs: [Int] = []
         var time: UInt64 = 1

@@ -96,7 +96,7 @@ final class MessageCodecTests: XCTestCase {
     func testResultCountsBeyondAShardsSamplesAreRejected() throws {
         func result(count: Int) -> [UInt8] {
             let score = BatchScore(lossSum: 1, top1: 0, count: count)
-            return Message(runID: 1, evaluationID: 1, stepHash: 5, body: .result(JobResult(outcome: .completed([0: [score]])))).encoded()
+            return Message(runID: 1, evaluationID: 1, stepHash: 5, body: .result(JobResult(isStatistics: false, outcome: .completed(scoreAnswers([0: [score]]))))).encoded()
         }
         XCTAssertNoThrow(try Message(decoding: result(count: ProtocolConstants.maxShardSamples)))
         XCTAssertThrowsError(try Message(decoding: result(count: ProtocolConstants.maxShardSamples + 1)))

@@ -10,7 +10,7 @@ final class NumericsClassResumeTests: XCTestCase {
     let shards = (0..<2).map { JobShard(id: $0, sha256: SHA256Digest(of: [UInt8($0)])) }
     let vectors: [[Double]?] = [[0.5]]
 
-    private func machine(restoring bindings: [UInt64: [Int]]) throws -> CoordinatorStateMachine {
+    private func machine(restoring bindings: NumericsClasses) throws -> CoordinatorStateMachine {
         var machine = CoordinatorStateMachine(configuration: .init(runID: 8, model: model, modelSize: 3, shards: shards, pointCount: 1))
         try machine.restoreNumericsClasses(bindings)
         return machine
@@ -23,9 +23,9 @@ final class NumericsClassResumeTests: XCTestCase {
 
     func testRestoredBindingsKeepShardsInTheirClass() throws {
         var machine = try machine(restoring: [0xA: [0], 0xB: [1]])
-        XCTAssertEqual(machine.shardsByClass, [0xA: [0], 0xB: [1]])
+        XCTAssertEqual(machine.numericsClasses, [0xA: [0], 0xB: [1]])
         join(&machine, "b-worker", fingerprint: 0xB)
-        let actions = machine.on(.evaluate(EvaluationRequest(id: 1, work: .evaluate(vectors)), at: 1))
+        let actions = machine.on(.evaluate(EvaluationRequest(id: 1, work: .scores(vectors)), at: 1))
         let reasons = actions.compactMap { action -> String? in
             if case let .runFailed(1, reason) = action { return reason }
             return nil
@@ -37,7 +37,7 @@ final class NumericsClassResumeTests: XCTestCase {
     func testAShardThatSeveralClassesComputedStaysFree() throws {
         var machine = try machine(restoring: [0xA: [0, 1], 0xB: [1]])
         join(&machine, "a-worker", fingerprint: 0xA)
-        let actions = machine.on(.evaluate(EvaluationRequest(id: 1, work: .evaluate(vectors)), at: 1))
+        let actions = machine.on(.evaluate(EvaluationRequest(id: 1, work: .scores(vectors)), at: 1))
         XCTAssertTrue(actions.contains { if case .send(let message, to: _) = $0, case let .job(job) = message.body { return job.shards.count == 2 }; return false },
                       "\(actions)")
     }
@@ -46,7 +46,7 @@ final class NumericsClassResumeTests: XCTestCase {
         XCTAssertThrowsError(try machine(restoring: [0xA: [5]]))
         var started = try machine(restoring: [:])
         join(&started, "w", fingerprint: 0xA)
-        _ = started.on(.evaluate(EvaluationRequest(id: 1, work: .evaluate(vectors)), at: 1))
+        _ = started.on(.evaluate(EvaluationRequest(id: 1, work: .scores(vectors)), at: 1))
         XCTAssertThrowsError(try started.restoreNumericsClasses([0xA: [0]]))
     }
 }

@@ -25,22 +25,22 @@ final class NumericsClassTests: XCTestCase {
                               cachedShards: shards.map(\.sha256), model: model, fingerprint: fingerprint)
             _ = machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: peer, at: 0))
         }
-        _ = machine.on(.evaluate(EvaluationRequest(id: 1, work: .evaluate(vectors)), at: 0))
+        _ = machine.on(.evaluate(EvaluationRequest(id: 1, work: .scores(vectors)), at: 0))
         XCTAssertEqual(machine.assignment, [0: a, 1: b])
         _ = machine.on(.received(result(1, [0: [score]]), from: a, at: 1))
         _ = machine.on(.received(result(1, [1: [score]]), from: b, at: 2))
-        XCTAssertEqual(machine.shardsByClass, [0xA: [0], 0xB: [1]])
+        XCTAssertEqual(machine.numericsClasses, [0xA: [0], 0xB: [1]])
         return machine
     }
 
     private func result(_ evaluation: UInt64, _ values: [Int: [BatchScore]]) -> [UInt8] {
         Message(runID: 7, evaluationID: evaluation, stepHash: StepVectorHash.of(vectors),
-                body: .result(JobResult(outcome: .completed(values)))).encoded()
+                body: .result(JobResult(isStatistics: false, outcome: .completed(scoreAnswers(values))))).encoded()
     }
 
     func testAShardWhoseClassHasNoLiveWorkerStopsTheRunNamingTheClasses() throws {
         var machine = makeMixed(allowMixed: false)
-        _ = machine.on(.evaluate(EvaluationRequest(id: 2, work: .evaluate(vectors)), at: 10))
+        _ = machine.on(.evaluate(EvaluationRequest(id: 2, work: .scores(vectors)), at: 10))
         let actions = machine.on(.unreachable(a, at: 11))
         let reasons = actions.compactMap { action -> String? in
             if case let .runFailed(2, reason) = action { return reason }
@@ -57,12 +57,12 @@ final class NumericsClassTests: XCTestCase {
 
     func testWithMixedNumericsAllowedTheShardMovesAndIsRecorded() {
         var machine = makeMixed(allowMixed: true)
-        _ = machine.on(.evaluate(EvaluationRequest(id: 2, work: .evaluate(vectors)), at: 10))
+        _ = machine.on(.evaluate(EvaluationRequest(id: 2, work: .scores(vectors)), at: 10))
         _ = machine.on(.unreachable(a, at: 11))
         _ = machine.on(.received(result(2, [1: [score]]), from: b, at: 12))
         let done = machine.on(.received(result(2, [0: [score]]), from: b, at: 13))
         XCTAssertTrue(done.contains { if case .evaluationComplete = $0 { return true }; return false }, "\(done)")
-        XCTAssertEqual(machine.shardsByClass, [0xA: [0], 0xB: [0, 1]])
+        XCTAssertEqual(machine.numericsClasses, [0xA: [0], 0xB: [0, 1]])
         XCTAssertEqual(machine.counters.numericsClassMoves, 1)
     }
 
@@ -70,7 +70,7 @@ final class NumericsClassTests: XCTestCase {
     /// class: the run waits for it instead of stopping, and it takes the shard if it matches.
     func testAReplacementOfUnknownClassIsWaitedForAndTakesTheShardIfItMatches() {
         var machine = makeMixed(allowMixed: false)
-        _ = machine.on(.evaluate(EvaluationRequest(id: 2, work: .evaluate(vectors)), at: 10))
+        _ = machine.on(.evaluate(EvaluationRequest(id: 2, work: .scores(vectors)), at: 10))
         let hello = Hello(workerName: "c", threads: 1, cachedShards: shards.map(\.sha256), model: nil)
         _ = machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: c, at: 11))
         let died = machine.on(.unreachable(a, at: 12))

@@ -21,11 +21,11 @@ final class WorkerCancellationTests: XCTestCase {
 
     private func job(_ evaluationID: UInt64) -> [UInt8] {
         Message(runID: 7, evaluationID: evaluationID, stepHash: StepVectorHash.of(vectors),
-                body: .job(Job(shards: [shard], stepVectors: vectors))).encoded()
+                body: .job(Job(shards: [shard], work: .scores(vectors)))).encoded()
     }
 
     private func workerJob(_ evaluationID: UInt64) -> WorkerJob {
-        WorkerJob(runID: 7, evaluationID: evaluationID, attempt: 0, stepHash: StepVectorHash.of(vectors), shards: [shard], work: .evaluate(vectors))
+        WorkerJob(runID: 7, evaluationID: evaluationID, attempt: 0, stepHash: StepVectorHash.of(vectors), shards: [shard], work: .scores(vectors))
     }
 
     func testCancelStopsTheRunningJobWhichIsNotAnswered() {
@@ -44,8 +44,8 @@ final class WorkerCancellationTests: XCTestCase {
         // Evaluation 5's CANCEL was lost (or is still behind): evaluation 6's job stops it anyway.
         XCTAssertEqual(machine.on(.received(job(6), at: 2)), [.cancelJob(evaluationID: 5)])
         XCTAssertEqual(machine.on(.jobCancelled), [.runJob(workerJob(6))], "the new job starts once the old one stopped")
-        let scores = ShardOutcomes<[BatchScore]>.completed([1: [BatchScore(lossSum: 1, top1: 1, count: 1)]])
-        let actions = machine.on(.jobFinished(.scores(scores)))
+        let scores = ShardOutcomes<ShardAnswer>.completed([1: .scores([BatchScore(lossSum: 1, top1: 1, count: 1)])])
+        let actions = machine.on(.jobFinished(scores))
         guard case let .send(message)? = actions.first else { return XCTFail("\(actions)") }
         XCTAssertEqual(message.evaluationID, 6)
     }
@@ -54,8 +54,8 @@ final class WorkerCancellationTests: XCTestCase {
         var machine = makeHoldingWorker()
         _ = machine.on(.received(job(5), at: 1))
         _ = machine.on(.received(job(6), at: 2))   // supersedes 5
-        let scores = ShardOutcomes<[BatchScore]>.completed([1: [BatchScore(lossSum: 1, top1: 1, count: 1)]])
-        XCTAssertEqual(machine.on(.jobFinished(.scores(scores))), [.runJob(workerJob(6))], "evaluation 5's answer is not sent")
+        let scores = ShardOutcomes<ShardAnswer>.completed([1: .scores([BatchScore(lossSum: 1, top1: 1, count: 1)])])
+        XCTAssertEqual(machine.on(.jobFinished(scores)), [.runJob(workerJob(6))], "evaluation 5's answer is not sent")
         XCTAssertEqual(machine.counters.cancelledEvaluation, 1)
     }
 }

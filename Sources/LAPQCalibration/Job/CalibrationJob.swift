@@ -81,7 +81,7 @@ public struct CalibrationJob {
     /// What the search leaves behind once its oracle is gone.
     private struct SearchOutcome {
         var record: CalibrationRecord
-        var numericsClasses: [String: [Int]]?
+        var numericsClasses: NumericsClasses?
         /// When the search (Lp init, p sweep, Powell) began: what it costs per evaluation is
         /// what distribution changes, apart from the one-off setup and statistics before it.
         var started: Date?

@@ -87,7 +87,7 @@ public struct StepsFile: Codable, Equatable, Sendable {
     public var layerPaths: [LayerPath]?
     /// A distributed run's numerics classes (CPU fingerprint → shards it computed); a shard in
     /// two classes moved under `--allow-mixed-numerics`. Absent for local runs.
-    public var numericsClasses: [String: [Int]]?
+    public var numericsClasses: NumericsClasses?
     /// Wall-clock seconds per phase; the only non-deterministic field.
     public var timings: [String: Double]
 

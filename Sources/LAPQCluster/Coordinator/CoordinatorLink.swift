@@ -35,10 +35,10 @@ final class CoordinatorLink: @unchecked Sendable {
     var counters: CoordinatorCounters { lock.withLock { machine.counters } }
 
     /// Every numerics class that answered shards so far, with those shards.
-    var shardsByClass: [UInt64: Set<Int>] { lock.withLock { machine.shardsByClass } }
+    var numericsClasses: NumericsClasses { lock.withLock { machine.numericsClasses } }
 
     /// See `CoordinatorStateMachine.restoreNumericsClasses`.
-    func restoreNumericsClasses(_ bindings: [UInt64: [Int]]) throws {
+    func restoreNumericsClasses(_ bindings: NumericsClasses) throws {
         try lock.withLock { try machine.restoreNumericsClasses(bindings) }
     }
 
@@ -150,7 +150,7 @@ final class CoordinatorLink: @unchecked Sendable {
         case let .workerJoined(worker):
             log("worker '\(worker.name)' joined (\(worker.threads) threads)")
         case let .workerClassified(worker):
-            log("worker '\(worker.name)' computes in numerics class \(NumericsFingerprint.label(worker.fingerprint ?? 0))")
+            log("worker '\(worker.name)' computes in numerics class \(NumericsClasses.label(worker.fingerprint ?? 0))")
         case let .workerDied(worker, reason):
             log("worker '\(worker.name)' lost: \(reason); its shards go to the others")
         }

@@ -127,11 +127,7 @@ extension CoordinatorStateMachine {
         let shards = ids.compactMap { shardsByID[$0] }
         let attempt = UInt16(clamping: ids.compactMap { evaluation.shards[$0]?.attempt }.max() ?? 1)
         let request = evaluation.request
-        let body: Message.Body
-        switch request.work {
-        case let .evaluate(vectors): body = .job(Job(shards: shards, stepVectors: vectors))
-        case let .statistics(kind): body = .stats(StatsRequest(shards: shards, kind: kind))
-        }
-        return Message(runID: configuration.runID, evaluationID: request.id, attempt: attempt, stepHash: request.stepHash, body: body)
+        return Message(runID: configuration.runID, evaluationID: request.id, attempt: attempt, stepHash: request.stepHash,
+                       body: .job(Job(shards: shards, work: request.work)))
     }
 }

@@ -30,12 +30,10 @@ extension CoordinatorStateMachine {
         case let .loaded(loaded):
             return handleLoaded(loaded, from: peer, at: now)
         case let .result(result):
-            return handleAnswer(message, from: peer, at: now, values: result.outcome, isScores: true) { .scores($0) }
-        case let .statsResult(result):
-            return handleAnswer(message, from: peer, at: now, values: result.outcome, isScores: false) { .statistics($0) }
+            return handleAnswer(message, result: result, from: peer, at: now)
         case let .bye(bye):
             return declareDead(peer, reason: "said BYE: \(bye.reason)", notify: false, at: now)
-        case .hello, .welcome, .load, .job, .stats, .cancel:
+        case .hello, .welcome, .load, .job, .cancel:
             counters.unexpected += 1
             return []
         }

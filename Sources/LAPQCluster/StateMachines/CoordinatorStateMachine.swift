@@ -96,7 +96,7 @@ public struct CoordinatorStateMachine: Sendable {
     /// Shard id → the numerics class (fingerprint) bound to it by its first answer.
     var shardClass: [Int: UInt64] = [:]
     /// Every numerics class that answered a shard in this run, with those shards.
-    public internal(set) var shardsByClass: [UInt64: Set<Int>] = [:]
+    public internal(set) var numericsClasses = NumericsClasses()
     var nextWorkerID: UInt32 = 1
     var lastHeartbeat: Milliseconds = 0
     var pending: EvaluationRequest?

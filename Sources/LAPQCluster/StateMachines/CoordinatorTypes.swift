@@ -8,36 +8,29 @@ public typealias PeerID = [UInt8]
 public struct EvaluationRequest: Equatable, Sendable {
     /// Increasing within a run; results carrying another id are dropped.
     public var id: UInt64
-    public var work: WorkerJob.Work
+    public var work: EvaluationWork
 
-    public init(id: UInt64, work: WorkerJob.Work) {
+    public init(id: UInt64, work: EvaluationWork) {
         self.id = id
         self.work = work
     }
 
     /// JOB/RESULT header hash: the vectors' `StepVectorHash`, 0 for statistics.
     public var stepHash: UInt64 {
-        if case let .evaluate(vectors) = work { return StepVectorHash.of(vectors) }
+        if case let .scores(vectors) = work { return StepVectorHash.of(vectors) }
         return 0
     }
 }
 
-/// Every shard's answer to a complete evaluation; the caller reduces them in shard order.
+/// Every shard's answer to a complete evaluation, each fitting the request
+/// (`ShardAnswer.misfit`); the oracle reduces them in shard order (`ShardOrderReduction`).
 public struct EvaluationResult: Equatable, Sendable {
-    public enum Values: Equatable, Sendable {
-        /// Per shard, one score per step vector.
-        case scores([Int: [BatchScore]])
-        case statistics([Int: ShardStatistics])
-    }
-
     public var evaluationID: UInt64
-    public var values: Values
+    public var answers: [Int: ShardAnswer]
 
-    /// Per step vector, the shards' scores added in shard order (`reduceInShardOrder`); nil for statistics.
-    public func reducedScores() -> [BatchScore]? {
-        guard case let .scores(perShard) = values else { return nil }
-        let vectorCount = perShard.values.first?.count ?? 0
-        return (0..<vectorCount).map { vector in reduceInShardOrder(perShard.mapValues { $0[vector] }) }
+    public init(evaluationID: UInt64, answers: [Int: ShardAnswer]) {
+        self.evaluationID = evaluationID
+        self.answers = answers
     }
 }
 
@@ -133,12 +126,6 @@ struct ShardProgress: Sendable {
     var answer: ShardAnswer?
 
     var isDone: Bool { answer != nil }
-}
-
-/// The first valid answer for one shard.
-enum ShardAnswer: Equatable, Sendable {
-    case scores([BatchScore])
-    case statistics(ShardStatistics)
 }
 
 struct OpenEvaluation: Sendable {

@@ -45,16 +45,14 @@ extension WorkerStateMachine {
         case let .load(chunk):
             return assemble(chunk)
         case let .job(job):
-            return accept(WorkerJob(runID: message.runID, evaluationID: message.evaluationID, attempt: message.attempt, stepHash: message.stepHash,
-                                    shards: job.shards, work: .evaluate(job.stepVectors)))
-        case let .stats(request):
-            return accept(WorkerJob(runID: message.runID, evaluationID: message.evaluationID, attempt: message.attempt, stepHash: 0,
-                                    shards: request.shards, work: .statistics(request.kind)))
+            // A STATS header's step hash is not checked by the decoder; its answer carries 0.
+            return accept(WorkerJob(runID: message.runID, evaluationID: message.evaluationID, attempt: message.attempt,
+                                    stepHash: job.work.isScores ? message.stepHash : 0, shards: job.shards, work: job.work))
         case .cancel:
             return cancel(message.evaluationID)
         case .heartbeat:
             return []
-        case .hello, .welcome, .loaded, .result, .statsResult, .bye:
+        case .hello, .welcome, .loaded, .result, .bye:
             counters.unexpected += 1
             return []
         }
@@ -135,7 +133,7 @@ extension WorkerStateMachine {
     }
 
     /// Answers the running job (unless its evaluation was cancelled) and starts the next one.
-    mutating func finish(_ output: WorkerJobOutput) -> [Action] {
+    mutating func finish(_ output: ShardOutcomes<ShardAnswer>) -> [Action] {
         guard let job = running else {
             counters.unexpected += 1
             return []
@@ -166,18 +164,11 @@ extension WorkerStateMachine {
     }
 
     private func answer(_ job: WorkerJob, failedShards ids: [Int], reason: String) -> [Action] {
-        switch job.work {
-        case .evaluate: return answer(job, output: .scores(.failed(shardIDs: ids, reason: reason)))
-        case .statistics: return answer(job, output: .statistics(.failed(shardIDs: ids, reason: reason)))
-        }
+        answer(job, output: .failed(shardIDs: ids, reason: reason))
     }
 
-    private func answer(_ job: WorkerJob, output: WorkerJobOutput) -> [Action] {
-        let body: Message.Body
-        switch output {
-        case let .scores(outcome): body = .result(JobResult(outcome: outcome))
-        case let .statistics(outcome): body = .statsResult(StatsResult(outcome: outcome))
-        }
-        return reply(body, evaluationID: job.evaluationID, attempt: job.attempt, stepHash: job.stepHash)
+    private func answer(_ job: WorkerJob, output: ShardOutcomes<ShardAnswer>) -> [Action] {
+        reply(.result(JobResult(answering: job.work, outcome: output)), evaluationID: job.evaluationID, attempt: job.attempt,
+              stepHash: job.stepHash)
     }
 }

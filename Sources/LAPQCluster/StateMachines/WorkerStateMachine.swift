@@ -40,8 +40,8 @@ public struct WorkerStateMachine: Sendable {
         case storeFailed(LoadItem, SHA256Digest, reason: String)
         /// The running job finished one unit of work (a batch); heartbeats carry the count.
         case progressed
-        /// The running job (`.runJob`) ended.
-        case jobFinished(WorkerJobOutput)
+        /// The running job (`.runJob`) ended: its answer per shard, or why it failed.
+        case jobFinished(ShardOutcomes<ShardAnswer>)
         /// The running job stopped early after `.cancelJob`, between two batches: no answer.
         case jobCancelled
     }

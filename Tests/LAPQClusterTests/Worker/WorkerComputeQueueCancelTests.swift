@@ -33,10 +33,10 @@ final class WorkerComputeQueueCancelTests: XCTestCase {
                                           settings: settings).points.count
         let vectors: [[Double]?] = (0..<4).map { step in (0..<pointCount).map { 0.04 + 0.01 * Double($0 + step) } }
         func job(_ id: UInt64) -> WorkerJob {
-            WorkerJob(runID: 1, evaluationID: id, attempt: 1, stepHash: 0, shards: shards, work: .evaluate(vectors))
+            WorkerJob(runID: 1, evaluationID: id, attempt: 1, stepHash: 0, shards: shards, work: .scores(vectors))
         }
         let batches = Mutex(0)
-        let outputs = Mutex<[UInt64: WorkerJobOutput?]>([:])
+        let outputs = Mutex<[UInt64: ShardOutcomes<ShardAnswer>?]>([:])
         let finished = DispatchSemaphore(value: 0)
         queue.run(job(1), progress: {
             // The first finished shard asks for the stop; the job must not compute another.
@@ -55,7 +55,7 @@ final class WorkerComputeQueueCancelTests: XCTestCase {
             finished.signal()
         })
         finished.wait()
-        guard case let .scores(.completed(scores))?? = outputs.withLock({ $0[2] }) else {
+        guard case let .completed(scores)?? = outputs.withLock({ $0[2] }) else {
             return XCTFail("job 2: \(String(describing: outputs.withLock { $0[2] }))")
         }
         XCTAssertEqual(Set(scores.keys), Set(store.shardIDs))

@@ -15,13 +15,13 @@ final class WorkerComputeTests: XCTestCase {
         let (store, _, plan, local, worker) = try setUp()
         let maxima = try local.activationMaxima()
         let vectors: [[Double]?] = [nil, plan.points.indices.map { 0.05 + 0.01 * Double($0) }]
-        let perShard = try worker.evaluate(shardIDs: store.shardIDs, stepVectors: vectors)
+        let perShard = try worker.scores(shardIDs: store.shardIDs, stepVectors: vectors)
         for (index, expected) in try local.evaluate(vectors).enumerated() {
             XCTAssertEqual(reduceInShardOrder(perShard.mapValues { $0[index] }), expected)
         }
         var ticks = 0
-        let workerMaxima = try worker.maxima(shardIDs: store.shardIDs, progress: { ticks += 1 }).values
-            .reduce([Double](repeating: 0, count: plan.points.count), ActivationStatistics.merge(maxima:_:))
+        let workerMaxima = ShardOrderReduction.maxima(try worker.answers(to: .maxima, shardIDs: store.shardIDs, progress: { ticks += 1 }),
+                                                      pointCount: plan.points.count)
         XCTAssertEqual(workerMaxima, maxima)
         XCTAssertEqual(ticks, store.shardIDs.count, "statistics jobs report progress after every shard")
     }
@@ -31,7 +31,7 @@ final class WorkerComputeTests: XCTestCase {
     func testHistogramsWithTheWrongNumberOfMaximaFail() throws {
         let (store, _, plan, _, worker) = try setUp()
         let maxima = [Double](repeating: 1, count: plan.points.count + 1)
-        XCTAssertThrowsError(try worker.histograms(shardIDs: store.shardIDs, maxima: maxima, binCount: 8)) { error in
+        XCTAssertThrowsError(try worker.answers(to: .histograms(binCount: 8, maxima: maxima), shardIDs: store.shardIDs)) { error in
             XCTAssertEqual(error as? WorkerError, .maximaCount(expected: plan.points.count, got: plan.points.count + 1))
         }
     }
@@ -42,7 +42,7 @@ final class WorkerComputeTests: XCTestCase {
         let (store, _, plan, local, worker) = try setUp(correctsWeightBias: true)
         XCTAssertTrue(worker.plan.correctsWeightBias)
         let vectors: [[Double]?] = [plan.points.indices.map { 0.05 + 0.01 * Double($0) }]
-        let perShard = try worker.evaluate(shardIDs: store.shardIDs, stepVectors: vectors)
+        let perShard = try worker.scores(shardIDs: store.shardIDs, stepVectors: vectors)
         let expected = try local.evaluate(vectors)[0]
         XCTAssertEqual(reduceInShardOrder(perShard.mapValues { $0[0] }), expected)
         let uncorrected = try setUp().local.evaluate(vectors)[0]
@@ -60,7 +60,7 @@ final class WorkerComputeTests: XCTestCase {
         XCTAssertFalse(worker.plan.points.contains { $0.consumers.contains("/3/Conv") })
         XCTAssertGreaterThan(worker.plan.stepCount, worker.plan.points.count)
         let vectors: [[Double]?] = [(0..<plan.stepCount).map { 0.04 + 0.003 * Double($0 % 7) }]
-        let perShard = try worker.evaluate(shardIDs: store.shardIDs, stepVectors: vectors)
+        let perShard = try worker.scores(shardIDs: store.shardIDs, stepVectors: vectors)
         XCTAssertEqual(reduceInShardOrder(perShard.mapValues { $0[0] }), try local.evaluate(vectors)[0])
     }
 
@@ -70,7 +70,7 @@ final class WorkerComputeTests: XCTestCase {
         let (store, _, plan, local, worker) = try setUp(shardCacheBytes: 0)
         let vectors: [[Double]?] = [nil, plan.points.indices.map { 0.05 + 0.01 * Double($0) }]
         for _ in 0..<2 {
-            let perShard = try worker.evaluate(shardIDs: store.shardIDs, stepVectors: vectors)
+            let perShard = try worker.scores(shardIDs: store.shardIDs, stepVectors: vectors)
             for (index, expected) in try local.evaluate(vectors).enumerated() {
                 XCTAssertEqual(reduceInShardOrder(perShard.mapValues { $0[index] }), expected)
             }
@@ -122,6 +122,16 @@ final class WorkerComputeTests: XCTestCase {
         let worker = try WorkerCompute(model: try ONNXModelFiles(contentsOf: example.appendingPathComponent("digits.onnx")),
                                        plan: PlanSettings(weightBits: 4, activationBits: 4), threads: 1, prefixCacheBytes: 0)
         XCTAssertThrowsError(try worker.storeShard(id: 0, bytes: [1, 2, 3], facts: ShardFacts(store: store, shard: 0)))
-        XCTAssertThrowsError(try worker.evaluate(shardIDs: [0], stepVectors: [nil]))
+        XCTAssertThrowsError(try worker.scores(shardIDs: [0], stepVectors: [nil]))
+    }
+}
+
+extension WorkerCompute {
+    /// Per shard, the scores of every vector: result[shard][vector].
+    fileprivate func scores(shardIDs: [Int], stepVectors: [[Double]?]) throws -> [Int: [BatchScore]] {
+        try answers(to: .scores(stepVectors), shardIDs: shardIDs).mapValues { answer in
+            guard case let .scores(scores) = answer else { preconditionFailure("\(answer)") }
+            return scores
+        }
     }
 }
