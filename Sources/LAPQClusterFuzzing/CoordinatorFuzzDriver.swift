@@ -17,7 +17,7 @@ struct CoordinatorFuzzDriver {
         machine = CoordinatorStateMachine(configuration: ProtocolFuzzScenario.coordinatorConfiguration(waitsForSecondWorker: waitsForSecondWorker))
         self.work = ProtocolFuzzScenario.work(work)
         let hello = ProtocolFuzzScenario.hello(name: "fuzz-0", holdsItems: firstWorkerHoldsItems)
-        try carryOut(machine.on(.received(hello.encoded(), from: ProtocolFuzzScenario.peers[0], at: now)))
+        try carryOut(machine.on(.received(.success(hello), from: ProtocolFuzzScenario.peers[0], at: now)))
         try startNextEvaluation()
     }
 
@@ -25,7 +25,7 @@ struct CoordinatorFuzzDriver {
         let control = ProtocolFuzzControl(byte: record.control)
         now += control.coordinatorTimeStep
         report.count(frameDecoded: try ProtocolFuzzCodecCheck.decode(record.frame) != nil)
-        try carryOut(machine.on(.received(record.frame, from: ProtocolFuzzScenario.peers[control.peer], at: now)))
+        try carryOut(machine.on(.received(Message.decode(frame: record.frame), from: ProtocolFuzzScenario.peers[control.peer], at: now)))
         if control.coordinatorTicks { try carryOut(machine.on(.tick(at: now))) }
         if control.coordinatorPeerDisconnects {
             try carryOut(machine.on(.connectionClosed(at: now)))

@@ -22,14 +22,14 @@ struct WorkerFuzzDriver {
                                      cachedShards: holdsItems ? Set(ProtocolFuzzScenario.shards.map(\.sha256)) : [],
                                      cachedModel: holdsItems ? ProtocolFuzzScenario.modelDigest : nil)
         try carryOut(machine.on(.connected(at: now)))
-        if registered { try carryOut(machine.on(.received(ProtocolFuzzScenario.welcome.encoded(), at: now))) }
+        if registered { try carryOut(machine.on(.received(.success(ProtocolFuzzScenario.welcome), at: now))) }
     }
 
     mutating func play(_ record: ProtocolFuzzInput.Record) throws(ProtocolFuzzViolation) {
         let control = ProtocolFuzzControl(byte: record.control)
         now += control.workerTimeStep
         report.count(frameDecoded: try ProtocolFuzzCodecCheck.decode(record.frame) != nil)
-        try carryOut(machine.on(.received(record.frame, at: now)))
+        try carryOut(machine.on(.received(Message.decode(frame: record.frame), at: now)))
         if control.storesItems {
             let items = toStore
             toStore.removeAll()

@@ -123,14 +123,14 @@ final class ClusterSimulation {
         if !coordinatorInbox.isEmpty {
             choices.append {
                 let (peer, frame) = self.coordinatorInbox.removeFirst()
-                self.perform(self.coordinator.on(.received(frame, from: peer, at: self.now)))
+                self.perform(self.coordinator.on(.received(Message.decode(frame: frame), from: peer, at: self.now)))
             }
         }
         for (peer, worker) in workers.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) where !worker.killed {
             if !worker.inbox.isEmpty {
                 choices.append {
                     let frame = self.workers[peer]?.inbox.removeFirst() ?? []
-                    self.workerEvent(peer, .received(frame, at: self.now))
+                    self.workerEvent(peer, .received(Message.decode(frame: frame), at: self.now))
                 }
             }
             if let job = worker.job, !worker.stalled {

@@ -18,7 +18,7 @@ final class NumericsClassResumeTests: XCTestCase {
 
     private func join(_ machine: inout CoordinatorStateMachine, _ name: String, fingerprint: UInt64) {
         let hello = Hello(workerName: name, threads: 1, cachedShards: shards.map(\.sha256), model: model, fingerprint: fingerprint)
-        _ = machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: Array(name.utf8), at: 0))
+        _ = machine.on(.received(Message.decode(frame: Message(runID: 0, body: .hello(hello)).encoded()), from: Array(name.utf8), at: 0))
     }
 
     func testRestoredBindingsKeepShardsInTheirClass() throws {

@@ -23,12 +23,12 @@ final class NumericsClassTests: XCTestCase {
         for (peer, fingerprint) in [(a, UInt64(0xA)), (b, 0xB)] {
             let hello = Hello(workerName: String(decoding: peer, as: UTF8.self), threads: 1,
                               cachedShards: shards.map(\.sha256), model: model, fingerprint: fingerprint)
-            _ = machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: peer, at: 0))
+            _ = machine.on(.received(Message.decode(frame: Message(runID: 0, body: .hello(hello)).encoded()), from: peer, at: 0))
         }
         _ = machine.on(.evaluate(EvaluationRequest(id: 1, work: .scores(vectors)), at: 0))
         XCTAssertEqual(machine.assignment, [0: a, 1: b])
-        _ = machine.on(.received(result(1, [0: [score]]), from: a, at: 1))
-        _ = machine.on(.received(result(1, [1: [score]]), from: b, at: 2))
+        _ = machine.on(.received(Message.decode(frame: result(1, [0: [score]])), from: a, at: 1))
+        _ = machine.on(.received(Message.decode(frame: result(1, [1: [score]])), from: b, at: 2))
         XCTAssertEqual(machine.numericsClasses, [0xA: [0], 0xB: [1]])
         return machine
     }
@@ -59,8 +59,8 @@ final class NumericsClassTests: XCTestCase {
         var machine = makeMixed(allowMixed: true)
         _ = machine.on(.evaluate(EvaluationRequest(id: 2, work: .scores(vectors)), at: 10))
         _ = machine.on(.unreachable(a, at: 11))
-        _ = machine.on(.received(result(2, [1: [score]]), from: b, at: 12))
-        let done = machine.on(.received(result(2, [0: [score]]), from: b, at: 13))
+        _ = machine.on(.received(Message.decode(frame: result(2, [1: [score]])), from: b, at: 12))
+        let done = machine.on(.received(Message.decode(frame: result(2, [0: [score]])), from: b, at: 13))
         XCTAssertTrue(done.contains { if case .evaluationComplete = $0 { return true }; return false }, "\(done)")
         XCTAssertEqual(machine.numericsClasses, [0xA: [0], 0xB: [0, 1]])
         XCTAssertEqual(machine.counters.numericsClassMoves, 1)
@@ -72,11 +72,11 @@ final class NumericsClassTests: XCTestCase {
         var machine = makeMixed(allowMixed: false)
         _ = machine.on(.evaluate(EvaluationRequest(id: 2, work: .scores(vectors)), at: 10))
         let hello = Hello(workerName: "c", threads: 1, cachedShards: shards.map(\.sha256), model: nil)
-        _ = machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: c, at: 11))
+        _ = machine.on(.received(Message.decode(frame: Message(runID: 0, body: .hello(hello)).encoded()), from: c, at: 11))
         let died = machine.on(.unreachable(a, at: 12))
         XCTAssertFalse(died.contains { if case .runFailed = $0 { return true }; return false }, "\(died)")
         let loaded = Message(runID: 7, body: .loaded(Loaded(item: .model, sha256: model, fingerprint: 0xA))).encoded()
-        let actions = machine.on(.received(loaded, from: c, at: 13))
+        let actions = machine.on(.received(Message.decode(frame: loaded), from: c, at: 13))
         let job = actions.contains { if case .send(let message, to: let peer) = $0, case .job = message.body { return peer == c }; return false }
         XCTAssertTrue(job, "\(actions)")
         XCTAssertEqual(machine.assignment[0], c)

@@ -12,8 +12,8 @@ final class WorkerCancellationTests: XCTestCase {
     private func makeHoldingWorker() -> WorkerStateMachine {
         var machine = WorkerStateMachine(configuration: .init(name: "w", threads: 1))
         _ = machine.on(.connected(at: 0))
-        _ = machine.on(.received(Message(runID: 7, body: .welcome(Welcome(workerID: 1, heartbeatIntervalMilliseconds: 1000,
-                                                                          modelSHA256: SHA256Digest(of: model), modelSize: 3))).encoded(), at: 0))
+        _ = machine.on(.received(Message.decode(frame: Message(runID: 7, body: .welcome(Welcome(workerID: 1, heartbeatIntervalMilliseconds: 1000,
+                                                                          modelSHA256: SHA256Digest(of: model), modelSize: 3))).encoded()), at: 0))
         _ = machine.on(.stored(.model, SHA256Digest(of: model)))
         _ = machine.on(.stored(.shard(1), shard.sha256))
         return machine
@@ -30,8 +30,8 @@ final class WorkerCancellationTests: XCTestCase {
 
     func testCancelStopsTheRunningJobWhichIsNotAnswered() {
         var machine = makeHoldingWorker()
-        XCTAssertEqual(machine.on(.received(job(5), at: 1)), [.runJob(workerJob(5))])
-        XCTAssertEqual(machine.on(.received(Message(runID: 7, evaluationID: 5, body: .cancel).encoded(), at: 2)),
+        XCTAssertEqual(machine.on(.received(Message.decode(frame: job(5)), at: 1)), [.runJob(workerJob(5))])
+        XCTAssertEqual(machine.on(.received(Message.decode(frame: Message(runID: 7, evaluationID: 5, body: .cancel).encoded()), at: 2)),
                        [.cancelJob(evaluationID: 5)])
         XCTAssertEqual(machine.on(.jobCancelled), [], "nothing to answer, nothing queued")
         XCTAssertFalse(machine.isBusy)
@@ -40,9 +40,9 @@ final class WorkerCancellationTests: XCTestCase {
 
     func testAJobOfALaterEvaluationSupersedesTheRunningOne() {
         var machine = makeHoldingWorker()
-        _ = machine.on(.received(job(5), at: 1))
+        _ = machine.on(.received(Message.decode(frame: job(5)), at: 1))
         // Evaluation 5's CANCEL was lost (or is still behind): evaluation 6's job stops it anyway.
-        XCTAssertEqual(machine.on(.received(job(6), at: 2)), [.cancelJob(evaluationID: 5)])
+        XCTAssertEqual(machine.on(.received(Message.decode(frame: job(6)), at: 2)), [.cancelJob(evaluationID: 5)])
         XCTAssertEqual(machine.on(.jobCancelled), [.runJob(workerJob(6))], "the new job starts once the old one stopped")
         let scores = ShardOutcomes<ShardAnswer>.completed([1: .scores([BatchScore(lossSum: 1, top1: 1, count: 1)])])
         let actions = machine.on(.jobFinished(scores))
@@ -52,8 +52,8 @@ final class WorkerCancellationTests: XCTestCase {
 
     func testAJobThatFinishedBeforeItsCancelTookEffectIsDropped() {
         var machine = makeHoldingWorker()
-        _ = machine.on(.received(job(5), at: 1))
-        _ = machine.on(.received(job(6), at: 2))   // supersedes 5
+        _ = machine.on(.received(Message.decode(frame: job(5)), at: 1))
+        _ = machine.on(.received(Message.decode(frame: job(6)), at: 2))   // supersedes 5
         let scores = ShardOutcomes<ShardAnswer>.completed([1: .scores([BatchScore(lossSum: 1, top1: 1, count: 1)])])
         XCTAssertEqual(machine.on(.jobFinished(scores)), [.runJob(workerJob(6))], "evaluation 5's answer is not sent")
         XCTAssertEqual(machine.counters.cancelledEvaluation, 1)

@@ -94,8 +94,9 @@ final class CoordinatorLink: @unchecked Sendable {
                     actions += machine.on(.connectionClosed(at: now))
                 }
             case let .received(CoordinatorLink.routerSocket, frames) where frames.count == 2:
-                trace("in", frames[1])
-                actions += machine.on(.received(frames[1], from: frames[0], at: now))
+                let decoded = Message.decode(frame: frames[1])
+                trace("in", decoded)
+                actions += machine.on(.received(decoded, from: frames[0], at: now))
                 if tracing {
                     let undone = machine.open?.shards.filter { !$0.value.isDone }.keys.sorted() ?? []
                     log("trace open \(machine.open?.request.id ?? 0) pending \(machine.pending?.id ?? 0) undone \(undone)")
@@ -123,7 +124,7 @@ final class CoordinatorLink: @unchecked Sendable {
     private func carryOut(_ action: CoordinatorStateMachine.Action) -> [ZMQLoop.Outgoing] {
         switch action {
         case let .send(message, peer):
-            trace("out", message.encoded())
+            trace("out", .success(message))
             return [ZMQLoop.Outgoing(frames: [peer, message.encoded()])]
         case let .load(item, peer):
             do {
@@ -158,9 +159,9 @@ final class CoordinatorLink: @unchecked Sendable {
     }
 
     /// With LAPQ_TRACE=1 in the environment, one log line per message: direction and type.
-    private func trace(_ direction: String, _ frame: [UInt8]) {
+    private func trace(_ direction: String, _ decoded: Result<Message, ProtocolError>) {
         guard tracing else { return }
-        let description = (try? Message(decoding: frame)).map { "\($0.type) eval \($0.evaluationID)" } ?? "malformed"
+        let description = (try? decoded.get()).map { "\($0.type) eval \($0.evaluationID)" } ?? "malformed"
         log("trace \(direction): \(description)")
     }
 

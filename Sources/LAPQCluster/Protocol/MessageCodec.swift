@@ -96,3 +96,13 @@ extension Message {
         }
     }
 }
+
+extension Message {
+    /// The one place where a received frame becomes a message: both links call it, and the
+    /// state machines receive its result — a message, or why the frame is not one (counted and
+    /// dropped there, or for another protocol version, reported) — never bytes. The fuzz
+    /// target feeds its bytes through here too.
+    public static func decode(frame: [UInt8]) -> Result<Message, ProtocolError> {
+        Result { () throws(ProtocolError) -> Message in try Message(decoding: frame) }
+    }
+}

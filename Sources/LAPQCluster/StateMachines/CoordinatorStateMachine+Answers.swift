@@ -54,7 +54,7 @@ extension CoordinatorStateMachine {
         // dispatch, which walks every shard — per answer, that was the coordinator's main cost
         // at 64 workers (docs/scaling.md).
         speculate(at: now)
-        guard placementsChanged else { return actions }
+        guard self.open?.placementsChanged == true else { return actions }
         return actions + dispatch(at: now)
     }
 
@@ -83,8 +83,8 @@ extension CoordinatorStateMachine {
         }
         bindClass(shard: id, to: peer)
         open?.shards[id]?.answer = answer
-        open?.answeredBy[peer, default: 0] += 1
-        open?.lastAnswerAt[peer] = now
+        open?.peers[peer, default: PeerWork()].answered += 1
+        open?.peers[peer, default: PeerWork()].lastAnswerAt = now
         open?.shards[id]?.placements[peer] = nil   // other copies stay listed, so `close` can cancel them
         return []
     }
@@ -122,7 +122,7 @@ extension CoordinatorStateMachine {
             self.open?.shards[id]?.placements[peer] = .awaitingLoad
             self.open?.shards[id]?.speculated = true
             counters.speculativeSends += 1
-            placementsChanged = true
+            self.open?.placementsChanged = true
             copied = true
         }
         return copied
@@ -134,8 +134,8 @@ extension CoordinatorStateMachine {
         let computing = progress.placements.filter { $0.value == .running }.keys
         guard !computing.isEmpty else { return true }
         return computing.allSatisfy { peer in
-            guard let rate = workers[peer]?.throughput.shardsPerSecond, let since = evaluation.busySince[peer] else { return true }
-            let shards = Double((evaluation.answeredBy[peer] ?? 0) + runningCount(peer))
+            guard let rate = workers[peer]?.throughput.shardsPerSecond, let since = evaluation.peers[peer]?.busySince else { return true }
+            let shards = Double((evaluation.peers[peer]?.answered ?? 0) + runningCount(peer))
             return Double(now) >= Double(since) + 2 * shards / rate * 1000 + 10
         }
     }

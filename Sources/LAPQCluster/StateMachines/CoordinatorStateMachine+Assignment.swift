@@ -53,7 +53,7 @@ extension CoordinatorStateMachine {
         let failed = enforceNumericsClasses()
         guard failed.isEmpty else { return failed }
         guard var evaluation = open else { return [] }
-        placementsChanged = false
+        evaluation.placementsChanged = false
         var ready: [PeerID: [Int]] = [:]
         var actions: [Action] = []
         for id in evaluation.shards.keys.sorted() {
@@ -73,7 +73,7 @@ extension CoordinatorStateMachine {
         for peer in alivePeers {
             guard let ids = ready[peer] else { continue }
             actions.append(.send(jobMessage(evaluation, shards: ids), to: peer))
-            if open?.busySince[peer] == nil { open?.busySince[peer] = now }
+            if open?.peers[peer]?.busySince == nil { open?.peers[peer, default: PeerWork()].busySince = now }
         }
         for peer in ready.keys where ready[peer]?.count == runningCount(peer) {
             workers[peer]?.lastProgressAt = now   // the stall clock starts when an idle worker gets work

@@ -2,11 +2,8 @@ import LAPQData
 
 /// What the coordinator does with each message from a worker.
 extension CoordinatorStateMachine {
-    mutating func receive(_ frame: [UInt8], from peer: PeerID, at now: Milliseconds) -> [Action] {
-        let message: Message
-        do {
-            message = try Message(decoding: frame)
-        } catch {
+    mutating func receive(_ decoded: Result<Message, ProtocolError>, from peer: PeerID, at now: Milliseconds) -> [Action] {
+        guard case let .success(message) = decoded else {
             counters.malformed += 1
             return []
         }
@@ -112,7 +109,7 @@ extension CoordinatorStateMachine {
         let loads = candidates.map { runningCount($0) }
         guard let chosen = candidates.indices.min(by: { (loads[$0], $0) < (loads[$1], $1) }).map({ candidates[$0] }) else { return }
         open?.shards[id]?.placements[chosen] = .awaitingLoad
-        placementsChanged = true
+        open?.placementsChanged = true
     }
 }
 

@@ -18,7 +18,7 @@ extension CoordinatorStateMachine {
     /// Binds shards to classes as a run before a `--resume` did, so the resumed run computes
     /// each where its trajectory so far was computed. Only before the first evaluation.
     mutating func restoreNumericsClasses(_ bindings: NumericsClasses) throws {
-        guard !hasStarted else { throw ClusterError.evaluationFailed("numerics classes are restored before the first evaluation") }
+        guard phase.isBeforeFirstEvaluation else { throw ClusterError.evaluationFailed("numerics classes are restored before the first evaluation") }
         var classesOfShard: [Int: [UInt64]] = [:]
         for (fingerprint, shards) in bindings.shardsByFingerprint {
             for id in shards {

@@ -128,14 +128,23 @@ struct ShardProgress: Sendable {
     var isDone: Bool { answer != nil }
 }
 
+/// One worker's share of the open evaluation, for its measured throughput (`recordThroughput`).
+struct PeerWork: Sendable {
+    /// When its first JOB of this evaluation went out.
+    var busySince: Milliseconds?
+    /// How many of its answers were accepted, and when the last one came.
+    var answered = 0
+    var lastAnswerAt: Milliseconds?
+}
+
 struct OpenEvaluation: Sendable {
     let request: EvaluationRequest
     var shards: [Int: ShardProgress]
-    /// Per worker: when its first JOB of this evaluation went out, how many of its answers were
-    /// accepted, and when the last one came (`recordThroughput`).
-    var busySince: [PeerID: Milliseconds] = [:]
-    var answeredBy: [PeerID: Int] = [:]
-    var lastAnswerAt: [PeerID: Milliseconds] = [:]
+    /// Per worker that was sent a JOB of this evaluation.
+    var peers: [PeerID: PeerWork] = [:]
+    /// A placement was added since the last `dispatch` (a re-placed failure, a speculative
+    /// copy): an answer needs a dispatch only then.
+    var placementsChanged = false
 
     var doneCount: Int { shards.values.filter(\.isDone).count }
 }

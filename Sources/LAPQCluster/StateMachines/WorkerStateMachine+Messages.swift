@@ -2,11 +2,12 @@ import LAPQData
 
 /// What the worker does with each message from the coordinator.
 extension WorkerStateMachine {
-    mutating func receive(_ frame: [UInt8], at now: Milliseconds) -> [Action] {
+    mutating func receive(_ decoded: Result<Message, ProtocolError>, at now: Milliseconds) -> [Action] {
         let message: Message
-        do {
-            message = try Message(decoding: frame)
-        } catch {
+        switch decoded {
+        case let .success(decodedMessage):
+            message = decodedMessage
+        case .failure:
             counters.malformed += 1
             return []
         }

@@ -30,8 +30,8 @@ public struct WorkerStateMachine: Sendable {
     public enum Event: Sendable {
         /// The socket is connected (first time or after `.reconnect`).
         case connected(at: Milliseconds)
-        /// A frame from the coordinator.
-        case received([UInt8], at: Milliseconds)
+        /// A frame from the coordinator, decoded by `Message.decode(frame:)`.
+        case received(Result<Message, ProtocolError>, at: Milliseconds)
         /// Time passes; call at least a few times per heartbeat interval.
         case tick(at: Milliseconds)
         /// The loop kept an item `.store` handed it.
@@ -108,8 +108,8 @@ public struct WorkerStateMachine: Sendable {
         switch event {
         case let .connected(now):
             return connect(at: now)
-        case let .received(frame, now):
-            return receive(frame, at: now)
+        case let .received(decoded, now):
+            return receive(decoded, at: now)
         case let .tick(now):
             return tick(at: now)
         case let .stored(item, digest, fingerprint):

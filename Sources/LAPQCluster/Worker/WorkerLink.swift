@@ -46,8 +46,9 @@ final class WorkerLink: @unchecked Sendable {
             queued.removeAll()
             switch event {
             case let .received(_, frames) where frames.count == 1:
-                if tracing { log("trace in: \((try? Message(decoding: frames[0]))?.type.description ?? "malformed")") }
-                actions += machine.on(.received(frames[0], at: now))
+                let decoded = Message.decode(frame: frames[0])
+                if tracing { log("trace in: \((try? decoded.get())?.type.description ?? "malformed")") }
+                actions += machine.on(.received(decoded, at: now))
             case .received:
                 break   // a DEALER frame from the coordinator is one message; anything else is not ours
             case .woken:
