@@ -95,6 +95,10 @@ struct WorkerFuzzDriver {
         case let .cancelJob(evaluationID):
             guard running?.evaluationID == evaluationID else { throw ProtocolFuzzViolation("cancel of evaluation \(evaluationID), not running") }
             cancelRequested = true
+        case .stop:
+            // A frame of another protocol version (or a model that keeps failing) ends the worker;
+            // the state machine ignores everything after it.
+            break
         case let .reconnect(delay):
             guard delay <= machine.configuration.maxBackoffMilliseconds else { throw ProtocolFuzzViolation("reconnect after \(delay) ms") }
             now += delay

@@ -204,6 +204,8 @@ final class ClusterSimulation {
         case let .reconnect(delay):
             workers[peer]?.inbox.removeAll()
             workers[peer]?.reconnectAt = now + delay
+        case .stop:
+            workers[peer]?.disconnected = true   // the process exits
         }
     }
 

@@ -202,4 +202,16 @@ final class CoordinatorLoadWindowTests: XCTestCase {
         XCTAssertEqual(jobs.sorted(), [0, 1, 2, 3, 4], "every shard is sent as a job once it is loaded")
         XCTAssertEqual(machine.workers[worker]?.heldShards.count, 5)
     }
+
+    /// A worker of another release: its HELLO does not decode, but it is answered with a BYE
+    /// naming both versions (whose header that worker can read), and counted as malformed.
+    func testAFrameOfAnotherProtocolVersionIsAnsweredWithABye() {
+        var machine = CoordinatorStateMachine(configuration: .init(runID: 7, model: model, modelSize: 3, shards: shards, pointCount: 1))
+        var hello = Message(runID: 0, body: .hello(Hello(workerName: "old", threads: 2, cachedShards: [], model: nil))).encoded()
+        hello[4] = 4
+        let bye = Message(runID: 7, body: .bye(Bye(reason: "protocol version 4, coordinator speaks \(ProtocolConstants.version)")))
+        XCTAssertEqual(machine.on(.received(Message.decode(frame: hello), from: worker, at: 0)), [.send(bye, to: worker)])
+        XCTAssertEqual(machine.counters.malformed, 1)
+        XCTAssertTrue(machine.workers.isEmpty)
+    }
 }

@@ -122,4 +122,18 @@ final class MessageCodecTests: XCTestCase {
         XCTAssertEqual(SHA256Digest(hex: digest.hex.uppercased()), digest)
         XCTAssertNil(SHA256Digest(hex: "xyz"))
     }
+
+    /// A STATS may not make a worker allocate more than `maxHistogramBins` counts per shard:
+    /// 2^24 bins per point (once accepted) and many points of fewer bins are both refused.
+    func testStatsAskingForTooManyBinsIsRefused() {
+        let shards = [JobShard(id: 0, sha256: SHA256Digest(of: [0]))]
+        func decodes(binCount: Int, points: Int) -> Bool {
+            let work = EvaluationWork.histograms(binCount: binCount, maxima: [Double](repeating: 1, count: points))
+            return (try? Message(decoding: Message(runID: 1, evaluationID: 1, body: .job(Job(shards: shards, work: work))).encoded())) != nil
+        }
+        XCTAssertTrue(decodes(binCount: 4096, points: 1024))
+        XCTAssertTrue(decodes(binCount: ProtocolConstants.maxHistogramBins, points: 1))
+        XCTAssertFalse(decodes(binCount: 1 << 24, points: 1))
+        XCTAssertFalse(decodes(binCount: 4096, points: 1025))
+    }
 }

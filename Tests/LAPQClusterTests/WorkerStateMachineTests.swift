@@ -107,4 +107,38 @@ final class WorkerStateMachineTests: XCTestCase {
                        [.reconnect(afterMilliseconds: 1000)])
         guard case let .send(message)? = machine.on(.connected(at: 2000)).first, case .hello = message.body else { return XCTFail() }
     }
+
+    /// A coordinator of another release answers HELLO with a BYE this worker cannot decode past
+    /// the header's version: the worker says so, naming both versions, and stops instead of
+    /// reconnecting forever.
+    func testAFrameOfAnotherProtocolVersionStopsTheWorkerNamingBothVersions() {
+        var machine = WorkerStateMachine(configuration: .init(name: "w", threads: 4))
+        _ = machine.on(.connected(at: 0))
+        var bye = Message(runID: 9, body: .bye(Bye(reason: "protocol version 5, coordinator speaks 4"))).encoded()
+        bye[4] = 4   // the coordinator's version
+        let actions = machine.on(.received(Message.decode(frame: bye), at: 1))
+        guard case let .stop(reason)? = actions.last, actions.count == 1 else { return XCTFail("\(actions)") }
+        XCTAssertTrue(reason.contains("protocol version 4") && reason.contains("this worker \(ProtocolConstants.version)"), reason)
+        XCTAssertEqual(machine.on(.tick(at: 100_000)), [], "a stopped worker neither heartbeats nor reconnects")
+        XCTAssertEqual(machine.on(.connected(at: 100_001)), [])
+    }
+
+    /// A model that cannot load here fails the same way each time: after
+    /// `maxModelLoadFailures` failures in a row (across the coordinator's BYE and the worker's
+    /// new HELLO), the worker stops naming the failure; a model that loads resets the count.
+    func testAModelThatKeepsFailingToLoadStopsTheWorker() {
+        var machine = makeRegistered()
+        let digest = SHA256Digest(of: model)
+        let failed = Message(runID: 7, body: .loaded(Loaded(item: .model, sha256: digest, failure: "op 'DeformConv' is not supported")))
+        XCTAssertEqual(machine.on(.storeFailed(.model, digest, reason: "op 'DeformConv' is not supported")), [.send(failed)])
+        _ = machine.on(.stored(.model, digest, fingerprint: 1))
+        for _ in 1..<machine.configuration.maxModelLoadFailures {
+            XCTAssertEqual(machine.on(.storeFailed(.model, digest, reason: "op 'DeformConv' is not supported")), [.send(failed)])
+        }
+        let actions = machine.on(.storeFailed(.model, digest, reason: "op 'DeformConv' is not supported"))
+        XCTAssertEqual(actions.first, .send(failed))
+        guard case let .stop(reason)? = actions.last, actions.count == 2 else { return XCTFail("\(actions)") }
+        XCTAssertTrue(reason.contains("failed to load here 3 times: op 'DeformConv' is not supported"), reason)
+        XCTAssertTrue(reason.contains(digest.hex), reason)
+    }
 }

@@ -104,6 +104,10 @@ public final class ClusterLossOracle: LossOracle {
     }
 
     public func answers(to work: EvaluationWork) throws -> [Int: ShardAnswer] {
+        if case let .histograms(binCount, maxima) = work, binCount * maxima.count > ProtocolConstants.maxHistogramBins {
+            throw ClusterError.evaluationFailed("histograms of \(binCount) bins for \(maxima.count) points exceed the protocol's "
+                                                + "\(ProtocolConstants.maxHistogramBins) bins per STATS (docs/protocol.md); ask for fewer bins")
+        }
         defer { nextEvaluationID += 1 }
         return try link.submit(EvaluationRequest(id: nextEvaluationID, work: work), timeout: evaluationTimeout).answers
     }

@@ -23,8 +23,15 @@ extension Job {
             return .maxima
         case 1:
             let binCount = Int(try reader.u32("bin count"))
-            guard binCount > 0, binCount <= 1 << 24 else { throw .inconsistent(message: "STATS", reason: "bin count \(binCount)") }
+            guard binCount > 0, binCount <= ProtocolConstants.maxHistogramBins else {
+                throw .inconsistent(message: "STATS", reason: "bin count \(binCount)")
+            }
             let maxima = try reader.array("maxima", minimumElementSize: 8) { (reader) throws(ProtocolError) in try reader.f64("maximum") }
+            // What the worker would allocate per shard: bounded before it sees the request.
+            guard binCount * maxima.count <= ProtocolConstants.maxHistogramBins else {
+                throw .inconsistent(message: "STATS", reason: "\(binCount) bins for each of \(maxima.count) points exceed "
+                                    + "\(ProtocolConstants.maxHistogramBins) bins in all")
+            }
             guard maxima.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw .inconsistent(message: "STATS", reason: "a maximum is negative or not finite") }
             return .histograms(binCount: binCount, maxima: maxima)
         case let other:

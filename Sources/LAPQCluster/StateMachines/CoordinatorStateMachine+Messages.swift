@@ -3,7 +3,17 @@ import LAPQData
 /// What the coordinator does with each message from a worker.
 extension CoordinatorStateMachine {
     mutating func receive(_ decoded: Result<Message, ProtocolError>, from peer: PeerID, at now: Milliseconds) -> [Action] {
-        guard case let .success(message) = decoded else {
+        let message: Message
+        switch decoded {
+        case let .success(decodedMessage):
+            message = decodedMessage
+        case let .failure(.wrongVersion(version)):
+            // A worker of another release: its HELLO cannot be read, but it can be told why, in
+            // a BYE whose header it can read (the version field comes before anything else).
+            counters.malformed += 1
+            let reason = "protocol version \(version), coordinator speaks \(ProtocolConstants.version)"
+            return [.send(Message(runID: configuration.runID, body: .bye(Bye(reason: reason))), to: peer)]
+        case .failure:
             counters.malformed += 1
             return []
         }

@@ -7,6 +7,12 @@ extension WorkerStateMachine {
         switch decoded {
         case let .success(decodedMessage):
             message = decodedMessage
+        case let .failure(.wrongVersion(version)) where connection != .disconnected:
+            // Every frame of that coordinator will be refused, and it refuses ours: say so and stop
+            // rather than reconnect forever.
+            counters.malformed += 1
+            return stop(reason: "the coordinator speaks lapq protocol version \(version), this worker \(ProtocolConstants.version); "
+                        + "run lapq-worker of the coordinator's release")
         case .failure:
             counters.malformed += 1
             return []
@@ -14,7 +20,7 @@ extension WorkerStateMachine {
         switch (connection, message.body) {
         case let (.awaitingWelcome, .welcome(welcome)):
             return register(welcome, runID: message.runID, at: now)
-        case (.disconnected, _):
+        case (.disconnected, _), (.stopped, _):
             counters.unexpected += 1
             return []
         case let (_, .bye(bye)):
