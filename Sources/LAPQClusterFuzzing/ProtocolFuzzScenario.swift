@@ -31,7 +31,7 @@ public enum ProtocolFuzzScenario {
     public static func work(_ work: ProtocolFuzzSetup.CoordinatorWork) -> EvaluationWork {
         switch work {
         case .evaluate: return .scores(ProtocolSamples.vectors)
-        case .floatNetwork: return .scores([nil])
+        case .floatNetwork: return .scores([.float])
         case .maxima: return .maxima
         case .histograms: return .histograms(binCount: histogramBins, maxima: histogramMaxima)
         }

@@ -112,7 +112,7 @@ public enum ProtocolFuzzSeeds {
              .worker(step: 2, finishJob: true)),
             (Message(runID: run, evaluationID: first + 2, attempt: 2, body: .job(Job(shards: shards, work: histograms))),
              .worker(step: 2, finishJob: true, jobFails: true)),
-            (Message(runID: run, evaluationID: first + 3, attempt: 1, stepHash: StepVectorHash.of([nil]), body: .job(Job(shards: shards, work: .scores([nil])))),
+            (Message(runID: run, evaluationID: first + 3, attempt: 1, stepHash: StepVectorHash.of([.float]), body: .job(Job(shards: shards, work: .scores([.float])))),
              .worker(step: 1)),
             (Message(runID: run, evaluationID: first + 3, body: .cancel), .worker(step: 1, finishJob: true)),
         ]

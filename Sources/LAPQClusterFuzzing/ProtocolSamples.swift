@@ -9,7 +9,7 @@ public enum ProtocolSamples {
     public static let digestB = SHA256Digest(of: Array("shard b".utf8))
     public static let facts = ShardFacts(layout: .nhwcUInt8, storedSampleShape: [4, 4, 3], samples: 8..<10, labelDType: .int64,
                                          preprocessing: Preprocessing(scale: 1.0 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]))
-    public static let vectors: [[Double]?] = [[0.5, 0.25, 1e-3], nil, [1, 2, 3]]
+    public static let vectors: [StepVector] = [[0.5, 0.25, 1e-3], .float, [1, 2, 3]]
 
     public static var all: [Message] {
         let shards = [JobShard(id: 3, sha256: digestA), JobShard(id: 7, sha256: digestB)]
@@ -27,7 +27,7 @@ public enum ProtocolSamples {
             Message(runID: 42, body: .loaded(Loaded(item: .model, sha256: digestA, fingerprint: 0xFEDC_BA98_7654_3210))),
             Message(runID: 42, body: .loaded(Loaded(item: .model, sha256: digestA, failure: "disk full"))),
             Message(runID: 42, evaluationID: 9, attempt: 2, stepHash: StepVectorHash.of(vectors), body: .job(Job(shards: shards, work: .scores(vectors)))),
-            Message(runID: 42, evaluationID: 9, attempt: 1, stepHash: StepVectorHash.of([nil]), body: .job(Job(shards: shards, work: .scores([nil])))),
+            Message(runID: 42, evaluationID: 9, attempt: 1, stepHash: StepVectorHash.of([.float]), body: .job(Job(shards: shards, work: .scores([.float])))),
             Message(runID: 42, evaluationID: 9, attempt: 2, stepHash: 77, body: .result(JobResult(isStatistics: false, outcome: .completed([3: .scores(scores), 7: .scores(scores)])))),
             Message(runID: 42, evaluationID: 9, stepHash: 77, body: .result(JobResult(isStatistics: false, outcome: .failed(shardIDs: [3], reason: "out of memory")))),
             Message(runID: 42, evaluationID: 9, stepHash: 77, body: .result(JobResult(isStatistics: false, outcome: .rejected(shardIDs: [7], reason: "NaN in relu1")))),

@@ -18,7 +18,7 @@ final class OracleAndDriverTests: XCTestCase {
 
     /// The exact-reduction invariant: the same losses, bit for bit, with 1, 2 or 3 executors.
     func testLossIsIndependentOfWorkerCount() throws {
-        let steps: [[Double]?] = [nil, [0.05, 0.1, 0.04, 0.2], [0.02, 0.3, 0.05, 0.1]]
+        let steps: [StepVector] = [.float, [0.05, 0.1, 0.04, 0.2], [0.02, 0.3, 0.05, 0.1]]
         let expected = try setUp(workers: 1).2.evaluate(steps)
         for workers in [2, 3] {
             XCTAssertEqual(try setUp(workers: workers).2.evaluate(steps), expected, "\(workers) workers")

@@ -73,8 +73,8 @@ final class ClusterSimulation {
     }
 
     /// The fake compute: a per-shard score that depends on the shard and the vector.
-    static func score(shard id: Int, vector: [Double]?) -> BatchScore {
-        let vectorTerm = vector.map { $0.reduce(0, +) } ?? -1
+    static func score(shard id: Int, vector: StepVector) -> BatchScore {
+        let vectorTerm = vector.steps.map { $0.reduce(0, +) } ?? -1
         return BatchScore(lossSum: Double(id) * 1.25 + vectorTerm / 3, top1: id % 2, count: samplesPerShard)
     }
 

@@ -1,4 +1,5 @@
 import LAPQCalibration
+import LAPQData
 import LAPQEngine
 import XCTest
 @testable import LAPQCluster
@@ -6,7 +7,7 @@ import XCTest
 /// An evaluation the caller gave up on (its wait timed out) is closed: the workers computing it
 /// are sent CANCEL and stop, and the next evaluation runs exactly.
 final class CoordinatorAbandonTests: XCTestCase {
-    let vectors: [[Double]?] = [[0.5, 0.125]]
+    let vectors: [StepVector] = [[0.5, 0.125]]
 
     func testAbandoningTheOpenEvaluationCancelsItsJobsAndTheRunGoesOn() throws {
         let simulation = ClusterSimulation(shardCount: 4, seed: 3)

@@ -8,7 +8,7 @@ import XCTest
 /// worker count, arrival order, deaths or stalls, an evaluation's per-shard scores — and so
 /// the reduced loss — are exactly those of computing every shard once.
 final class CoordinatorSimulationTests: XCTestCase {
-    let vectors: [[Double]?] = [[0.5, 0.125], nil, [1e-3, 7]]
+    let vectors: [StepVector] = [[0.5, 0.125], .float, [1e-3, 7]]
 
     func expectedScores(shardCount: Int) -> [Int: [BatchScore]] {
         Dictionary(uniqueKeysWithValues: (0..<shardCount).map { id in (id, vectors.map { ClusterSimulation.score(shard: id, vector: $0) }) })

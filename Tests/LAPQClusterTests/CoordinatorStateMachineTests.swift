@@ -8,7 +8,7 @@ final class CoordinatorStateMachineTests: XCTestCase {
     let model = SHA256Digest(of: [1, 2, 3])
     let shards = (0..<2).map { JobShard(id: $0, sha256: SHA256Digest(of: [UInt8($0)])) }
     let worker: PeerID = Array("w".utf8)
-    let vectors: [[Double]?] = [[0.5]]
+    let vectors: [StepVector] = [[0.5]]
     let score = BatchScore(lossSum: 2.5, top1: 1, count: 2)
 
     /// A coordinator (run 7) with one registered worker holding the model and both shards, and evaluation 1 open.
@@ -165,7 +165,7 @@ final class CoordinatorLoadWindowTests: XCTestCase {
     let model = SHA256Digest(of: [1, 2, 3])
     let shards = (0..<5).map { JobShard(id: $0, sha256: SHA256Digest(of: [UInt8($0)])) }
     let worker: PeerID = Array("w".utf8)
-    let vectors: [[Double]?] = [[0.5]]
+    let vectors: [StepVector] = [[0.5]]
 
     private func loads(_ actions: [CoordinatorStateMachine.Action]) -> [LoadItem] {
         actions.compactMap { if case let .load(item, _) = $0 { return item }; return nil }

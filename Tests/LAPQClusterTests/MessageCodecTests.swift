@@ -40,7 +40,7 @@ final class MessageCodecTests: XCTestCase {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in [0, 0, 0, 0, 0, 0, 0xF0, 0x3F] as [UInt64] { hash = (hash ^ byte) &* 0x100_0000_01B3 }
         XCTAssertEqual(StepVectorHash.of([[1.0]]), hash)
-        XCTAssertNotEqual(StepVectorHash.of([[1.0], nil]), StepVectorHash.of([[1.0]]))
+        XCTAssertNotEqual(StepVectorHash.of([[1.0], .float]), StepVectorHash.of([[1.0]]))
         XCTAssertNotEqual(StepVectorHash.of([[1.0, 2.0]]), StepVectorHash.of([[2.0, 1.0]]))
     }
 

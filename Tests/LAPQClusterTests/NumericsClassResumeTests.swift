@@ -8,7 +8,7 @@ import XCTest
 final class NumericsClassResumeTests: XCTestCase {
     let model = SHA256Digest(of: [1, 2, 3])
     let shards = (0..<2).map { JobShard(id: $0, sha256: SHA256Digest(of: [UInt8($0)])) }
-    let vectors: [[Double]?] = [[0.5]]
+    let vectors: [StepVector] = [[0.5]]
 
     private func machine(restoring bindings: NumericsClasses) throws -> CoordinatorStateMachine {
         var machine = CoordinatorStateMachine(configuration: .init(runID: 8, model: model, modelSize: 3, shards: shards, pointCount: 1))

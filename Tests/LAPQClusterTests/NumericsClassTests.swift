@@ -10,7 +10,7 @@ import XCTest
 final class NumericsClassTests: XCTestCase {
     let model = SHA256Digest(of: [1, 2, 3])
     let shards = (0..<2).map { JobShard(id: $0, sha256: SHA256Digest(of: [UInt8($0)])) }
-    let vectors: [[Double]?] = [[0.5]]
+    let vectors: [StepVector] = [[0.5]]
     let score = BatchScore(lossSum: 2.5, top1: 1, count: 2)
     let (a, b, c): (PeerID, PeerID, PeerID) = (Array("a".utf8), Array("b".utf8), Array("c".utf8))
 

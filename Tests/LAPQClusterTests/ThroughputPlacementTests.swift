@@ -1,4 +1,5 @@
 import LAPQCalibration
+import LAPQData
 import LAPQEngine
 import XCTest
 @testable import LAPQCluster
@@ -6,7 +7,7 @@ import XCTest
 /// Shards follow measured throughput: a worker four times slower than its peer (same thread
 /// count) ends up with about a fifth of the shards, and every evaluation stays exact.
 final class ThroughputPlacementTests: XCTestCase {
-    let vectors: [[Double]?] = [[0.5, 0.125]]
+    let vectors: [StepVector] = [[0.5, 0.125]]
 
     func testASlowWorkerGetsFewerShardsAndTheScoresStayExact() throws {
         let shardCount = 20

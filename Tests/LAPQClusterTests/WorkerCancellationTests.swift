@@ -6,7 +6,7 @@ import XCTest
 /// A cancelled or superseded job stops and is never answered; the next job starts after it.
 final class WorkerCancellationTests: XCTestCase {
     private let model: [UInt8] = [9, 9, 9]
-    private let vectors: [[Double]?] = [[0.5, 0.25]]
+    private let vectors: [StepVector] = [[0.5, 0.25]]
     private lazy var shard = JobShard(id: 1, sha256: SHA256Digest(of: [1]))
 
     private func makeHoldingWorker() -> WorkerStateMachine {

@@ -6,7 +6,7 @@ import XCTest
 /// Tables of events in, actions out, for the worker alone.
 final class WorkerStateMachineTests: XCTestCase {
     let model = Array("the model".utf8)
-    let vectors: [[Double]?] = [[0.25, 4]]
+    let vectors: [StepVector] = [[0.25, 4]]
 
     func makeRegistered(runID: UInt64 = 7) -> WorkerStateMachine {
         var machine = WorkerStateMachine(configuration: .init(name: "w", threads: 4))

@@ -61,7 +61,7 @@ public struct CalibrationJob {
         let finalSteps = search.record.finalSteps ?? []
         var validation: [BatchScore]?
         if let manifest = c.validationManifest {
-            validation = try makeOracle(graph: graph, plan: plan, manifest: manifest).evaluate([nil, finalSteps])
+            validation = try makeOracle(graph: graph, plan: plan, manifest: manifest).evaluate([.float, .quantized(finalSteps)])
         }
         var timings = ["calibration": calibrated.timeIntervalSince(started),
                        "validation": Date().timeIntervalSince(calibrated)]

@@ -137,7 +137,7 @@ extension WireReader {
 
 extension Job {
     /// The step vectors of score work (a JOB's payload); nil for statistics.
-    var stepVectors: [[Double]?]? {
+    var stepVectors: [StepVector]? {
         if case let .scores(vectors) = work { return vectors }
         return nil
     }
@@ -151,13 +151,13 @@ extension Job {
     }
 
     /// K, N, a K-byte mask (1: quantized vector present), then the present vectors' N values each.
-    private static func encode(_ stepVectors: [[Double]?], into writer: inout WireWriter) {
-        let present = stepVectors.compactMap { $0 }
+    private static func encode(_ stepVectors: [StepVector], into writer: inout WireWriter) {
+        let present = stepVectors.compactMap(\.steps)
         let length = present.first?.count ?? 0
         precondition(present.allSatisfy { $0.count == length }, "step vectors of different lengths")
         writer.count(stepVectors.count)
         writer.count(length)
-        for vector in stepVectors { writer.bool(vector != nil) }
+        for vector in stepVectors { writer.bool(vector != .float) }
         for vector in present { for value in vector { writer.f64(value) } }
     }
 
@@ -167,7 +167,7 @@ extension Job {
         return Job(shards: shards, work: isStatistics ? try decodeStatistics(from: &reader) : .scores(try decodeStepVectors(from: &reader)))
     }
 
-    private static func decodeStepVectors(from reader: inout WireReader) throws(ProtocolError) -> [[Double]?] {
+    private static func decodeStepVectors(from reader: inout WireReader) throws(ProtocolError) -> [StepVector] {
         let vectorCount = try reader.count("vector count", elementSize: 1)
         let length = Int(try reader.u32("vector length"))
         var mask: [Bool] = []
@@ -176,13 +176,13 @@ extension Job {
         guard presentCount == 0 || length <= reader.remaining / 8 / presentCount else {
             throw .truncated(field: "step vectors", offset: reader.offset, needed: presentCount * length * 8, available: reader.remaining)
         }
-        var vectors: [[Double]?] = []
+        var vectors: [StepVector] = []
         for isPresent in mask {
-            guard isPresent else { vectors.append(nil); continue }
-            var vector: [Double] = []
-            vector.reserveCapacity(length)
-            for _ in 0..<length { vector.append(try reader.f64("step size")) }
-            vectors.append(vector)
+            guard isPresent else { vectors.append(.float); continue }
+            var steps: [Double] = []
+            steps.reserveCapacity(length)
+            for _ in 0..<length { steps.append(try reader.f64("step size")) }
+            vectors.append(.quantized(steps))
         }
         guard !vectors.isEmpty else { throw .inconsistent(message: "JOB", reason: "no step vectors") }
         return vectors

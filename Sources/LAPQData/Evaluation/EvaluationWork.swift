@@ -2,10 +2,8 @@
 /// or STATS message carries, what a worker's job runs and what the coordinator's request names.
 /// One type, so no layer converts it by hand.
 public enum EvaluationWork: Equatable, Sendable {
-    /// Score every step vector (nil: the float network) on every shard. A vector holds the
-    /// plan's step sizes in `QuantizationPlan.stepRanges` order (one per point, or one per
-    /// output channel of a per-channel point); all quantized vectors have the same length.
-    case scores([[Double]?])
+    /// Score every step vector on every shard; all quantized vectors have the same length.
+    case scores([StepVector])
     /// max |x| of every plan point's activation, on the float network (weight points answer 0).
     case maxima
     /// Per activation point, `binCount` bins over the range `Histogram(maxMagnitude:isSigned:binCount:)`

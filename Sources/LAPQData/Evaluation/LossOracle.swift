@@ -28,9 +28,8 @@ extension LossOracle {
     /// A local oracle computes every shard on this one machine: nothing to bind.
     public func restoreNumericsClasses(_ classes: NumericsClasses) throws {}
 
-    /// Scores each step vector (laid out as `EvaluationWork.scores` says; nil runs the float
-    /// network) over the whole calibration set.
-    public func evaluate(_ stepVectors: [[Double]?]) throws -> [BatchScore] {
+    /// Scores each step vector over the whole calibration set.
+    public func evaluate(_ stepVectors: [StepVector]) throws -> [BatchScore] {
         ShardOrderReduction.scores(try answers(to: .scores(stepVectors)), vectorCount: stepVectors.count)
     }
 

@@ -24,8 +24,8 @@ public struct ShardEvaluator {
         switch work {
         case let .scores(vectors):
             var scores: [Int: [BatchScore]] = [:]
-            for steps in vectors {
-                try executor.setStepSizes(steps)
+            for vector in vectors {
+                try executor.setStepSizes(vector.steps)
                 let perShard = try forEachShard(ids, progress: progress) { id, shard in
                     try executor.evaluate(shard.input, labels: shard.labels, cacheKey: id)
                 }

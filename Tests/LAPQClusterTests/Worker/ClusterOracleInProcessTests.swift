@@ -29,7 +29,7 @@ final class ClusterOracleInProcessTests: XCTestCase {
 
         let worker = try WorkerRuntime(options: .init(connect: oracle.endpoint, name: "in-process", threads: 1), log: { _ in })
         defer { worker.stop() }
-        let vectors: [[Double]?] = [nil, plan.points.indices.map { 0.04 + 0.01 * Double($0) }]
+        let vectors: [StepVector] = [.float, .quantized(plan.points.indices.map { 0.04 + 0.01 * Double($0) })]
         let local = try LocalLossOracle(graph: graph, plan: plan, shards: store, threadsPerWorker: 1)
         XCTAssertEqual(try oracle.evaluate(vectors), try local.evaluate(vectors))
         XCTAssertGreaterThanOrEqual(oracle.counters.malformed, 4, "\(oracle.counters)")

@@ -31,7 +31,7 @@ final class WorkerComputeQueueCancelTests: XCTestCase {
         let shards = items.dropFirst().map { JobShard(id: $0.item.shardID ?? -1, sha256: $0.sha256) }
         let pointCount = QuantizationPlan(graph: try ONNXImporter.load(serialized: Data(onnx), file: "digits", baseDirectory: nil),
                                           settings: settings).points.count
-        let vectors: [[Double]?] = (0..<4).map { step in (0..<pointCount).map { 0.04 + 0.01 * Double($0 + step) } }
+        let vectors: [StepVector] = (0..<4).map { step in .quantized((0..<pointCount).map { 0.04 + 0.01 * Double($0 + step) }) }
         func job(_ id: UInt64) -> WorkerJob {
             WorkerJob(runID: 1, evaluationID: id, attempt: 1, stepHash: 0, shards: shards, work: .scores(vectors))
         }

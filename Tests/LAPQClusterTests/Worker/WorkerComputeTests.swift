@@ -14,7 +14,7 @@ final class WorkerComputeTests: XCTestCase {
     func testShippedShardsScoreLikeTheLocalOracle() throws {
         let (store, _, plan, local, worker) = try setUp()
         let maxima = try local.activationMaxima()
-        let vectors: [[Double]?] = [nil, plan.points.indices.map { 0.05 + 0.01 * Double($0) }]
+        let vectors: [StepVector] = [.float, .quantized(plan.points.indices.map { 0.05 + 0.01 * Double($0) })]
         let perShard = try worker.scores(shardIDs: store.shardIDs, stepVectors: vectors)
         for (index, expected) in try local.evaluate(vectors).enumerated() {
             XCTAssertEqual(reduceInShardOrder(perShard.mapValues { $0[index] }), expected)
@@ -41,7 +41,7 @@ final class WorkerComputeTests: XCTestCase {
     func testBiasCorrectionTravelsInTheModelPackage() throws {
         let (store, _, plan, local, worker) = try setUp(correctsWeightBias: true)
         XCTAssertTrue(worker.plan.correctsWeightBias)
-        let vectors: [[Double]?] = [plan.points.indices.map { 0.05 + 0.01 * Double($0) }]
+        let vectors: [StepVector] = [.quantized(plan.points.indices.map { 0.05 + 0.01 * Double($0) })]
         let perShard = try worker.scores(shardIDs: store.shardIDs, stepVectors: vectors)
         let expected = try local.evaluate(vectors)[0]
         XCTAssertEqual(reduceInShardOrder(perShard.mapValues { $0[0] }), expected)
@@ -59,7 +59,7 @@ final class WorkerComputeTests: XCTestCase {
         XCTAssertEqual(worker.plan.settings, settings)
         XCTAssertFalse(worker.plan.points.contains { $0.consumers.contains("/3/Conv") })
         XCTAssertGreaterThan(worker.plan.stepCount, worker.plan.points.count)
-        let vectors: [[Double]?] = [(0..<plan.stepCount).map { 0.04 + 0.003 * Double($0 % 7) }]
+        let vectors: [StepVector] = [.quantized((0..<plan.stepCount).map { 0.04 + 0.003 * Double($0 % 7) })]
         let perShard = try worker.scores(shardIDs: store.shardIDs, stepVectors: vectors)
         XCTAssertEqual(reduceInShardOrder(perShard.mapValues { $0[0] }), try local.evaluate(vectors)[0])
     }
@@ -68,7 +68,7 @@ final class WorkerComputeTests: XCTestCase {
     /// again: the scores are the same, bit for bit.
     func testShardsBeyondTheCacheBudgetAreDecodedOnDemandWithTheSameScores() throws {
         let (store, _, plan, local, worker) = try setUp(shardCacheBytes: 0)
-        let vectors: [[Double]?] = [nil, plan.points.indices.map { 0.05 + 0.01 * Double($0) }]
+        let vectors: [StepVector] = [.float, .quantized(plan.points.indices.map { 0.05 + 0.01 * Double($0) })]
         for _ in 0..<2 {
             let perShard = try worker.scores(shardIDs: store.shardIDs, stepVectors: vectors)
             for (index, expected) in try local.evaluate(vectors).enumerated() {
@@ -122,13 +122,13 @@ final class WorkerComputeTests: XCTestCase {
         let worker = try WorkerCompute(model: try ONNXModelFiles(contentsOf: example.appendingPathComponent("digits.onnx")),
                                        plan: PlanSettings(weightBits: 4, activationBits: 4), threads: 1, prefixCacheBytes: 0)
         XCTAssertThrowsError(try worker.storeShard(id: 0, bytes: [1, 2, 3], facts: ShardFacts(store: store, shard: 0)))
-        XCTAssertThrowsError(try worker.scores(shardIDs: [0], stepVectors: [nil]))
+        XCTAssertThrowsError(try worker.scores(shardIDs: [0], stepVectors: [.float]))
     }
 }
 
 extension WorkerCompute {
     /// Per shard, the scores of every vector: result[shard][vector].
-    fileprivate func scores(shardIDs: [Int], stepVectors: [[Double]?]) throws -> [Int: [BatchScore]] {
+    fileprivate func scores(shardIDs: [Int], stepVectors: [StepVector]) throws -> [Int: [BatchScore]] {
         try answers(to: .scores(stepVectors), shardIDs: shardIDs).mapValues { answer in
             guard case let .scores(scores) = answer else { preconditionFailure("\(answer)") }
             return scores
