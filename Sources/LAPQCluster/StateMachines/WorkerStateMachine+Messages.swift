@@ -104,7 +104,7 @@ extension WorkerStateMachine {
         var actions: [Action] = []
         if !missing.isEmpty {
             let reason = heldModel == nil ? "model not loaded" : "shard not loaded"
-            actions += answer(job, failedShards: missing.map(\.id), reason: reason)
+            actions += answer(job, output: .failed(shardIDs: missing.map(\.id), reason: reason))
         }
         var runnable = job
         runnable.shards = job.shards.filter { shard in !missing.contains(shard) }
@@ -168,10 +168,6 @@ extension WorkerStateMachine {
         progress &+= 1
         counters.cancelledJobs += 1
         return startNext()
-    }
-
-    private func answer(_ job: WorkerJob, failedShards ids: [Int], reason: String) -> [Action] {
-        answer(job, output: .failed(shardIDs: ids, reason: reason))
     }
 
     private func answer(_ job: WorkerJob, output: ShardOutcomes<ShardAnswer>) -> [Action] {
