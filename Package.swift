@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module layout and dependency direction: see docs/architecture.md.
-// LAPQMath ← LAPQKernels ← LAPQEngine ← (LAPQCalibration ← LAPQCluster) ← executables.
+// LAPQMath ← LAPQKernels ← LAPQEngine ← LAPQData ← (LAPQCalibration | LAPQCluster) ← executables.
 let package = Package(
     name: "lapq",
     products: [
@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "lapq-fuzz-protocol", targets: ["lapq-fuzz-protocol"]),
         .library(name: "LAPQMath", targets: ["LAPQMath"]),
         .library(name: "LAPQEngine", targets: ["LAPQEngine"]),
+        .library(name: "LAPQData", targets: ["LAPQData"]),
         .library(name: "LAPQCalibration", targets: ["LAPQCalibration"]),
     ],
     dependencies: [
@@ -40,17 +41,22 @@ let package = Package(
         ),
         // libsodium comes with libzmq3-dev; lapq uses its SHA-256 (`SHA256Hasher`).
         .systemLibrary(name: "CSodium", providers: [.apt(["libsodium-dev"])]),
-        .target(name: "LAPQCalibration", dependencies: ["LAPQMath", "LAPQEngine", "CSodium"]),
+        // The data layer both sides share: manifest, shards, .npy, SHA-256, the oracle protocol and
+        // the shard-order reduction. The worker links it and the engine, not the driver or the reports.
+        .target(name: "LAPQData", dependencies: ["LAPQMath", "LAPQEngine", "CSodium"]),
+        .target(name: "LAPQCalibration", dependencies: ["LAPQMath", "LAPQEngine", "LAPQData"]),
         // libzmq's pkg-config file adds -isystem flags SwiftPM refuses; its header and library are on the default paths.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .target(
             name: "LAPQCluster",
-            dependencies: ["LAPQMath", "LAPQEngine", "LAPQCalibration", "CZeroMQ"]
+            dependencies: ["LAPQMath", "LAPQEngine", "LAPQData", "CZeroMQ"]
         ),
         .executableTarget(
             name: "lapq-coord",
             dependencies: [
                 "LAPQMath",
+                "LAPQEngine",
+                "LAPQData",
                 "LAPQCalibration",
                 "LAPQCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -61,7 +67,7 @@ let package = Package(
             dependencies: ["LAPQCluster", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The protocol fuzz target's drivers, invariants and seeds, shared by lapq-fuzz-protocol and LAPQClusterTests.
-        .target(name: "LAPQClusterFuzzing", dependencies: ["LAPQMath", "LAPQCalibration", "LAPQEngine", "LAPQCluster"]),
+        .target(name: "LAPQClusterFuzzing", dependencies: ["LAPQMath", "LAPQData", "LAPQEngine", "LAPQCluster"]),
         // libFuzzer's LLVMFuzzerRunDriver, declared only; `-sanitize=fuzzer` links it.
         .systemLibrary(name: "CLibFuzzer"),
         .executableTarget(name: "lapq-fuzz-protocol", dependencies: ["LAPQClusterFuzzing", "CLibFuzzer"]),
@@ -76,8 +82,9 @@ let package = Package(
         ),
         .testTarget(name: "LAPQKernelsTests", dependencies: ["LAPQKernels"]),
         .testTarget(name: "LAPQEngineTests", dependencies: ["LAPQMath", "LAPQEngine"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LAPQCalibrationTests", dependencies: ["LAPQCalibration"], resources: [.copy("DataFixtures")]),
-        .testTarget(name: "LAPQClusterTests", dependencies: ["LAPQCluster", "LAPQClusterFuzzing"]),
+        .testTarget(name: "LAPQDataTests", dependencies: ["LAPQData"], resources: [.copy("DataFixtures")]),
+        .testTarget(name: "LAPQCalibrationTests", dependencies: ["LAPQData", "LAPQCalibration"]),
+        .testTarget(name: "LAPQClusterTests", dependencies: ["LAPQData", "LAPQCalibration", "LAPQCluster", "LAPQClusterFuzzing"]),
         // Runs the built executables as a user would; `swift build --build-tests` builds them.
         .testTarget(name: "EndToEndTests"),
     ]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the .npy golden files of Tests/LAPQCalibrationTests/DataFixtures with numpy itself.
+"""Writes the .npy golden files of Tests/LAPQDataTests/DataFixtures with numpy itself.
 
   v<major>_<dtype>.npy    one array per format version (1.0, 2.0, 3.0) and supported dtype
                           (|u1, <f4, <i8, <i4), seeded random values
@@ -21,7 +21,7 @@ import os
 
 import numpy as np
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "LAPQCalibrationTests", "DataFixtures")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "LAPQDataTests", "DataFixtures")
 DTYPES = {"u1": "|u1", "f4": "<f4", "i8": "<i8", "i4": "<i4"}
 
 

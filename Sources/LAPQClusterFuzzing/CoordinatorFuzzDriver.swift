@@ -1,4 +1,5 @@
 import LAPQCluster
+import LAPQData
 
 /// Plays fuzz records against a coordinator that has one registered worker and an evaluation
 /// pending or open, and checks every action it returns: messages well-formed and addressed to
@@ -6,7 +7,7 @@ import LAPQCluster
 /// once, with answers the cluster oracle can reduce (`ProtocolFuzzAnswerCheck`).
 struct CoordinatorFuzzDriver {
     private var machine: CoordinatorStateMachine
-    private let work: WorkerJob.Work
+    private let work: EvaluationWork
     private var now: Milliseconds = 0
     private var request: EvaluationRequest?
     private var evaluationsStarted = 0
@@ -16,7 +17,7 @@ struct CoordinatorFuzzDriver {
         machine = CoordinatorStateMachine(configuration: ProtocolFuzzScenario.coordinatorConfiguration(waitsForSecondWorker: waitsForSecondWorker))
         self.work = ProtocolFuzzScenario.work(work)
         let hello = ProtocolFuzzScenario.hello(name: "fuzz-0", holdsItems: firstWorkerHoldsItems)
-        try carryOut(machine.on(.received(hello.encoded(), from: ProtocolFuzzScenario.peers[0], at: now)))
+        try carryOut(machine.on(.received(.success(hello), from: ProtocolFuzzScenario.peers[0], at: now)))
         try startNextEvaluation()
     }
 
@@ -24,7 +25,7 @@ struct CoordinatorFuzzDriver {
         let control = ProtocolFuzzControl(byte: record.control)
         now += control.coordinatorTimeStep
         report.count(frameDecoded: try ProtocolFuzzCodecCheck.decode(record.frame) != nil)
-        try carryOut(machine.on(.received(record.frame, from: ProtocolFuzzScenario.peers[control.peer], at: now)))
+        try carryOut(machine.on(.received(Message.decode(frame: record.frame), from: ProtocolFuzzScenario.peers[control.peer], at: now)))
         if control.coordinatorTicks { try carryOut(machine.on(.tick(at: now))) }
         if control.coordinatorPeerDisconnects {
             try carryOut(machine.on(.connectionClosed(at: now)))
@@ -112,16 +113,11 @@ struct CoordinatorFuzzDriver {
         case .cancel:
             guard let request, message.evaluationID <= request.id else { throw ProtocolFuzzViolation("CANCEL of evaluation \(message.evaluationID)") }
         case let .job(job):
-            guard case let .evaluate(vectors)? = request?.work, job.stepVectors == vectors else {
-                throw ProtocolFuzzViolation("JOB with vectors \(job.stepVectors) for \(String(describing: request))")
+            guard let request, job.work == request.work else {
+                throw ProtocolFuzzViolation("\(message.type) of \(job.work) for \(String(describing: request))")
             }
             try checkJob(message, shards: job.shards, to: peer)
-        case let .stats(stats):
-            guard case let .statistics(kind)? = request?.work, stats.kind == kind else {
-                throw ProtocolFuzzViolation("STATS \(stats.kind) for \(String(describing: request))")
-            }
-            try checkJob(message, shards: stats.shards, to: peer)
-        case .hello, .load, .loaded, .result, .statsResult:
+        case .hello, .load, .loaded, .result:
             throw ProtocolFuzzViolation("coordinator sent \(message.type)")
         }
     }

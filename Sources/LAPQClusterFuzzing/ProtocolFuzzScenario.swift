@@ -1,5 +1,5 @@
-import LAPQCalibration
 import LAPQCluster
+import LAPQData
 
 /// The run both fuzz drivers play: run 42, a model and two shards (ids 3 and 7) whose bytes
 /// hash to `ProtocolSamples.digestA`/`digestB`, so the sample JOBs name them; evaluations
@@ -28,12 +28,12 @@ public enum ProtocolFuzzScenario {
                    preprocessing: Preprocessing(scale: 1.0 / 255, mean: [0.5], std: [0.25]))
     }
 
-    public static func work(_ work: ProtocolFuzzSetup.CoordinatorWork) -> WorkerJob.Work {
+    public static func work(_ work: ProtocolFuzzSetup.CoordinatorWork) -> EvaluationWork {
         switch work {
-        case .evaluate: return .evaluate(ProtocolSamples.vectors)
-        case .floatNetwork: return .evaluate([nil])
-        case .maxima: return .statistics(.maxima)
-        case .histograms: return .statistics(.histograms(binCount: histogramBins, maxima: histogramMaxima))
+        case .evaluate: return .scores(ProtocolSamples.vectors)
+        case .floatNetwork: return .scores([.float])
+        case .maxima: return .maxima
+        case .histograms: return .histograms(binCount: histogramBins, maxima: histogramMaxima)
         }
     }
 

@@ -1,4 +1,5 @@
 import LAPQCluster
+import LAPQData
 import LAPQEngine
 
 /// The seed corpus: every `ProtocolSamples` message alone, against a coordinator and against a
@@ -68,26 +69,23 @@ public enum ProtocolFuzzSeeds {
         return records
     }
 
-    private static func answer(_ work: WorkerJob.Work, shard: Int, evaluationID: UInt64, stepHash: UInt64) -> Message {
-        let body: Message.Body
+    private static func answer(_ work: EvaluationWork, shard: Int, evaluationID: UInt64, stepHash: UInt64) -> Message {
+        let answer: ShardAnswer
         switch work {
-        case let .evaluate(vectors):
-            let scores = vectors.map { _ in BatchScore(lossSum: 0.75, top1: 1, count: 1) }
-            body = .result(JobResult(outcome: .completed([shard: scores])))
-        case .statistics(.maxima):
-            body = .statsResult(StatsResult(outcome: .completed([shard: .maxima([1, 0.5, 2])])))
-        case let .statistics(.histograms(binCount, maxima)):
-            let points: [[Int]?] = maxima.indices.map { $0 == 0 ? nil : (0..<binCount).map { $0 + 1 } }
-            body = .statsResult(StatsResult(outcome: .completed([shard: .histograms(points)])))
+        case let .scores(vectors):
+            answer = .scores(vectors.map { _ in BatchScore(lossSum: 0.75, top1: 1, count: 1) })
+        case .maxima:
+            answer = .maxima([1, 0.5, 2])
+        case let .histograms(binCount, maxima):
+            answer = .histograms(maxima.indices.map { $0 == 0 ? nil : (0..<binCount).map { $0 + 1 } })
         }
-        return Message(runID: ProtocolFuzzScenario.runID, evaluationID: evaluationID, attempt: 1, stepHash: stepHash, body: body)
+        return Message(runID: ProtocolFuzzScenario.runID, evaluationID: evaluationID, attempt: 1, stepHash: stepHash,
+                       body: .result(JobResult(answering: work, outcome: .completed([shard: answer]))))
     }
 
-    private static func failed(_ work: WorkerJob.Work, shard: Int, evaluationID: UInt64, stepHash: UInt64) -> Message {
-        let body: Message.Body = work.isEvaluation
-            ? .result(JobResult(outcome: .failed(shardIDs: [shard], reason: "out of memory")))
-            : .statsResult(StatsResult(outcome: .failed(shardIDs: [shard], reason: "out of memory")))
-        return Message(runID: ProtocolFuzzScenario.runID, evaluationID: evaluationID, attempt: 1, stepHash: stepHash, body: body)
+    private static func failed(_ work: EvaluationWork, shard: Int, evaluationID: UInt64, stepHash: UInt64) -> Message {
+        Message(runID: ProtocolFuzzScenario.runID, evaluationID: evaluationID, attempt: 1, stepHash: stepHash,
+                body: .result(JobResult(answering: work, outcome: .failed(shardIDs: [shard], reason: "out of memory"))))
     }
 
     /// WELCOME and loads as needed, a job of every kind run to the end (one failing), a job
@@ -106,15 +104,15 @@ public enum ProtocolFuzzSeeds {
             }
         }
         let vectors = ProtocolSamples.vectors, first = ProtocolFuzzScenario.firstEvaluationID
-        let histograms = StatsKind.histograms(binCount: ProtocolFuzzScenario.histogramBins, maxima: ProtocolFuzzScenario.histogramMaxima)
+        let histograms = EvaluationWork.histograms(binCount: ProtocolFuzzScenario.histogramBins, maxima: ProtocolFuzzScenario.histogramMaxima)
         let jobs: [(Message, ProtocolFuzzControl)] = [
-            (Message(runID: run, evaluationID: first, attempt: 1, stepHash: StepVectorHash.of(vectors), body: .job(Job(shards: shards, stepVectors: vectors))),
+            (Message(runID: run, evaluationID: first, attempt: 1, stepHash: StepVectorHash.of(vectors), body: .job(Job(shards: shards, work: .scores(vectors)))),
              .worker(step: 2, finishJob: true)),
-            (Message(runID: run, evaluationID: first + 1, attempt: 1, body: .stats(StatsRequest(shards: shards, kind: .maxima))),
+            (Message(runID: run, evaluationID: first + 1, attempt: 1, body: .job(Job(shards: shards, work: .maxima))),
              .worker(step: 2, finishJob: true)),
-            (Message(runID: run, evaluationID: first + 2, attempt: 2, body: .stats(StatsRequest(shards: shards, kind: histograms))),
+            (Message(runID: run, evaluationID: first + 2, attempt: 2, body: .job(Job(shards: shards, work: histograms))),
              .worker(step: 2, finishJob: true, jobFails: true)),
-            (Message(runID: run, evaluationID: first + 3, attempt: 1, stepHash: StepVectorHash.of([nil]), body: .job(Job(shards: shards, stepVectors: [nil]))),
+            (Message(runID: run, evaluationID: first + 3, attempt: 1, stepHash: StepVectorHash.of([.float]), body: .job(Job(shards: shards, work: .scores([.float])))),
              .worker(step: 1)),
             (Message(runID: run, evaluationID: first + 3, body: .cancel), .worker(step: 1, finishJob: true)),
         ]

@@ -1,5 +1,5 @@
-import LAPQCalibration
 import LAPQCluster
+import LAPQData
 import LAPQEngine
 
 /// One valid message of every type: the round-trip tests' cases and the fuzzer's seed frames
@@ -9,7 +9,7 @@ public enum ProtocolSamples {
     public static let digestB = SHA256Digest(of: Array("shard b".utf8))
     public static let facts = ShardFacts(layout: .nhwcUInt8, storedSampleShape: [4, 4, 3], samples: 8..<10, labelDType: .int64,
                                          preprocessing: Preprocessing(scale: 1.0 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]))
-    public static let vectors: [[Double]?] = [[0.5, 0.25, 1e-3], nil, [1, 2, 3]]
+    public static let vectors: [StepVector] = [[0.5, 0.25, 1e-3], .float, [1, 2, 3]]
 
     public static var all: [Message] {
         let shards = [JobShard(id: 3, sha256: digestA), JobShard(id: 7, sha256: digestB)]
@@ -26,17 +26,17 @@ public enum ProtocolSamples {
             Message(runID: 42, body: .loaded(Loaded(item: .shard(5), sha256: digestB))),
             Message(runID: 42, body: .loaded(Loaded(item: .model, sha256: digestA, fingerprint: 0xFEDC_BA98_7654_3210))),
             Message(runID: 42, body: .loaded(Loaded(item: .model, sha256: digestA, failure: "disk full"))),
-            Message(runID: 42, evaluationID: 9, attempt: 2, stepHash: StepVectorHash.of(vectors), body: .job(Job(shards: shards, stepVectors: vectors))),
-            Message(runID: 42, evaluationID: 9, attempt: 1, stepHash: StepVectorHash.of([nil]), body: .job(Job(shards: shards, stepVectors: [nil]))),
-            Message(runID: 42, evaluationID: 9, attempt: 2, stepHash: 77, body: .result(JobResult(outcome: .completed([3: scores, 7: scores])))),
-            Message(runID: 42, evaluationID: 9, stepHash: 77, body: .result(JobResult(outcome: .failed(shardIDs: [3], reason: "out of memory")))),
-            Message(runID: 42, evaluationID: 9, stepHash: 77, body: .result(JobResult(outcome: .rejected(shardIDs: [7], reason: "NaN in relu1")))),
-            Message(runID: 42, evaluationID: 10, body: .stats(StatsRequest(shards: shards, kind: .maxima))),
-            Message(runID: 42, evaluationID: 11, body: .stats(StatsRequest(shards: shards, kind: .histograms(binCount: 2048, maxima: [0, 6.5])))),
-            Message(runID: 42, evaluationID: 10, body: .statsResult(StatsResult(outcome: .completed([3: .maxima([1, 0, 2.5])])))),
-            Message(runID: 42, evaluationID: 11, body: .statsResult(StatsResult(outcome: .completed([7: .histograms([nil, [1, 0, 5]])])))),
-            Message(runID: 42, evaluationID: 11, body: .statsResult(StatsResult(outcome: .failed(shardIDs: [3, 7], reason: "bad")))),
-            Message(runID: 42, evaluationID: 11, body: .statsResult(StatsResult(outcome: .rejected(shardIDs: [3], reason: "∞ in conv1")))),
+            Message(runID: 42, evaluationID: 9, attempt: 2, stepHash: StepVectorHash.of(vectors), body: .job(Job(shards: shards, work: .scores(vectors)))),
+            Message(runID: 42, evaluationID: 9, attempt: 1, stepHash: StepVectorHash.of([.float]), body: .job(Job(shards: shards, work: .scores([.float])))),
+            Message(runID: 42, evaluationID: 9, attempt: 2, stepHash: 77, body: .result(JobResult(isStatistics: false, outcome: .completed([3: .scores(scores), 7: .scores(scores)])))),
+            Message(runID: 42, evaluationID: 9, stepHash: 77, body: .result(JobResult(isStatistics: false, outcome: .failed(shardIDs: [3], reason: "out of memory")))),
+            Message(runID: 42, evaluationID: 9, stepHash: 77, body: .result(JobResult(isStatistics: false, outcome: .rejected(shardIDs: [7], reason: "NaN in relu1")))),
+            Message(runID: 42, evaluationID: 10, body: .job(Job(shards: shards, work: .maxima))),
+            Message(runID: 42, evaluationID: 11, body: .job(Job(shards: shards, work: .histograms(binCount: 2048, maxima: [0, 6.5])))),
+            Message(runID: 42, evaluationID: 10, body: .result(JobResult(isStatistics: true, outcome: .completed([3: .maxima([1, 0, 2.5])])))),
+            Message(runID: 42, evaluationID: 11, body: .result(JobResult(isStatistics: true, outcome: .completed([7: .histograms([nil, [1, 0, 5]])])))),
+            Message(runID: 42, evaluationID: 11, body: .result(JobResult(isStatistics: true, outcome: .failed(shardIDs: [3, 7], reason: "bad")))),
+            Message(runID: 42, evaluationID: 11, body: .result(JobResult(isStatistics: true, outcome: .rejected(shardIDs: [3], reason: "∞ in conv1")))),
             Message(runID: 42, evaluationID: 9, body: .cancel),
             Message(runID: 42, body: .heartbeat(Heartbeat(progress: 123_456, busy: true))),
             Message(runID: 42, body: .bye(Bye(reason: "shutting down"))),

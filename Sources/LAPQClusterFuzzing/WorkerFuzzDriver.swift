@@ -1,4 +1,5 @@
 import LAPQCluster
+import LAPQData
 import LAPQEngine
 
 /// Plays fuzz records against a worker that is connected (and, by the setup, registered and
@@ -21,14 +22,14 @@ struct WorkerFuzzDriver {
                                      cachedShards: holdsItems ? Set(ProtocolFuzzScenario.shards.map(\.sha256)) : [],
                                      cachedModel: holdsItems ? ProtocolFuzzScenario.modelDigest : nil)
         try carryOut(machine.on(.connected(at: now)))
-        if registered { try carryOut(machine.on(.received(ProtocolFuzzScenario.welcome.encoded(), at: now))) }
+        if registered { try carryOut(machine.on(.received(.success(ProtocolFuzzScenario.welcome), at: now))) }
     }
 
     mutating func play(_ record: ProtocolFuzzInput.Record) throws(ProtocolFuzzViolation) {
         let control = ProtocolFuzzControl(byte: record.control)
         now += control.workerTimeStep
         report.count(frameDecoded: try ProtocolFuzzCodecCheck.decode(record.frame) != nil)
-        try carryOut(machine.on(.received(record.frame, at: now)))
+        try carryOut(machine.on(.received(Message.decode(frame: record.frame), at: now)))
         if control.storesItems {
             let items = toStore
             toStore.removeAll()
@@ -51,24 +52,21 @@ struct WorkerFuzzDriver {
     }
 
     /// What the compute side would report: a value for every shard, or a failure naming them.
-    static func output(of job: WorkerJob, failing: Bool) -> WorkerJobOutput {
+    static func output(of job: WorkerJob, failing: Bool) -> ShardOutcomes<ShardAnswer> {
         let ids = job.shards.map(\.id)
+        guard !failing else { return .failed(shardIDs: ids, reason: "fuzz failure") }
+        let answer: ShardAnswer
         switch job.work {
-        case .evaluate where failing:
-            return .scores(.failed(shardIDs: ids, reason: "fuzz failure"))
-        case let .evaluate(vectors):
-            let scores = vectors.map { _ in BatchScore(lossSum: 0.5, top1: 1, count: 1) }
-            return .scores(.completed(Dictionary(uniqueKeysWithValues: ids.map { ($0, scores) })))
-        case .statistics where failing:
-            return .statistics(.failed(shardIDs: ids, reason: "fuzz failure"))
-        case .statistics(.maxima):
-            return .statistics(.completed(Dictionary(uniqueKeysWithValues: ids.map { ($0, .maxima([1, 0.5, 2])) })))
-        case let .statistics(.histograms(_, maxima)):
+        case let .scores(vectors):
+            answer = .scores(vectors.map { _ in BatchScore(lossSum: 0.5, top1: 1, count: 1) })
+        case .maxima:
+            answer = .maxima([1, 0.5, 2])
+        case let .histograms(_, maxima):
             // Bins per point (up to 2^24 of them) would cost memory the fuzzer does not need;
             // nil per point ("no histogram") is a valid answer of the same shape.
-            let points = [[Int]?](repeating: nil, count: maxima.count)
-            return .statistics(.completed(Dictionary(uniqueKeysWithValues: ids.map { ($0, .histograms(points)) })))
+            answer = .histograms([[Int]?](repeating: nil, count: maxima.count))
         }
+        return .completed(Dictionary(uniqueKeysWithValues: ids.map { ($0, answer) }))
     }
 
     private mutating func carryOut(_ actions: [WorkerStateMachine.Action]) throws(ProtocolFuzzViolation) {
@@ -97,6 +95,10 @@ struct WorkerFuzzDriver {
         case let .cancelJob(evaluationID):
             guard running?.evaluationID == evaluationID else { throw ProtocolFuzzViolation("cancel of evaluation \(evaluationID), not running") }
             cancelRequested = true
+        case .stop:
+            // A frame of another protocol version (or a model that keeps failing) ends the worker;
+            // the state machine ignores everything after it.
+            break
         case let .reconnect(delay):
             guard delay <= machine.configuration.maxBackoffMilliseconds else { throw ProtocolFuzzViolation("reconnect after \(delay) ms") }
             now += delay
@@ -109,13 +111,12 @@ struct WorkerFuzzDriver {
         switch message.body {
         case .hello:
             guard message.runID == 0 else { throw ProtocolFuzzViolation("HELLO of run \(message.runID)") }
-        case .loaded, .heartbeat, .result, .statsResult:
+        case .loaded, .heartbeat, .result:
             guard let runID = machine.runID, message.runID == runID else {
                 throw ProtocolFuzzViolation("\(message.type) of run \(message.runID) from a worker registered with \(String(describing: machine.runID))")
             }
             if case .result = message.body { report.jobsAnswered += 1 }
-            if case .statsResult = message.body { report.jobsAnswered += 1 }
-        case .welcome, .load, .job, .stats, .cancel, .bye:
+        case .welcome, .load, .job, .cancel, .bye:
             throw ProtocolFuzzViolation("worker sent \(message.type)")
         }
     }

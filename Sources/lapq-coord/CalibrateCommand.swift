@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LAPQCalibration
+import LAPQCluster
 import LAPQEngine
 
 /// `lapq-coord calibrate`: runs LAPQ (or a baseline) on local workers and writes steps.json,
@@ -93,7 +94,7 @@ struct CalibrateCommand: ParsableCommand {
         configuration.exportFormat = exportFormat
         let printer = ProgressPrinter()
         configuration.makeCalibrationOracle = try reportingErrors {
-            try cluster.oracleFactory(model: configuration.model, log: { printer.log($0) })
+            try cluster.oracleOptions().map { ClusterLossOracle.factory(options: $0, log: { printer.log($0) }) }
         }
         let outcome = try reportingErrors { try CalibrationJob(configuration: configuration).run(progress: printer.report) }
         if json {

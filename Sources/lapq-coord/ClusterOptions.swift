@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import LAPQCalibration
 import LAPQCluster
-import LAPQEngine
 
 /// `calibrate`'s flags for distributed evaluation (docs/deployment.md).
 struct ClusterOptions: ParsableArguments {
@@ -48,8 +46,8 @@ struct ClusterOptions: ParsableArguments {
             || endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://")
     }
 
-    /// The cluster oracle factory for `CalibrationJob`, or nil to run local workers.
-    func oracleFactory(model: URL, log: @escaping @Sendable (String) -> Void) throws -> (@Sendable (Graph, QuantizationPlan, ShardStore) throws -> LossOracle)? {
+    /// The cluster oracle's options from these flags, or nil to run local workers.
+    func oracleOptions() throws -> ClusterLossOracle.Options? {
         guard let bind else { return nil }
         var options = ClusterLossOracle.Options(bind: bind)
         options.minWorkers = minWorkers
@@ -59,16 +57,8 @@ struct ClusterOptions: ParsableArguments {
         if let secretFile = curveSecretKey, let allowedFile = curveAllowedKeys {
             let allowed = try Self.lines(allowedFile)
             options.curve = (try Self.lines(secretFile).first ?? "", Set(allowed))
-        } else {
-            log("binding \(bind) WITHOUT encryption (no CURVE keys)")
         }
-        let modelFiles = try ONNXModelFiles(contentsOf: model)
-        let settings = options
-        return { graph, plan, store in
-            let oracle = try ClusterLossOracle(model: modelFiles, plan: plan, store: store, options: settings, log: log)
-            log("coordinator listening on \(oracle.endpoint); waiting for \(settings.minWorkers) worker(s)")
-            return oracle
-        }
+        return options
     }
 
     private static func lines(_ path: String) throws -> [String] {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LAPQCalibration
+import LAPQData
 
 /// `lapq-coord manifest`: describes a calibration set (.npy images + labels) in a manifest with
 /// fixed, hashed shards (docs/formats.md).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LAPQCalibration
+import LAPQData
 
 /// Turns a library error into one line on standard error ("error: <file>: <what>") and a
 /// non-zero exit, instead of a stack of Swift type names.

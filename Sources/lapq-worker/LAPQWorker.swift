@@ -82,7 +82,7 @@ struct LAPQWorker: ParsableCommand {
             return source
         }
         FileHandle.standardError.write(Data("lapq-worker: connecting to \(connect)\n".utf8))
-        withExtendedLifetime(signalSources) { runtime.wait() }
+        try withExtendedLifetime(signalSources) { try runtime.wait() }
     }
 
     private func keyText(_ path: String) throws -> String {

@@ -1,9 +1,10 @@
 import Foundation
-import Synchronization
-import XCTest
 import LAPQEngine
 import LAPQMath
+import Synchronization
+import XCTest
 @testable import LAPQCalibration
+@testable import LAPQData
 
 /// A distributed run's numerics classes travel through the checkpoint: every checkpoint holds
 /// the oracle's shard → class record, and `--resume` hands it back to the new oracle before it
@@ -15,31 +16,27 @@ final class NumericsClassCheckpointTests: XCTestCase {
     /// The local oracle, reporting a made-up class and recording what it is asked to restore.
     private final class ClassReportingOracle: LossOracle, @unchecked Sendable {
         let inner: LocalLossOracle
-        let classes: [String: [Int]]
-        let restored = Mutex<[[String: [Int]]]>([])
-        init(_ inner: LocalLossOracle, classes: [String: [Int]]) { (self.inner, self.classes) = (inner, classes) }
+        let classes: NumericsClasses
+        let restored = Mutex<[NumericsClasses]>([])
+        init(_ inner: LocalLossOracle, classes: NumericsClasses) { (self.inner, self.classes) = (inner, classes) }
         var plan: QuantizationPlan { inner.plan }
-        func evaluate(_ stepVectors: [[Double]?]) throws -> [BatchScore] { try inner.evaluate(stepVectors) }
-        func activationMaxima() throws -> [Double] { try inner.activationMaxima() }
-        func activationHistograms(maxima: [Double], binCount: Int) throws -> [Histogram?] {
-            try inner.activationHistograms(maxima: maxima, binCount: binCount)
-        }
-        var numericsClasses: [String: [Int]]? { classes }
-        func restoreNumericsClasses(_ classes: [String: [Int]]) throws { restored.withLock { $0.append(classes) } }
+        func answers(to work: EvaluationWork) throws -> [Int: ShardAnswer] { try inner.answers(to: work) }
+        var numericsClasses: NumericsClasses? { classes }
+        func restoreNumericsClasses(_ classes: NumericsClasses) throws { restored.withLock { $0.append(classes) } }
     }
 
     func testTheCheckpointCarriesTheClassesAndAResumeRestoresThem() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("lapq-classes-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         let store = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
-        let classes = ["00000000000000ab": store.shardIDs]
+        let classes: NumericsClasses = [0xab: Set(store.shardIDs)]
         let oracles = Mutex<[ClassReportingOracle]>([])
         var configuration = CalibrationJob.Configuration(model: example.appendingPathComponent("digits.onnx"),
                                                          calibrationManifest: example.appendingPathComponent("calib.json"),
                                                          plan: PlanSettings(weightBits: 4, activationBits: 4), outputDirectory: out)
         configuration.settings.method = .maxabs
-        configuration.makeCalibrationOracle = { graph, plan, shards in
-            let oracle = ClassReportingOracle(try LocalLossOracle(graph: graph, plan: plan, shards: shards, threadsPerWorker: 1), classes: classes)
+        configuration.makeCalibrationOracle = { model, plan, shards in
+            let oracle = ClassReportingOracle(try LocalLossOracle(graph: try model.graph(file: "digits.onnx"), plan: plan, shards: shards, threadsPerWorker: 1), classes: classes)
             oracles.withLock { $0.append(oracle) }
             return oracle
         }

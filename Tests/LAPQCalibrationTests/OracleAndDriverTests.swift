@@ -1,7 +1,8 @@
-import XCTest
 import LAPQEngine
 import LAPQMath
+import XCTest
 @testable import LAPQCalibration
+@testable import LAPQData
 
 final class OracleAndDriverTests: XCTestCase {
     private func setUp(bits: Int = 3, workers: Int = 1, correctsWeightBias: Bool = false) throws
@@ -17,7 +18,7 @@ final class OracleAndDriverTests: XCTestCase {
 
     /// The exact-reduction invariant: the same losses, bit for bit, with 1, 2 or 3 executors.
     func testLossIsIndependentOfWorkerCount() throws {
-        let steps: [[Double]?] = [nil, [0.05, 0.1, 0.04, 0.2], [0.02, 0.3, 0.05, 0.1]]
+        let steps: [StepVector] = [.float, [0.05, 0.1, 0.04, 0.2], [0.02, 0.3, 0.05, 0.1]]
         let expected = try setUp(workers: 1).2.evaluate(steps)
         for workers in [2, 3] {
             XCTAssertEqual(try setUp(workers: workers).2.evaluate(steps), expected, "\(workers) workers")
@@ -198,13 +199,9 @@ private final class RecordingOracle: LossOracle {
     var scores: [BatchScore] = []
     init(_ inner: LossOracle) { self.inner = inner }
     var plan: QuantizationPlan { inner.plan }
-    func evaluate(_ stepVectors: [[Double]?]) throws -> [BatchScore] {
-        let result = try inner.evaluate(stepVectors)
-        scores += result
-        return result
-    }
-    func activationMaxima() throws -> [Double] { try inner.activationMaxima() }
-    func activationHistograms(maxima: [Double], binCount: Int) throws -> [Histogram?] {
-        try inner.activationHistograms(maxima: maxima, binCount: binCount)
+    func answers(to work: EvaluationWork) throws -> [Int: ShardAnswer] {
+        let answers = try inner.answers(to: work)
+        if case let .scores(vectors) = work { scores += ShardOrderReduction.scores(answers, vectorCount: vectors.count) }
+        return answers
     }
 }

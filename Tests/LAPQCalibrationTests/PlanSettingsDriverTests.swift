@@ -1,7 +1,8 @@
-import XCTest
 import LAPQEngine
 import LAPQMath
+import XCTest
 @testable import LAPQCalibration
+@testable import LAPQData
 
 /// The driver under the plan settings of issue #12: per-channel weights (one Lp clip per output
 /// channel and p, one Powell multiplier per point) and `--keep-float`.

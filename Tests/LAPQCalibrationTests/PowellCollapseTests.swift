@@ -1,7 +1,8 @@
-import XCTest
 import LAPQEngine
 import LAPQMath
+import XCTest
 @testable import LAPQCalibration
+@testable import LAPQData
 
 /// The collapse of docs/algorithms.md, "Step bounds": on a network whose 2-bit start is worse
 /// than a constant output, unbounded Powell makes conv3's weight step so large that every

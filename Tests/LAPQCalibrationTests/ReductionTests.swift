@@ -1,7 +1,8 @@
-import XCTest
 import LAPQEngine
 import LAPQMath
+import XCTest
 @testable import LAPQCalibration
+@testable import LAPQData
 
 final class ReductionTests: XCTestCase {
     /// Floating-point addition is not associative; reducing in shard order makes the total

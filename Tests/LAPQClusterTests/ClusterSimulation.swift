@@ -2,6 +2,7 @@ import LAPQCalibration
 import LAPQEngine
 import LAPQMath
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// A coordinator and its workers wired together without sockets: every frame goes through the
 /// real codec, delivery order is chosen by a seeded generator (FIFO per peer, as ZeroMQ keeps
@@ -72,8 +73,8 @@ final class ClusterSimulation {
     }
 
     /// The fake compute: a per-shard score that depends on the shard and the vector.
-    static func score(shard id: Int, vector: [Double]?) -> BatchScore {
-        let vectorTerm = vector.map { $0.reduce(0, +) } ?? -1
+    static func score(shard id: Int, vector: StepVector) -> BatchScore {
+        let vectorTerm = vector.steps.map { $0.reduce(0, +) } ?? -1
         return BatchScore(lossSum: Double(id) * 1.25 + vectorTerm / 3, top1: id % 2, count: samplesPerShard)
     }
 
@@ -122,14 +123,14 @@ final class ClusterSimulation {
         if !coordinatorInbox.isEmpty {
             choices.append {
                 let (peer, frame) = self.coordinatorInbox.removeFirst()
-                self.perform(self.coordinator.on(.received(frame, from: peer, at: self.now)))
+                self.perform(self.coordinator.on(.received(Message.decode(frame: frame), from: peer, at: self.now)))
             }
         }
         for (peer, worker) in workers.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) where !worker.killed {
             if !worker.inbox.isEmpty {
                 choices.append {
                     let frame = self.workers[peer]?.inbox.removeFirst() ?? []
-                    self.workerEvent(peer, .received(frame, at: self.now))
+                    self.workerEvent(peer, .received(Message.decode(frame: frame), at: self.now))
                 }
             }
             if let job = worker.job, !worker.stalled {
@@ -167,16 +168,16 @@ final class ClusterSimulation {
         workers[peer]?.job = nil
         workers[peer]?.cancelRequested = false
         let ids = job.shards.map(\.id)
-        let output: WorkerJobOutput
+        let output: ShardOutcomes<ShardAnswer>
         switch job.work {
-        case let .evaluate(vectors):
+        case let .scores(vectors):
             let failing = ids.filter(shardsToFail.contains), rejected = ids.filter(shardsToReject.contains)
-            output = !rejected.isEmpty ? .scores(.rejected(shardIDs: rejected, reason: "simulated NaN"))
+            output = !rejected.isEmpty ? .rejected(shardIDs: rejected, reason: "simulated NaN")
                 : failing.isEmpty
-                ? .scores(.completed(Dictionary(uniqueKeysWithValues: ids.map { id in (id, vectors.map { Self.score(shard: id, vector: $0) }) })))
-                : .scores(.failed(shardIDs: failing, reason: "simulated failure"))
-        case .statistics:
-            output = .statistics(.completed(Dictionary(uniqueKeysWithValues: ids.map { ($0, ShardStatistics.maxima([Double($0), 1])) })))
+                ? .completed(Dictionary(uniqueKeysWithValues: ids.map { id in (id, .scores(vectors.map { Self.score(shard: id, vector: $0) })) }))
+                : .failed(shardIDs: failing, reason: "simulated failure")
+        case .maxima, .histograms:
+            output = .completed(Dictionary(uniqueKeysWithValues: ids.map { ($0, ShardAnswer.maxima([Double($0), 1])) }))
         }
         workerEvent(peer, .jobFinished(output))
     }
@@ -203,6 +204,8 @@ final class ClusterSimulation {
         case let .reconnect(delay):
             workers[peer]?.inbox.removeAll()
             workers[peer]?.reconnectAt = now + delay
+        case .stop:
+            workers[peer]?.disconnected = true   // the process exits
         }
     }
 

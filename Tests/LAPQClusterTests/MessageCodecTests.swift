@@ -3,6 +3,7 @@ import LAPQEngine
 import XCTest
 @testable import LAPQCluster
 import LAPQClusterFuzzing
+@testable import LAPQData
 
 final class MessageCodecTests: XCTestCase {
     func testEveryMessageTypeRoundTrips() throws {
@@ -39,7 +40,7 @@ final class MessageCodecTests: XCTestCase {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in [0, 0, 0, 0, 0, 0, 0xF0, 0x3F] as [UInt64] { hash = (hash ^ byte) &* 0x100_0000_01B3 }
         XCTAssertEqual(StepVectorHash.of([[1.0]]), hash)
-        XCTAssertNotEqual(StepVectorHash.of([[1.0], nil]), StepVectorHash.of([[1.0]]))
+        XCTAssertNotEqual(StepVectorHash.of([[1.0], .float]), StepVectorHash.of([[1.0]]))
         XCTAssertNotEqual(StepVectorHash.of([[1.0, 2.0]]), StepVectorHash.of([[2.0, 1.0]]))
     }
 
@@ -95,7 +96,7 @@ final class MessageCodecTests: XCTestCase {
     func testResultCountsBeyondAShardsSamplesAreRejected() throws {
         func result(count: Int) -> [UInt8] {
             let score = BatchScore(lossSum: 1, top1: 0, count: count)
-            return Message(runID: 1, evaluationID: 1, stepHash: 5, body: .result(JobResult(outcome: .completed([0: [score]])))).encoded()
+            return Message(runID: 1, evaluationID: 1, stepHash: 5, body: .result(JobResult(isStatistics: false, outcome: .completed(scoreAnswers([0: [score]]))))).encoded()
         }
         XCTAssertNoThrow(try Message(decoding: result(count: ProtocolConstants.maxShardSamples)))
         XCTAssertThrowsError(try Message(decoding: result(count: ProtocolConstants.maxShardSamples + 1)))
@@ -120,5 +121,19 @@ final class MessageCodecTests: XCTestCase {
         XCTAssertEqual(digest.hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         XCTAssertEqual(SHA256Digest(hex: digest.hex.uppercased()), digest)
         XCTAssertNil(SHA256Digest(hex: "xyz"))
+    }
+
+    /// A STATS may not make a worker allocate more than `maxHistogramBins` counts per shard:
+    /// 2^24 bins per point (once accepted) and many points of fewer bins are both refused.
+    func testStatsAskingForTooManyBinsIsRefused() {
+        let shards = [JobShard(id: 0, sha256: SHA256Digest(of: [0]))]
+        func decodes(binCount: Int, points: Int) -> Bool {
+            let work = EvaluationWork.histograms(binCount: binCount, maxima: [Double](repeating: 1, count: points))
+            return (try? Message(decoding: Message(runID: 1, evaluationID: 1, body: .job(Job(shards: shards, work: work))).encoded())) != nil
+        }
+        XCTAssertTrue(decodes(binCount: 4096, points: 1024))
+        XCTAssertTrue(decodes(binCount: ProtocolConstants.maxHistogramBins, points: 1))
+        XCTAssertFalse(decodes(binCount: 1 << 24, points: 1))
+        XCTAssertFalse(decodes(binCount: 4096, points: 1025))
     }
 }

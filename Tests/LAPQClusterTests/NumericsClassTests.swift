@@ -1,6 +1,7 @@
 import LAPQEngine
 import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// Finding 5 of issue #11: in a cluster of mixed CPUs a shard's partial sums depend on which
 /// CPU computed it, so a reassignment changed the trajectory. Each shard now stays within the
@@ -9,7 +10,7 @@ import XCTest
 final class NumericsClassTests: XCTestCase {
     let model = SHA256Digest(of: [1, 2, 3])
     let shards = (0..<2).map { JobShard(id: $0, sha256: SHA256Digest(of: [UInt8($0)])) }
-    let vectors: [[Double]?] = [[0.5]]
+    let vectors: [StepVector] = [[0.5]]
     let score = BatchScore(lossSum: 2.5, top1: 1, count: 2)
     let (a, b, c): (PeerID, PeerID, PeerID) = (Array("a".utf8), Array("b".utf8), Array("c".utf8))
 
@@ -22,24 +23,24 @@ final class NumericsClassTests: XCTestCase {
         for (peer, fingerprint) in [(a, UInt64(0xA)), (b, 0xB)] {
             let hello = Hello(workerName: String(decoding: peer, as: UTF8.self), threads: 1,
                               cachedShards: shards.map(\.sha256), model: model, fingerprint: fingerprint)
-            _ = machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: peer, at: 0))
+            _ = machine.on(.received(Message.decode(frame: Message(runID: 0, body: .hello(hello)).encoded()), from: peer, at: 0))
         }
-        _ = machine.on(.evaluate(EvaluationRequest(id: 1, work: .evaluate(vectors)), at: 0))
+        _ = machine.on(.evaluate(EvaluationRequest(id: 1, work: .scores(vectors)), at: 0))
         XCTAssertEqual(machine.assignment, [0: a, 1: b])
-        _ = machine.on(.received(result(1, [0: [score]]), from: a, at: 1))
-        _ = machine.on(.received(result(1, [1: [score]]), from: b, at: 2))
-        XCTAssertEqual(machine.shardsByClass, [0xA: [0], 0xB: [1]])
+        _ = machine.on(.received(Message.decode(frame: result(1, [0: [score]])), from: a, at: 1))
+        _ = machine.on(.received(Message.decode(frame: result(1, [1: [score]])), from: b, at: 2))
+        XCTAssertEqual(machine.numericsClasses, [0xA: [0], 0xB: [1]])
         return machine
     }
 
     private func result(_ evaluation: UInt64, _ values: [Int: [BatchScore]]) -> [UInt8] {
         Message(runID: 7, evaluationID: evaluation, stepHash: StepVectorHash.of(vectors),
-                body: .result(JobResult(outcome: .completed(values)))).encoded()
+                body: .result(JobResult(isStatistics: false, outcome: .completed(scoreAnswers(values))))).encoded()
     }
 
     func testAShardWhoseClassHasNoLiveWorkerStopsTheRunNamingTheClasses() throws {
         var machine = makeMixed(allowMixed: false)
-        _ = machine.on(.evaluate(EvaluationRequest(id: 2, work: .evaluate(vectors)), at: 10))
+        _ = machine.on(.evaluate(EvaluationRequest(id: 2, work: .scores(vectors)), at: 10))
         let actions = machine.on(.unreachable(a, at: 11))
         let reasons = actions.compactMap { action -> String? in
             if case let .runFailed(2, reason) = action { return reason }
@@ -56,12 +57,12 @@ final class NumericsClassTests: XCTestCase {
 
     func testWithMixedNumericsAllowedTheShardMovesAndIsRecorded() {
         var machine = makeMixed(allowMixed: true)
-        _ = machine.on(.evaluate(EvaluationRequest(id: 2, work: .evaluate(vectors)), at: 10))
+        _ = machine.on(.evaluate(EvaluationRequest(id: 2, work: .scores(vectors)), at: 10))
         _ = machine.on(.unreachable(a, at: 11))
-        _ = machine.on(.received(result(2, [1: [score]]), from: b, at: 12))
-        let done = machine.on(.received(result(2, [0: [score]]), from: b, at: 13))
+        _ = machine.on(.received(Message.decode(frame: result(2, [1: [score]])), from: b, at: 12))
+        let done = machine.on(.received(Message.decode(frame: result(2, [0: [score]])), from: b, at: 13))
         XCTAssertTrue(done.contains { if case .evaluationComplete = $0 { return true }; return false }, "\(done)")
-        XCTAssertEqual(machine.shardsByClass, [0xA: [0], 0xB: [0, 1]])
+        XCTAssertEqual(machine.numericsClasses, [0xA: [0], 0xB: [0, 1]])
         XCTAssertEqual(machine.counters.numericsClassMoves, 1)
     }
 
@@ -69,13 +70,13 @@ final class NumericsClassTests: XCTestCase {
     /// class: the run waits for it instead of stopping, and it takes the shard if it matches.
     func testAReplacementOfUnknownClassIsWaitedForAndTakesTheShardIfItMatches() {
         var machine = makeMixed(allowMixed: false)
-        _ = machine.on(.evaluate(EvaluationRequest(id: 2, work: .evaluate(vectors)), at: 10))
+        _ = machine.on(.evaluate(EvaluationRequest(id: 2, work: .scores(vectors)), at: 10))
         let hello = Hello(workerName: "c", threads: 1, cachedShards: shards.map(\.sha256), model: nil)
-        _ = machine.on(.received(Message(runID: 0, body: .hello(hello)).encoded(), from: c, at: 11))
+        _ = machine.on(.received(Message.decode(frame: Message(runID: 0, body: .hello(hello)).encoded()), from: c, at: 11))
         let died = machine.on(.unreachable(a, at: 12))
         XCTAssertFalse(died.contains { if case .runFailed = $0 { return true }; return false }, "\(died)")
         let loaded = Message(runID: 7, body: .loaded(Loaded(item: .model, sha256: model, fingerprint: 0xA))).encoded()
-        let actions = machine.on(.received(loaded, from: c, at: 13))
+        let actions = machine.on(.received(Message.decode(frame: loaded), from: c, at: 13))
         let job = actions.contains { if case .send(let message, to: let peer) = $0, case .job = message.body { return peer == c }; return false }
         XCTAssertTrue(job, "\(actions)")
         XCTAssertEqual(machine.assignment[0], c)

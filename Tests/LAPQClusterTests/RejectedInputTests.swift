@@ -2,6 +2,7 @@ import LAPQCalibration
 import LAPQEngine
 import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// A worker that finds a shard's input cannot be evaluated (the data or the model is at fault)
 /// answers `rejected`; the coordinator stops the evaluation at once, naming the reason, rather
@@ -12,7 +13,7 @@ final class RejectedInputTests: XCTestCase {
         simulation.addWorker("a")
         simulation.addWorker("b")
         simulation.shardsToReject = [2]
-        simulation.evaluate(EvaluationRequest(id: 1, work: .evaluate([[0.5, 0.25]])))
+        simulation.evaluate(EvaluationRequest(id: 1, work: .scores([[0.5, 0.25]])))
         XCTAssertTrue(simulation.run { !simulation.failed.isEmpty })
         let failure = try XCTUnwrap(simulation.failed.first)
         XCTAssertEqual(failure.shardID, 2)

@@ -1,4 +1,5 @@
 import LAPQCalibration
+import LAPQData
 import LAPQEngine
 import XCTest
 @testable import LAPQCluster
@@ -6,7 +7,7 @@ import XCTest
 /// Shards follow measured throughput: a worker four times slower than its peer (same thread
 /// count) ends up with about a fifth of the shards, and every evaluation stays exact.
 final class ThroughputPlacementTests: XCTestCase {
-    let vectors: [[Double]?] = [[0.5, 0.125]]
+    let vectors: [StepVector] = [[0.5, 0.125]]
 
     func testASlowWorkerGetsFewerShardsAndTheScoresStayExact() throws {
         let shardCount = 20
@@ -18,9 +19,9 @@ final class ThroughputPlacementTests: XCTestCase {
         let expected = Dictionary(uniqueKeysWithValues: (0..<shardCount).map { id in (id, vectors.map { ClusterSimulation.score(shard: id, vector: $0) }) })
         var fastShares: [Int] = []
         for id in 1...8 as ClosedRange<UInt64> {
-            simulation.evaluate(EvaluationRequest(id: id, work: .evaluate(vectors)))
+            simulation.evaluate(EvaluationRequest(id: id, work: .scores(vectors)))
             XCTAssertTrue(simulation.run(maxSteps: 200_000) { simulation.completed.count == Int(id) }, "evaluation \(id)")
-            XCTAssertEqual(simulation.completed.last?.values, .scores(expected), "evaluation \(id)")
+            XCTAssertEqual(simulation.completed.last?.answers, scoreAnswers(expected), "evaluation \(id)")
             fastShares.append(simulation.coordinator.assignment.values.filter { $0 == fast }.count)
         }
         XCTAssertEqual(fastShares.first, shardCount / 2, "equal threads, nothing measured: equal shares")

@@ -31,7 +31,7 @@ final class ActivationStatisticsTests: XCTestCase {
             let part = Tensor(shape: [1] + input.shape.dropFirst(),
                               data: Array(input.data[(sample * sampleSize)..<((sample + 1) * sampleSize)]))
             mergedMaxima = ActivationStatistics.merge(maxima: mergedMaxima, try ActivationStatistics.maxima(of: part, executor: executor))
-            merged = ActivationStatistics.merge(histograms: merged,
+            merged = try ActivationStatistics.merge(histograms: merged,
                                                 try ActivationStatistics.histograms(of: part, maxima: maxima, binCount: 64, executor: executor))
         }
         XCTAssertEqual(mergedMaxima, maxima)

@@ -11,7 +11,7 @@ final class HistogramTests: XCTestCase {
     }
 
     /// Merging is exact: any split of the data gives the histogram of the whole.
-    func testMergeOfShardsEqualsWhole() {
+    func testMergeOfShardsEqualsWhole() throws {
         var generator = SplitMix64(seed: 11)
         let values = (0..<5000).map { _ in Float(generator.gaussian()) }
         let maxMagnitude = Double(values.map { abs($0) }.max() ?? 0)
@@ -21,7 +21,7 @@ final class HistogramTests: XCTestCase {
         for shard in stride(from: 0, to: values.count, by: 777) {
             var part = Histogram(maxMagnitude: maxMagnitude, isSigned: true, binCount: 2048)
             part.add(Array(values[shard..<min(shard + 777, values.count)]))
-            merged.merge(part)
+            try merged.merge(part)
         }
         XCTAssertEqual(merged, whole)
         XCTAssertEqual(whole.totalCount, values.count)

@@ -1,3 +1,4 @@
+import LAPQData
 import LAPQEngine
 import LAPQMath
 
@@ -45,7 +46,7 @@ public final class CalibrationDriver {
     public func run() throws -> CalibrationRecord {
         if record.floatScore == nil {
             report(.floatBaseline)
-            let floatScore = try evaluate([nil])[0]
+            let floatScore = try evaluate([.float])[0]
             if !floatScore.meanLoss.isFinite { try explainNonFiniteFloatLoss() }
             record.floatScore = floatScore
             try checkpoint(record)
@@ -99,7 +100,7 @@ public final class CalibrationDriver {
         }
         record.initialClips = clips.map(\.clipValue)
         record.initialSteps = clips.map(\.stepSize)
-        record.initialScore = try evaluate([record.initialSteps])[0]
+        record.initialScore = try evaluate([vector(record.initialSteps)])[0]
         try checkpoint(record)
     }
 
@@ -108,7 +109,7 @@ public final class CalibrationDriver {
         let grid = record.settings.pGrid
         let candidates = grid.map { initialization.clips(p: $0).map(\.stepSize) }
         report(.pSweep, limit: record.evaluations + grid.count)
-        let scores = try evaluate(candidates)
+        let scores = try evaluate(candidates.map { StepVector($0, plan: plan) })
         record.pSweep = zip(grid, zip(candidates, scores)).map { PSample(p: $0, stepSizes: $1.0, score: $1.1) }
         let losses = scores.map(\.meanLoss)
         let choice = QuadraticFit(points: grid, losses: losses).choice(points: grid, losses: losses)
@@ -132,7 +133,7 @@ public final class CalibrationDriver {
         let limit = record.settings.powell.maxEvaluations.map { $0 + before }
         let objective = { (points: [[Double]]) throws -> [Double] in
             let steps = points.map { self.steps(initialSteps, normalized: $0) }
-            let scores = try self.evaluate(steps)
+            let scores = try self.evaluate(steps.map { StepVector($0, plan: self.plan) })
             for (point, score) in zip(points, scores) {
                 self.powellScores[point] = score
                 if score.meanLoss < self.record.powellBest?.score.meanLoss ?? .infinity {
@@ -157,7 +158,7 @@ public final class CalibrationDriver {
             try self.checkpoint(self.record)
         }, batchObjective: objective)
         var x = result.x
-        var score = try powellScores[x] ?? evaluate([steps(initialSteps, normalized: x)])[0]
+        var score = try powellScores[x] ?? evaluate([StepVector(steps(initialSteps, normalized: x), plan: plan)])[0]
         if let best = record.powellBest, best.score.meanLoss < score.meanLoss {
             (x, score) = (best.x, best.score)
         }
@@ -185,7 +186,14 @@ public final class CalibrationDriver {
         plan.scaled(initial, by: x.map { max(abs($0), 1e-6) })
     }
 
-    private func evaluate(_ vectors: [[Double]?]) throws -> [BatchScore] {
+    /// The record's steps as a step vector; nil (none yet) is the float network. Not checked
+    /// against the plan here: steps read from a checkpoint of another length are the
+    /// executor's error to throw, not a trap.
+    private func vector(_ steps: [Double]?) -> StepVector {
+        steps.map(StepVector.quantized) ?? .float
+    }
+
+    private func evaluate(_ vectors: [StepVector]) throws -> [BatchScore] {
         let scores = try oracle.evaluate(vectors)
         record.evaluations += vectors.count
         record.phaseEvaluations = record.phaseEvaluations ?? [:]

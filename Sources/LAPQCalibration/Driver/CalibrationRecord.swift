@@ -1,3 +1,4 @@
+import LAPQData
 import LAPQEngine
 import LAPQMath
 
@@ -62,9 +63,9 @@ public struct CalibrationRecord: Sendable, Codable, Equatable {
     public var finalScore: BatchScore?
     /// Loss evaluations so far (step vectors scored).
     public var evaluations = 0
-    /// A distributed run's numerics classes so far (class label → shards it computed), so
+    /// A distributed run's numerics classes so far (which class computed which shards), so
     /// that `--resume` keeps every shard in its class (`LossOracle.restoreNumericsClasses`).
-    public var numericsClasses: [String: [Int]]?
+    public var numericsClasses: NumericsClasses?
 
     public init(settings: CalibrationSettings, plan: PlanSettings, pointNames: [String], inputs: InputDigests? = nil) {
         self.settings = settings

@@ -1,3 +1,4 @@
+import LAPQData
 import LAPQEngine
 import LAPQMath
 

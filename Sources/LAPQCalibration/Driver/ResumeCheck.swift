@@ -1,4 +1,5 @@
 import Foundation
+import LAPQData
 import LAPQEngine
 
 /// The SHA-256 (hex) of the files a calibration read, with their paths for messages.
@@ -24,18 +25,16 @@ public struct InputDigests: Sendable, Codable, Equatable {
 
         /// The digest of the file at `url`.
         public init(contentsOf url: URL) throws {
-            let file = try ReadOnlyFile(path: url.path)
-            let bytes = try file.read(offset: 0, count: file.byteCount)
-            self.init(path: url.path, sha256: SHA256Hasher.hex(SHA256Hasher.digest(bytes)))
+            self.init(path: url.path, sha256: try SHA256Digest(contentsOfFile: url.path).hex)
         }
 
-        /// The digest of the model at `url` as a whole: its bytes, then those of each
-        /// external-data file it names, in order (`ONNXModelFiles.contents`) — for a model
-        /// without external data, its file's digest.
-        public init(modelAt url: URL) throws {
+        /// The digest of a model as a whole: its bytes, then those of each external-data file
+        /// it names, in order (`ONNXModelFiles.contents`) — for a model without external data,
+        /// its file's digest. Takes the files the run already read, so the model is read once.
+        public init(model: ONNXModelFiles, path: String) {
             var hasher = SHA256Hasher()
-            for part in try ONNXModelFiles(contentsOf: url).contents { hasher.update(part) }
-            self.init(path: url.path, sha256: SHA256Hasher.hex(hasher.finalize()))
+            for part in model.contents { hasher.update(part) }
+            self.init(path: path, sha256: SHA256Hasher.hex(hasher.finalize()))
         }
 
         public static func == (lhs: Self, rhs: Self) -> Bool { lhs.sha256 == rhs.sha256 }

@@ -1,4 +1,5 @@
 import Foundation
+import LAPQData
 import LAPQEngine
 import LAPQMath
 
@@ -27,7 +28,7 @@ public struct CalibrationJob {
         public var resume = false
         /// Builds the calibration set's oracle in place of local workers (e.g. the cluster
         /// oracle of LAPQCluster, which this module cannot name); nil runs local workers.
-        public var makeCalibrationOracle: (@Sendable (Graph, QuantizationPlan, ShardStore) throws -> LossOracle)?
+        public var makeCalibrationOracle: LossOracleFactory?
 
         public init(model: URL, calibrationManifest: URL, plan: PlanSettings, outputDirectory: URL) {
             self.model = model
@@ -49,16 +50,18 @@ public struct CalibrationJob {
     public func run(progress: @escaping (CalibrationProgress) -> Void = { _ in }) throws -> Outcome {
         let started = Date()
         let c = configuration
-        let graph = try ONNXImporter.load(contentsOf: c.model)
+        // Read once: the graph, the resume digest and a cluster's model package all come from these bytes.
+        let model = try ONNXModelFiles(contentsOf: c.model)
+        let graph = try model.graph(file: c.model.relativePath)
         let plan = try QuantizationPlan(validating: graph, settings: c.plan)
         try FileManager.default.createDirectory(at: c.outputDirectory, withIntermediateDirectories: true)
         let checkpointURL = c.outputDirectory.appendingPathComponent("checkpoint.json")
-        let search = try calibrate(graph: graph, plan: plan, checkpointURL: checkpointURL, progress: progress)
+        let search = try calibrate(model: model, graph: graph, plan: plan, checkpointURL: checkpointURL, progress: progress)
         let calibrated = Date()
         let finalSteps = search.record.finalSteps ?? []
         var validation: [BatchScore]?
         if let manifest = c.validationManifest {
-            validation = try makeOracle(graph: graph, plan: plan, manifest: manifest).evaluate([nil, finalSteps])
+            validation = try makeOracle(graph: graph, plan: plan, manifest: manifest).evaluate([.float, .quantized(finalSteps)])
         }
         var timings = ["calibration": calibrated.timeIntervalSince(started),
                        "validation": Date().timeIntervalSince(calibrated)]
@@ -78,7 +81,7 @@ public struct CalibrationJob {
     /// What the search leaves behind once its oracle is gone.
     private struct SearchOutcome {
         var record: CalibrationRecord
-        var numericsClasses: [String: [Int]]?
+        var numericsClasses: NumericsClasses?
         /// When the search (Lp init, p sweep, Powell) began: what it costs per evaluation is
         /// what distribution changes, apart from the one-off setup and statistics before it.
         var started: Date?
@@ -87,13 +90,13 @@ public struct CalibrationJob {
     /// Runs the driver on the calibration set's oracle. The oracle's executors hold prepared
     /// weights (a few times the model's size); they are released when this returns, before the
     /// validation oracle builds its own, so the peak is one set, not two.
-    private func calibrate(graph: Graph, plan: QuantizationPlan, checkpointURL: URL,
+    private func calibrate(model: ONNXModelFiles, graph: Graph, plan: QuantizationPlan, checkpointURL: URL,
                            progress: @escaping (CalibrationProgress) -> Void) throws -> SearchOutcome {
         let c = configuration
-        let inputs = InputDigests(model: try .init(modelAt: c.model),
+        let inputs = InputDigests(model: .init(model: model, path: c.model.path),
                                   calibrationManifest: try .init(contentsOf: c.calibrationManifest))
         let oracle = try makeOracle(graph: graph, plan: plan, manifest: c.calibrationManifest,
-                                    factory: c.makeCalibrationOracle)
+                                    factory: c.makeCalibrationOracle.map { make in { try make(model, plan, $0) } })
         let saved = c.resume ? try CheckpointFile.read(from: checkpointURL) : nil
         if let classes = saved?.numericsClasses { try oracle.restoreNumericsClasses(classes) }
         var searchStarted: Date?
@@ -111,16 +114,16 @@ public struct CalibrationJob {
         return SearchOutcome(record: record, numericsClasses: oracle.numericsClasses, started: searchStarted)
     }
 
-    /// An oracle over the shards of `manifest` (local workers unless `factory` makes another),
-    /// after checking they fit the model's input.
+    /// An oracle over the shards of `manifest` (local workers unless `factory` makes another
+    /// from the opened set), after checking they fit the model's input.
     private func makeOracle(graph: Graph, plan: QuantizationPlan, manifest: URL,
-                            factory: (@Sendable (Graph, QuantizationPlan, ShardStore) throws -> LossOracle)? = nil) throws -> LossOracle {
+                            factory: ((ShardStore) throws -> LossOracle)? = nil) throws -> LossOracle {
         let store = try ShardStore(manifestAt: manifest)
         guard store.sampleShape == graph.input.sampleShape else {
             throw JobError.inputShapeMismatch(model: configuration.model.path, modelShape: graph.input.sampleShape,
                                               data: manifest.path, dataShape: store.sampleShape)
         }
-        if let factory { return try factory(graph, plan, store) }
+        if let factory { return try factory(store) }
         let workers = configuration.localWorkers
         let threads = configuration.threadsPerWorker
             ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)

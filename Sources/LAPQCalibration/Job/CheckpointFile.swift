@@ -1,4 +1,5 @@
 import Foundation
+import LAPQData
 
 /// Reads and writes a `CalibrationRecord` as JSON, atomically (a crash mid-write leaves the
 /// previous checkpoint intact).

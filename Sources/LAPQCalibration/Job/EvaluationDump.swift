@@ -1,4 +1,5 @@
 import Foundation
+import LAPQData
 import LAPQEngine
 
 /// What `lapq-coord evaluate` writes besides the score, for comparing lapq's network with
@@ -35,8 +36,7 @@ public struct EvaluationDump: Sendable, Equatable {
         var failure: Error?
         var perShard: [Int: BatchScore] = [:]
         do {
-            for id in shards.shardIDs {
-                let shard = try shards.loadShard(id)
+            perShard = try ShardEvaluator(executor: executor, shards: shards).forEachShard(shards.shardIDs) { _, shard in
                 let observer: ActivationObserver? = activations.map { folder in
                     { point, values in
                         guard failure == nil, executor.plan.points[point].kind == .activation else { return }
@@ -53,9 +53,8 @@ public struct EvaluationDump: Sendable, Equatable {
                 }
                 let output = try executor.run(shard.input, observer: observer)
                 if let failure { throw failure }
-                perShard[id] = try BatchScore(logits: output, labels: shard.labels,
-                                              logitsAreProbabilities: executor.endsInSoftmax)
                 try logitsFile?.append(output)
+                return try BatchScore(logits: output, labels: shard.labels, logitsAreProbabilities: executor.endsInSoftmax)
             }
             try logitsFile?.commit()
             for file in pointFiles.values { try file.commit() }

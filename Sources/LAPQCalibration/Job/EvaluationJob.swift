@@ -1,4 +1,5 @@
 import Foundation
+import LAPQData
 import LAPQEngine
 
 /// `lapq-coord evaluate` as a library call: the loss and top-1 of the float model, or of the
@@ -39,7 +40,7 @@ public struct EvaluationJob {
         }
         if dump.isEmpty {
             let oracle = try LocalLossOracle(graph: graph, plan: plan, shards: store, threadsPerWorker: threads)
-            return try oracle.evaluate([stepSizes])[0]
+            return try oracle.evaluate([stepSizes.map(StepVector.quantized) ?? .float])[0]
         }
         let executor = try Executor(graph: graph, plan: plan, options: .init(threads: threads))
         try executor.setStepSizes(stepSizes)

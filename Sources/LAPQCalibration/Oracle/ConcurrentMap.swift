@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LAPQData
 
 /// body(0) … body(count − 1), run concurrently, results in index order; rethrows the error of
 /// the lowest failing index. The caller guarantees that different indices touch disjoint state

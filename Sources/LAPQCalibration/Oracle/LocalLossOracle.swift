@@ -1,10 +1,11 @@
+import LAPQData
 import LAPQEngine
 import LAPQMath
 
 /// The `LossOracle` of a single machine: `workers` executors, each owning a fixed subset of the
 /// shards (round-robin by position, so every executor's prefix snapshots stay with its
-/// shards), run in parallel; scores are reduced in shard order in Float64, so the result does
-/// not depend on the number of workers.
+/// shards), each running a `ShardEvaluator` in parallel; the answers are reduced in shard
+/// order (`LossOracle.evaluate`), so the result does not depend on the number of workers.
 public final class LocalLossOracle: LossOracle {
     public let plan: QuantizationPlan
     private let shards: CalibrationShards
@@ -26,36 +27,11 @@ public final class LocalLossOracle: LossOracle {
         }
     }
 
-    public func evaluate(_ stepVectors: [[Double]?]) throws -> [BatchScore] {
-        try stepVectors.map { steps in
-            let perShard = try forEachWorker { worker in
-                try worker.executor.setStepSizes(steps)
-                return try worker.shardIDs.map { id -> (Int, BatchScore) in
-                    let shard = try self.shards.loadShard(id)
-                    return (id, try worker.executor.evaluate(shard.input, labels: shard.labels, cacheKey: id))
-                }
-            }
-            return reduceInShardOrder(Dictionary(uniqueKeysWithValues: perShard.flatMap { $0 }))
-        }
-    }
-
-    public func activationMaxima() throws -> [Double] {
+    public func answers(to work: EvaluationWork) throws -> [Int: ShardAnswer] {
         let perWorker = try forEachWorker { worker in
-            try worker.shardIDs.map { try ActivationStatistics.maxima(of: self.shards.loadShard($0).input, executor: worker.executor) }
+            try ShardEvaluator(executor: worker.executor, shards: self.shards).answers(to: work, shardIDs: worker.shardIDs)
         }
-        let initial = [Double](repeating: 0, count: plan.points.count)
-        return perWorker.flatMap { $0 }.reduce(initial, ActivationStatistics.merge(maxima:_:))
-    }
-
-    public func activationHistograms(maxima: [Double], binCount: Int) throws -> [Histogram?] {
-        let perWorker = try forEachWorker { worker in
-            try worker.shardIDs.map { id in
-                try ActivationStatistics.histograms(of: self.shards.loadShard(id).input, maxima: maxima,
-                                                    binCount: binCount, executor: worker.executor)
-            }
-        }
-        let initial = ActivationStatistics.emptyHistograms(plan: plan, maxima: maxima, binCount: binCount)
-        return perWorker.flatMap { $0 }.reduce(initial, ActivationStatistics.merge(histograms:_:))
+        return perWorker.reduce(into: [:]) { all, answers in all.merge(answers) { first, _ in first } }
     }
 
     /// Runs `body` once per worker, concurrently, and returns the results in worker order;

@@ -1,4 +1,5 @@
 import Foundation
+import LAPQData
 import LAPQEngine
 import LAPQMath
 
@@ -86,7 +87,7 @@ public struct StepsFile: Codable, Equatable, Sendable {
     public var layerPaths: [LayerPath]?
     /// A distributed run's numerics classes (CPU fingerprint → shards it computed); a shard in
     /// two classes moved under `--allow-mixed-numerics`. Absent for local runs.
-    public var numericsClasses: [String: [Int]]?
+    public var numericsClasses: NumericsClasses?
     /// Wall-clock seconds per phase; the only non-deterministic field.
     public var timings: [String: Double]
 
@@ -97,13 +98,17 @@ public struct StepsFile: Codable, Equatable, Sendable {
 extension StepsFile {
     /// The steps file of a finished calibration record.
     public init(record: CalibrationRecord, plan: QuantizationPlan, model: String, calibrationData: String, layerPaths: [LayerPath], timings: [String: Double]) {
-        let final = record.finalSteps ?? []
-        let initial = record.initialSteps ?? []
+        // Steps of another length (none recorded yet) are reported as NaN.
+        func vector(_ steps: [Double]?) -> StepVector? {
+            steps.flatMap { $0.count == plan.stepCount ? StepVector($0, plan: plan) : nil }
+        }
+        let final = vector(record.finalSteps), initial = vector(record.initialSteps)
         let maxima = record.maxMagnitudes ?? []
         points = zip(plan.points.indices, plan.stepRanges).map { index, range in
             let point = plan.points[index]
-            let steps = final.count == plan.stepCount ? Array(final[range]) : Array(repeating: .nan, count: range.count)
-            let initialSteps = initial.count == plan.stepCount ? Array(initial[range]) : Array(repeating: .nan, count: range.count)
+            let missing = [Double](repeating: .nan, count: range.count)
+            let steps = final?.steps(ofPoint: index, in: plan).map(Array.init) ?? missing
+            let initialSteps = initial?.steps(ofPoint: index, in: plan).map(Array.init) ?? missing
             let step = steps.max() ?? .nan
             let levels = Double(UniformQuantizer.quantMax(bits: point.bits, isSigned: point.isSigned))
             let perChannel = point.channelAxis != nil

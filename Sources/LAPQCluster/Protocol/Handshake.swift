@@ -1,3 +1,5 @@
+import LAPQData
+
 /// HELLO (worker → coordinator, on every (re)connection): who the worker is and what it
 /// already caches, so a restarted coordinator does not resend shards.
 public struct Hello: Equatable, Sendable {

@@ -1,3 +1,4 @@
+import LAPQData
 import LAPQEngine
 
 /// A shard named in a job: its id in this run's manifest and its SHA-256, by which the worker
@@ -12,15 +13,15 @@ public struct JobShard: Hashable, Sendable {
     }
 }
 
-/// JOB (coordinator → worker): score every step vector on every listed shard. A nil vector is
-/// the float network. All non-nil vectors have the same length (one Δ per plan point).
+/// JOB or STATS (coordinator → worker): the evaluation's work over the listed shards. Score
+/// work travels as JOB, statistics as STATS (the message type follows `work`).
 public struct Job: Equatable, Sendable {
     public var shards: [JobShard]
-    public var stepVectors: [[Double]?]
+    public var work: EvaluationWork
 
-    public init(shards: [JobShard], stepVectors: [[Double]?]) {
+    public init(shards: [JobShard], work: EvaluationWork) {
         self.shards = shards
-        self.stepVectors = stepVectors
+        self.work = work
     }
 }
 
@@ -50,12 +51,24 @@ public enum ShardOutcomes<Value: Equatable & Sendable>: Equatable, Sendable {
     }
 }
 
-/// RESULT (worker → coordinator): per shard, one `BatchScore` per step vector of the job, in
-/// the job's order. The header's evaluation id, attempt and step hash are the job's.
+/// RESULT or STATS-RESULT (worker → coordinator): per shard, the answer to the job's work (for
+/// scores, one `BatchScore` per step vector of the job, in the job's order), or a failure. The
+/// header's evaluation id, attempt and step hash are the job's.
 public struct JobResult: Equatable, Sendable {
-    public var outcome: ShardOutcomes<[BatchScore]>
+    /// Whether it answers a STATS (sent as STATS-RESULT) rather than a JOB (RESULT): a failure
+    /// carries no answer to tell them apart.
+    public var isStatistics: Bool
+    public var outcome: ShardOutcomes<ShardAnswer>
 
-    public init(outcome: ShardOutcomes<[BatchScore]>) { self.outcome = outcome }
+    public init(isStatistics: Bool, outcome: ShardOutcomes<ShardAnswer>) {
+        self.isStatistics = isStatistics
+        self.outcome = outcome
+    }
+
+    /// The answer of a job with `work`.
+    public init(answering work: EvaluationWork, outcome: ShardOutcomes<ShardAnswer>) {
+        self.init(isStatistics: !work.isScores, outcome: outcome)
+    }
 }
 
 extension WireWriter {
@@ -123,20 +136,38 @@ extension WireReader {
 }
 
 extension Job {
-    /// K, N, a K-byte mask (1: quantized vector present), then the present vectors' N values each.
+    /// The step vectors of score work (a JOB's payload); nil for statistics.
+    var stepVectors: [StepVector]? {
+        if case let .scores(vectors) = work { return vectors }
+        return nil
+    }
+
     func encode(into writer: inout WireWriter) {
-        let present = stepVectors.compactMap { $0 }
+        writer.jobShards(shards)
+        switch work {
+        case let .scores(vectors): Self.encode(vectors, into: &writer)
+        case .maxima, .histograms: encodeStatistics(into: &writer)
+        }
+    }
+
+    /// K, N, a K-byte mask (1: quantized vector present), then the present vectors' N values each.
+    private static func encode(_ stepVectors: [StepVector], into writer: inout WireWriter) {
+        let present = stepVectors.compactMap(\.steps)
         let length = present.first?.count ?? 0
         precondition(present.allSatisfy { $0.count == length }, "step vectors of different lengths")
-        writer.jobShards(shards)
         writer.count(stepVectors.count)
         writer.count(length)
-        for vector in stepVectors { writer.bool(vector != nil) }
+        for vector in stepVectors { writer.bool(vector != .float) }
         for vector in present { for value in vector { writer.f64(value) } }
     }
 
-    static func decode(from reader: inout WireReader) throws(ProtocolError) -> Job {
-        let shards = try reader.jobShards("JOB")
+    /// A JOB (score work) or, with `isStatistics`, a STATS.
+    static func decode(from reader: inout WireReader, isStatistics: Bool) throws(ProtocolError) -> Job {
+        let shards = try reader.jobShards(isStatistics ? "STATS" : "JOB")
+        return Job(shards: shards, work: isStatistics ? try decodeStatistics(from: &reader) : .scores(try decodeStepVectors(from: &reader)))
+    }
+
+    private static func decodeStepVectors(from reader: inout WireReader) throws(ProtocolError) -> [StepVector] {
         let vectorCount = try reader.count("vector count", elementSize: 1)
         let length = Int(try reader.u32("vector length"))
         var mask: [Bool] = []
@@ -145,26 +176,29 @@ extension Job {
         guard presentCount == 0 || length <= reader.remaining / 8 / presentCount else {
             throw .truncated(field: "step vectors", offset: reader.offset, needed: presentCount * length * 8, available: reader.remaining)
         }
-        var vectors: [[Double]?] = []
+        var vectors: [StepVector] = []
         for isPresent in mask {
-            guard isPresent else { vectors.append(nil); continue }
-            var vector: [Double] = []
-            vector.reserveCapacity(length)
-            for _ in 0..<length { vector.append(try reader.f64("step size")) }
-            vectors.append(vector)
+            guard isPresent else { vectors.append(.float); continue }
+            var steps: [Double] = []
+            steps.reserveCapacity(length)
+            for _ in 0..<length { steps.append(try reader.f64("step size")) }
+            vectors.append(.quantized(steps))
         }
         guard !vectors.isEmpty else { throw .inconsistent(message: "JOB", reason: "no step vectors") }
-        return Job(shards: shards, stepVectors: vectors)
+        return vectors
     }
 }
 
 extension JobResult {
     func encode(into writer: inout WireWriter) {
+        guard !isStatistics else { return encodeStatistics(into: &writer) }
         let vectorCount: Int
-        if case let .completed(values) = outcome { vectorCount = values.values.first?.count ?? 0 } else { vectorCount = 0 }
+        if case let .completed(values) = outcome, case let .scores(scores)? = values.values.first { vectorCount = scores.count } else { vectorCount = 0 }
         writer.count(vectorCount)
-        writer.outcomes(outcome) { writer, scores in
-            precondition(scores.count == vectorCount, "every shard answers every vector")
+        writer.outcomes(outcome) { writer, answer in
+            guard case let .scores(scores) = answer, scores.count == vectorCount else {
+                preconditionFailure("a RESULT answers every shard with a score per vector, got \(answer)")
+            }
             for score in scores {
                 writer.f64(score.lossSum)
                 writer.i64(Int64(score.top1))
@@ -173,9 +207,11 @@ extension JobResult {
         }
     }
 
-    static func decode(from reader: inout WireReader) throws(ProtocolError) -> JobResult {
+    /// A RESULT or, with `isStatistics`, a STATS-RESULT.
+    static func decode(from reader: inout WireReader, isStatistics: Bool) throws(ProtocolError) -> JobResult {
+        guard !isStatistics else { return JobResult(isStatistics: true, outcome: try decodeStatistics(from: &reader)) }
         let vectorCount = try reader.count("vector count", elementSize: 1)
-        let outcome = try reader.outcomes("RESULT", minimumValueSize: 24 * vectorCount) { (reader) throws(ProtocolError) in
+        let outcome = try reader.outcomes("RESULT", minimumValueSize: 24 * vectorCount) { (reader) throws(ProtocolError) -> ShardAnswer in
             var scores: [BatchScore] = []
             for _ in 0..<vectorCount {
                 let loss = try reader.f64("loss sum"), top1 = try reader.i64("top-1"), count = try reader.i64("count")
@@ -184,8 +220,8 @@ extension JobResult {
                 }
                 scores.append(BatchScore(lossSum: loss, top1: Int(top1), count: Int(count)))
             }
-            return scores
+            return .scores(scores)
         }
-        return JobResult(outcome: outcome)
+        return JobResult(isStatistics: false, outcome: outcome)
     }
 }

@@ -1,3 +1,5 @@
+import LAPQData
+
 /// What a LOAD carries: the run's model, or one calibration shard (named by id in the header).
 public enum LoadItem: Hashable, Sendable, CustomStringConvertible {
     case model

@@ -1,3 +1,5 @@
+import LAPQData
+
 /// Cuts an item into the LOAD messages that carry it: chunks of at most `chunkSize` bytes in
 /// offset order, each with the item's size, SHA-256 and (for a shard) facts. An empty item is
 /// one empty chunk, so every LOAD sequence has at least one message.

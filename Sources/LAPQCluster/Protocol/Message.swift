@@ -19,10 +19,10 @@ public struct Message: Equatable, Sendable {
         case welcome(Welcome)
         case load(LoadChunk)
         case loaded(Loaded)
+        /// JOB or STATS, by the job's work.
         case job(Job)
+        /// RESULT or STATS-RESULT.
         case result(JobResult)
-        case stats(StatsRequest)
-        case statsResult(StatsResult)
         case cancel
         case heartbeat(Heartbeat)
         case bye(Bye)
@@ -42,10 +42,8 @@ public struct Message: Equatable, Sendable {
         case .welcome: return .welcome
         case .load: return .load
         case .loaded: return .loaded
-        case .job: return .job
-        case .result: return .result
-        case .stats: return .stats
-        case .statsResult: return .statsResult
+        case let .job(job): return job.work.isScores ? .job : .stats
+        case let .result(result): return result.isStatistics ? .statsResult : .result
         case .cancel: return .cancel
         case .heartbeat: return .heartbeat
         case .bye: return .bye

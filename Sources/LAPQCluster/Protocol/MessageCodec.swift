@@ -63,8 +63,6 @@ extension Message {
         case let .loaded(loaded): loaded.encode(into: &writer)
         case let .job(job): job.encode(into: &writer)
         case let .result(result): result.encode(into: &writer)
-        case let .stats(request): request.encode(into: &writer)
-        case let .statsResult(result): result.encode(into: &writer)
         case .cancel: break
         case let .heartbeat(heartbeat): heartbeat.encode(into: &writer)
         case let .bye(bye): writer.string(bye.reason)
@@ -78,10 +76,10 @@ extension Message {
         case .welcome: return .welcome(try Welcome.decode(from: &reader))
         case .load: return .load(try LoadChunk.decode(from: &reader, item: LoadItem(headerShardID: shardID, message: "LOAD")))
         case .loaded: return .loaded(try Loaded.decode(from: &reader, item: LoadItem(headerShardID: shardID, message: "LOADED")))
-        case .job: return .job(try Job.decode(from: &reader))
-        case .result: return .result(try JobResult.decode(from: &reader))
-        case .stats: return .stats(try StatsRequest.decode(from: &reader))
-        case .statsResult: return .statsResult(try StatsResult.decode(from: &reader))
+        case .job: return .job(try Job.decode(from: &reader, isStatistics: false))
+        case .result: return .result(try JobResult.decode(from: &reader, isStatistics: false))
+        case .stats: return .job(try Job.decode(from: &reader, isStatistics: true))
+        case .statsResult: return .result(try JobResult.decode(from: &reader, isStatistics: true))
         case .cancel: return .cancel
         case .heartbeat: return .heartbeat(try Heartbeat.decode(from: &reader))
         case .bye: return .bye(Bye(reason: try reader.string("reason", in: "BYE")))
@@ -93,8 +91,18 @@ extension Message {
         guard shardID == headerShardID else {
             throw .inconsistent(message: "\(type) header", reason: "shard id \(shardID); this message names no shard")
         }
-        if case let .job(job) = body, stepHash != StepVectorHash.of(job.stepVectors) {
+        if case let .job(job) = body, let vectors = job.stepVectors, stepHash != StepVectorHash.of(vectors) {
             throw .inconsistent(message: "JOB header", reason: "step hash \(stepHash) does not match the vectors")
         }
+    }
+}
+
+extension Message {
+    /// The one place where a received frame becomes a message: both links call it, and the
+    /// state machines receive its result — a message, or why the frame is not one (counted and
+    /// dropped there, or for another protocol version, reported) — never bytes. The fuzz
+    /// target feeds its bytes through here too.
+    public static func decode(frame: [UInt8]) -> Result<Message, ProtocolError> {
+        Result { () throws(ProtocolError) -> Message in try Message(decoding: frame) }
     }
 }

@@ -15,4 +15,10 @@ public enum ProtocolConstants {
     public static let maxShardSamples = 1 << 24
     /// The most elements one stored sample may have (2^16 per dimension alone would allow 2^48).
     public static let maxSampleElements = 1 << 32
+    /// The most histogram bins a STATS may ask for, all points together (bin count × points):
+    /// a worker allocates them per shard (8 bytes each, 32 MiB at this limit) and answers them
+    /// in STATS-RESULT. lapq asks for 2048 (4096 for the magnitude methods) per activation point,
+    /// far below it for any CNN; a STATS above it is refused as malformed, and the cluster
+    /// oracle refuses to send one.
+    public static let maxHistogramBins = 1 << 22
 }

@@ -1,4 +1,4 @@
-import LAPQCalibration
+import LAPQData
 
 /// What a worker needs, beside a shard's bytes, to turn them into the network input exactly
 /// as `ShardStore.load(shard:)` does: a shard's bytes are its stored image bytes followed by

@@ -1,72 +1,50 @@
-/// What a statistics job computes, on the float network, for every activation point.
-public enum StatsKind: Equatable, Sendable {
-    /// max |x| per quantization point (weight points answer 0).
-    case maxima
-    /// Per activation point, `binCount` bins over the range `Histogram(maxMagnitude:isSigned:binCount:)`
-    /// gives for `maxima[point]` (the merged result of a maxima job); weight points answer nil.
-    case histograms(binCount: Int, maxima: [Double])
-}
+import LAPQData
 
-/// STATS (coordinator → worker): a statistics job over the listed shards.
-public struct StatsRequest: Equatable, Sendable {
-    public var shards: [JobShard]
-    public var kind: StatsKind
-
-    public init(shards: [JobShard], kind: StatsKind) {
-        self.shards = shards
-        self.kind = kind
-    }
-}
-
-/// One shard's answer to a statistics job.
-public enum ShardStatistics: Equatable, Sendable {
-    case maxima([Double])
-    /// Per quantization point, the bin counts, or nil for a point without a histogram.
-    case histograms([[Int]?])
-}
-
-/// STATS-RESULT (worker → coordinator).
-public struct StatsResult: Equatable, Sendable {
-    public var outcome: ShardOutcomes<ShardStatistics>
-
-    public init(outcome: ShardOutcomes<ShardStatistics>) { self.outcome = outcome }
-}
-
-extension StatsRequest {
-    func encode(into writer: inout WireWriter) {
-        writer.jobShards(shards)
-        switch kind {
+/// The STATS and STATS-RESULT payloads: statistics work (`EvaluationWork.maxima` or
+/// `.histograms`) and the shards' answers to it.
+extension Job {
+    /// The kind byte (0 maxima, 1 histograms), then for histograms the bin count and the maxima.
+    func encodeStatistics(into writer: inout WireWriter) {
+        switch work {
         case .maxima:
             writer.u8(0)
         case let .histograms(binCount, maxima):
             writer.u8(1)
             writer.count(binCount)
             writer.array(maxima) { $0.f64($1) }
+        case .scores:
+            preconditionFailure("score work travels as JOB")
         }
     }
 
-    static func decode(from reader: inout WireReader) throws(ProtocolError) -> StatsRequest {
-        let shards = try reader.jobShards("STATS")
+    static func decodeStatistics(from reader: inout WireReader) throws(ProtocolError) -> EvaluationWork {
         switch try reader.u8("stats kind") {
         case 0:
-            return StatsRequest(shards: shards, kind: .maxima)
+            return .maxima
         case 1:
             let binCount = Int(try reader.u32("bin count"))
-            guard binCount > 0, binCount <= 1 << 24 else { throw .inconsistent(message: "STATS", reason: "bin count \(binCount)") }
+            guard binCount > 0, binCount <= ProtocolConstants.maxHistogramBins else {
+                throw .inconsistent(message: "STATS", reason: "bin count \(binCount)")
+            }
             let maxima = try reader.array("maxima", minimumElementSize: 8) { (reader) throws(ProtocolError) in try reader.f64("maximum") }
+            // What the worker would allocate per shard: bounded before it sees the request.
+            guard binCount * maxima.count <= ProtocolConstants.maxHistogramBins else {
+                throw .inconsistent(message: "STATS", reason: "\(binCount) bins for each of \(maxima.count) points exceed "
+                                    + "\(ProtocolConstants.maxHistogramBins) bins in all")
+            }
             guard maxima.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw .inconsistent(message: "STATS", reason: "a maximum is negative or not finite") }
-            return StatsRequest(shards: shards, kind: .histograms(binCount: binCount, maxima: maxima))
+            return .histograms(binCount: binCount, maxima: maxima)
         case let other:
             throw .inconsistent(message: "STATS", reason: "stats kind \(other)")
         }
     }
 }
 
-extension StatsResult {
+extension JobResult {
     /// Per shard: a kind byte, then the maxima, or per point a bin count (0: no histogram) and the counts.
-    func encode(into writer: inout WireWriter) {
-        writer.outcomes(outcome) { writer, statistics in
-            switch statistics {
+    func encodeStatistics(into writer: inout WireWriter) {
+        writer.outcomes(outcome) { writer, answer in
+            switch answer {
             case let .maxima(values):
                 writer.u8(0)
                 writer.array(values) { $0.f64($1) }
@@ -76,12 +54,14 @@ extension StatsResult {
                     precondition(counts.map { !$0.isEmpty } ?? true, "a histogram has at least one bin")
                     writer.array(counts ?? []) { $0.i64(Int64($1)) }
                 }
+            case .scores:
+                preconditionFailure("scores travel as RESULT")
             }
         }
     }
 
-    static func decode(from reader: inout WireReader) throws(ProtocolError) -> StatsResult {
-        StatsResult(outcome: try reader.outcomes("STATS-RESULT", minimumValueSize: 5) { (reader) throws(ProtocolError) in
+    static func decodeStatistics(from reader: inout WireReader) throws(ProtocolError) -> ShardOutcomes<ShardAnswer> {
+        try reader.outcomes("STATS-RESULT", minimumValueSize: 5) { (reader) throws(ProtocolError) -> ShardAnswer in
             switch try reader.u8("statistics kind") {
             case 0:
                 return .maxima(try reader.array("maxima", minimumElementSize: 8) { (reader) throws(ProtocolError) in try reader.f64("maximum") })
@@ -97,6 +77,6 @@ extension StatsResult {
             case let other:
                 throw .inconsistent(message: "STATS-RESULT", reason: "statistics kind \(other)")
             }
-        })
+        }
     }
 }

@@ -1,3 +1,5 @@
+import LAPQData
+
 /// The step-vector hash every JOB and RESULT header carries, so a result computed for other
 /// vectors (a stale job, a bug) is recognised and dropped instead of entering a loss.
 ///
@@ -6,7 +8,7 @@
 /// contributes the bit pattern 0xFFFF_FFFF_FFFF_FFFF, a NaN no step size can be. 0 means
 /// "no vectors" (statistics jobs); a sum that happens to be 0 is reported as 1.
 public enum StepVectorHash {
-    public static func of(_ vectors: [[Double]?]) -> UInt64 {
+    public static func of(_ vectors: [StepVector]) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ bits: UInt64) {
             for byteIndex in 0..<8 {
@@ -15,11 +17,11 @@ public enum StepVectorHash {
             }
         }
         for vector in vectors {
-            guard let vector else {
+            guard let steps = vector.steps else {
                 mix(UInt64.max)
                 continue
             }
-            for value in vector { mix(value.bitPattern) }
+            for value in steps { mix(value.bitPattern) }
         }
         return hash == 0 ? 1 : hash
     }

@@ -1,9 +1,9 @@
+import LAPQData
 import LAPQEngine
 
 /// RESULT and STATS-RESULT: first valid answer per shard wins; completion, retries, speculation.
 extension CoordinatorStateMachine {
-    mutating func handleAnswer<Value>(_ message: Message, from peer: PeerID, at now: Milliseconds, values outcome: ShardOutcomes<Value>,
-                                      isScores: Bool, answer: (Value) -> ShardAnswer) -> [Action] {
+    mutating func handleAnswer(_ message: Message, result: JobResult, from peer: PeerID, at now: Milliseconds) -> [Action] {
         guard let evaluation = open, message.evaluationID == evaluation.request.id else {
             counters.closedEvaluation += 1
             return []
@@ -12,20 +12,19 @@ extension CoordinatorStateMachine {
             counters.wrongHash += 1
             return []
         }
-        guard evaluation.request.work.isEvaluation == isScores else {
+        guard evaluation.request.work.isScores != result.isStatistics else {
             counters.unexpected += 1
             return []
         }
-        return accept(outcome, from: peer, at: now, answer: answer)
+        return accept(result.outcome, from: peer, at: now)
     }
 
-    private mutating func accept<Value>(_ outcome: ShardOutcomes<Value>, from peer: PeerID, at now: Milliseconds,
-                                        answer: (Value) -> ShardAnswer) -> [Action] {
+    private mutating func accept(_ outcome: ShardOutcomes<ShardAnswer>, from peer: PeerID, at now: Milliseconds) -> [Action] {
         workers[peer]?.lastProgressAt = now
         var actions: [Action] = []
         switch outcome {
         case let .completed(values):
-            for (id, value) in values.sorted(by: { $0.key < $1.key }) { actions += record(answer(value), shard: id, from: peer, at: now) }
+            for (id, answer) in values.sorted(by: { $0.key < $1.key }) { actions += record(answer, shard: id, from: peer, at: now) }
         case let .failed(ids, reason):
             for id in ids {
                 guard open?.shards[id]?.isDone == false, open?.shards[id]?.placements[peer] != nil else {
@@ -55,7 +54,7 @@ extension CoordinatorStateMachine {
         // dispatch, which walks every shard — per answer, that was the coordinator's main cost
         // at 64 workers (docs/scaling.md).
         speculate(at: now)
-        guard placementsChanged else { return actions }
+        guard self.open?.placementsChanged == true else { return actions }
         return actions + dispatch(at: now)
     }
 
@@ -84,8 +83,8 @@ extension CoordinatorStateMachine {
         }
         bindClass(shard: id, to: peer)
         open?.shards[id]?.answer = answer
-        open?.answeredBy[peer, default: 0] += 1
-        open?.lastAnswerAt[peer] = now
+        open?.peers[peer, default: PeerWork()].answered += 1
+        open?.peers[peer, default: PeerWork()].lastAnswerAt = now
         open?.shards[id]?.placements[peer] = nil   // other copies stay listed, so `close` can cancel them
         return []
     }
@@ -93,19 +92,9 @@ extension CoordinatorStateMachine {
     /// When every shard has its answer: CANCEL leftover copies and hand out the answers.
     private mutating func completeIfDone() -> [Action]? {
         guard let evaluation = open, evaluation.shards.values.allSatisfy(\.isDone) else { return nil }
-        var scores: [Int: [BatchScore]] = [:]
-        var statistics: [Int: ShardStatistics] = [:]
-        for (id, progress) in evaluation.shards {
-            switch progress.answer {
-            case let .scores(values): scores[id] = values
-            case let .statistics(values): statistics[id] = values
-            case nil: break
-            }
-        }
-        let values: EvaluationResult.Values
-        if case .evaluate = evaluation.request.work { values = .scores(scores) } else { values = .statistics(statistics) }
+        let answers = evaluation.shards.compactMapValues(\.answer)
         recordThroughput(of: evaluation)
-        return close() + [.evaluationComplete(EvaluationResult(evaluationID: evaluation.request.id, values: values))]
+        return close() + [.evaluationComplete(EvaluationResult(evaluationID: evaluation.request.id, answers: answers))]
     }
 
     /// Once `speculationFraction` of the shards are answered, also sends each open shard (once)
@@ -133,7 +122,7 @@ extension CoordinatorStateMachine {
             self.open?.shards[id]?.placements[peer] = .awaitingLoad
             self.open?.shards[id]?.speculated = true
             counters.speculativeSends += 1
-            placementsChanged = true
+            self.open?.placementsChanged = true
             copied = true
         }
         return copied
@@ -145,8 +134,8 @@ extension CoordinatorStateMachine {
         let computing = progress.placements.filter { $0.value == .running }.keys
         guard !computing.isEmpty else { return true }
         return computing.allSatisfy { peer in
-            guard let rate = workers[peer]?.throughput.shardsPerSecond, let since = evaluation.busySince[peer] else { return true }
-            let shards = Double((evaluation.answeredBy[peer] ?? 0) + runningCount(peer))
+            guard let rate = workers[peer]?.throughput.shardsPerSecond, let since = evaluation.peers[peer]?.busySince else { return true }
+            let shards = Double((evaluation.peers[peer]?.answered ?? 0) + runningCount(peer))
             return Double(now) >= Double(since) + 2 * shards / rate * 1000 + 10
         }
     }

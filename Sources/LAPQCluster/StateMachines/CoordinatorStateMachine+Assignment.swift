@@ -53,7 +53,7 @@ extension CoordinatorStateMachine {
         let failed = enforceNumericsClasses()
         guard failed.isEmpty else { return failed }
         guard var evaluation = open else { return [] }
-        placementsChanged = false
+        evaluation.placementsChanged = false
         var ready: [PeerID: [Int]] = [:]
         var actions: [Action] = []
         for id in evaluation.shards.keys.sorted() {
@@ -73,7 +73,7 @@ extension CoordinatorStateMachine {
         for peer in alivePeers {
             guard let ids = ready[peer] else { continue }
             actions.append(.send(jobMessage(evaluation, shards: ids), to: peer))
-            if open?.busySince[peer] == nil { open?.busySince[peer] = now }
+            if open?.peers[peer]?.busySince == nil { open?.peers[peer, default: PeerWork()].busySince = now }
         }
         for peer in ready.keys where ready[peer]?.count == runningCount(peer) {
             workers[peer]?.lastProgressAt = now   // the stall clock starts when an idle worker gets work
@@ -127,11 +127,7 @@ extension CoordinatorStateMachine {
         let shards = ids.compactMap { shardsByID[$0] }
         let attempt = UInt16(clamping: ids.compactMap { evaluation.shards[$0]?.attempt }.max() ?? 1)
         let request = evaluation.request
-        let body: Message.Body
-        switch request.work {
-        case let .evaluate(vectors): body = .job(Job(shards: shards, stepVectors: vectors))
-        case let .statistics(kind): body = .stats(StatsRequest(shards: shards, kind: kind))
-        }
-        return Message(runID: configuration.runID, evaluationID: request.id, attempt: attempt, stepHash: request.stepHash, body: body)
+        return Message(runID: configuration.runID, evaluationID: request.id, attempt: attempt, stepHash: request.stepHash,
+                       body: .job(Job(shards: shards, work: request.work)))
     }
 }

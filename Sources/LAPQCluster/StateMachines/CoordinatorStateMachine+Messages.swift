@@ -1,10 +1,19 @@
+import LAPQData
+
 /// What the coordinator does with each message from a worker.
 extension CoordinatorStateMachine {
-    mutating func receive(_ frame: [UInt8], from peer: PeerID, at now: Milliseconds) -> [Action] {
+    mutating func receive(_ decoded: Result<Message, ProtocolError>, from peer: PeerID, at now: Milliseconds) -> [Action] {
         let message: Message
-        do {
-            message = try Message(decoding: frame)
-        } catch {
+        switch decoded {
+        case let .success(decodedMessage):
+            message = decodedMessage
+        case let .failure(.wrongVersion(version)):
+            // A worker of another release: its HELLO cannot be read, but it can be told why, in
+            // a BYE whose header it can read (the version field comes before anything else).
+            counters.malformed += 1
+            let reason = "protocol version \(version), coordinator speaks \(ProtocolConstants.version)"
+            return [.send(Message(runID: configuration.runID, body: .bye(Bye(reason: reason))), to: peer)]
+        case .failure:
             counters.malformed += 1
             return []
         }
@@ -28,12 +37,10 @@ extension CoordinatorStateMachine {
         case let .loaded(loaded):
             return handleLoaded(loaded, from: peer, at: now)
         case let .result(result):
-            return handleAnswer(message, from: peer, at: now, values: result.outcome, isScores: true) { .scores($0) }
-        case let .statsResult(result):
-            return handleAnswer(message, from: peer, at: now, values: result.outcome, isScores: false) { .statistics($0) }
+            return handleAnswer(message, result: result, from: peer, at: now)
         case let .bye(bye):
             return declareDead(peer, reason: "said BYE: \(bye.reason)", notify: false, at: now)
-        case .hello, .welcome, .load, .job, .stats, .cancel:
+        case .hello, .welcome, .load, .job, .cancel:
             counters.unexpected += 1
             return []
         }
@@ -112,7 +119,7 @@ extension CoordinatorStateMachine {
         let loads = candidates.map { runningCount($0) }
         guard let chosen = candidates.indices.min(by: { (loads[$0], $0) < (loads[$1], $1) }).map({ candidates[$0] }) else { return }
         open?.shards[id]?.placements[chosen] = .awaitingLoad
-        placementsChanged = true
+        open?.placementsChanged = true
     }
 }
 

@@ -1,10 +1,12 @@
+import LAPQData
+
 /// Mixed CPUs (docs/protocol.md, "Mixed CPUs"): workers whose `NumericsFingerprint`s differ
 /// compute a shard's partial sums with different bits, so which worker computed a shard would
 /// change the loss and Powell's path. Each shard is bound to the class of the worker that
 /// first answers it, and from then on only computed by workers of that class. When no live
 /// worker of its class is left (and none whose class is still unknown), the run stops naming
 /// the classes — or, with `allowMixedNumerics`, the shard moves to another class, and
-/// `shardsByClass` records every class that computed it.
+/// `numericsClasses` records every class that computed it.
 extension CoordinatorStateMachine {
     /// Whether `peer` may compute shard `id`: the shard is not bound yet, or the worker's
     /// class is not known yet (its model is loading), or its class is the shard's.
@@ -15,17 +17,17 @@ extension CoordinatorStateMachine {
 
     /// Binds shards to classes as a run before a `--resume` did, so the resumed run computes
     /// each where its trajectory so far was computed. Only before the first evaluation.
-    mutating func restoreNumericsClasses(_ bindings: [UInt64: [Int]]) throws {
-        guard !hasStarted else { throw ClusterError.evaluationFailed("numerics classes are restored before the first evaluation") }
+    mutating func restoreNumericsClasses(_ bindings: NumericsClasses) throws {
+        guard phase.isBeforeFirstEvaluation else { throw ClusterError.evaluationFailed("numerics classes are restored before the first evaluation") }
         var classesOfShard: [Int: [UInt64]] = [:]
-        for (fingerprint, shards) in bindings {
+        for (fingerprint, shards) in bindings.shardsByFingerprint {
             for id in shards {
                 guard shardsByID[id] != nil else {
                     throw ClusterError.evaluationFailed("the checkpoint binds shard \(id) to numerics class "
-                                                        + "\(NumericsFingerprint.label(fingerprint)); the calibration set has no such shard")
+                                                        + "\(NumericsClasses.label(fingerprint)); the calibration set has no such shard")
                 }
                 classesOfShard[id, default: []].append(fingerprint)
-                shardsByClass[fingerprint, default: []].insert(id)
+                numericsClasses.insert(shard: id, fingerprint: fingerprint)
             }
         }
         // A shard that several classes computed (--allow-mixed-numerics) is mixed already:
@@ -37,7 +39,7 @@ extension CoordinatorStateMachine {
     mutating func bindClass(shard id: Int, to peer: PeerID) {
         guard let fingerprint = workers[peer]?.fingerprint else { return }
         shardClass[id] = fingerprint
-        shardsByClass[fingerprint, default: []].insert(id)
+        numericsClasses.insert(shard: id, fingerprint: fingerprint)
     }
 
     /// Drops owners and waiting placements whose class turned out (their model loaded) not to
@@ -84,9 +86,9 @@ extension CoordinatorStateMachine {
         let described = classes.keys.sorted().map { fingerprint -> String in
             let members = (classes[fingerprint] ?? []).sorted { $0.workerID < $1.workerID }
                 .map { "\($0.name)\($0.alive ? "" : " (gone)")" }
-            return "class \(NumericsFingerprint.label(fingerprint)): \(members.joined(separator: ", "))"
+            return "class \(NumericsClasses.label(fingerprint)): \(members.joined(separator: ", "))"
         }
-        return "shard \(id) was computed by numerics class \(NumericsFingerprint.label(bound)), which has no live worker; "
+        return "shard \(id) was computed by numerics class \(NumericsClasses.label(bound)), which has no live worker; "
             + "workers of another class compute it with other bits, which would change the result "
             + "(\(described.joined(separator: "; "))). Start a worker on a CPU of that class, or allow it with --allow-mixed-numerics"
     }

@@ -16,9 +16,9 @@ extension CoordinatorStateMachine {
     /// At an evaluation's end: every worker that answered shards of it adds what it did — its
     /// accepted answers over the time from its first JOB to its last answer — to its throughput.
     mutating func recordThroughput(of evaluation: OpenEvaluation) {
-        for (peer, answered) in evaluation.answeredBy {
-            guard let since = evaluation.busySince[peer], let last = evaluation.lastAnswerAt[peer], last >= since else { continue }
-            workers[peer]?.throughput.add(shards: answered, milliseconds: last - since)
+        for (peer, work) in evaluation.peers where work.answered > 0 {
+            guard let since = work.busySince, let last = work.lastAnswerAt, last >= since else { continue }
+            workers[peer]?.throughput.add(shards: work.answered, milliseconds: last - since)
         }
     }
 }

@@ -1,3 +1,5 @@
+import LAPQData
+
 /// The coordinator's side of the protocol as a value-type state machine: the workers table,
 /// sticky shard assignment by capacity, the open evaluation's per-shard answers, liveness,
 /// retries and speculation. The socket loop feeds it events (with the time) and carries out
@@ -54,7 +56,8 @@ public struct CoordinatorStateMachine: Sendable {
     }
 
     public enum Event: Sendable {
-        case received([UInt8], from: PeerID, at: Milliseconds)
+        /// A frame from `peer`, decoded by `Message.decode(frame:)`.
+        case received(Result<Message, ProtocolError>, from: PeerID, at: Milliseconds)
         /// Time passes; call at least a few times per heartbeat interval.
         case tick(at: Milliseconds)
         /// Start an evaluation (the first waits for `minWorkers`); at most one is open at a time.
@@ -94,17 +97,12 @@ public struct CoordinatorStateMachine: Sendable {
     /// Shard id → the numerics class (fingerprint) bound to it by its first answer.
     var shardClass: [Int: UInt64] = [:]
     /// Every numerics class that answered a shard in this run, with those shards.
-    public internal(set) var shardsByClass: [UInt64: Set<Int>] = [:]
+    public internal(set) var numericsClasses = NumericsClasses()
     var nextWorkerID: UInt32 = 1
     var lastHeartbeat: Milliseconds = 0
-    var pending: EvaluationRequest?
-    var open: OpenEvaluation?
+    var phase = CoordinatorPhase.idle(beforeFirstEvaluation: true)
+    /// The latest evaluation asked for (ids increase within a run); heartbeats carry it.
     var lastEvaluationID: UInt64 = 0
-    /// Whether an evaluation has been opened in this run (see `startPendingIfReady`).
-    var hasStarted = false
-    /// A placement was added since the last `dispatch` (a re-placed failure, a speculative
-    /// copy): an answer needs a dispatch only then.
-    var placementsChanged = false
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -118,23 +116,23 @@ public struct CoordinatorStateMachine: Sendable {
 
     public mutating func on(_ event: Event) -> [Action] {
         switch event {
-        case let .received(frame, peer, now):
-            return receive(frame, from: peer, at: now)
+        case let .received(decoded, peer, now):
+            return receive(decoded, from: peer, at: now)
         case let .tick(now):
             return tick(at: now)
         case let .evaluate(request, now):
             precondition(activeEvaluationID == nil, "one evaluation at a time")
             precondition(request.id > lastEvaluationID, "evaluation ids increase within a run")
             lastEvaluationID = request.id
-            pending = request
+            phase = .waitingForWorkers(request, firstEvaluation: phase.isBeforeFirstEvaluation)
             return startPendingIfReady(at: now)
         case let .unreachable(peer, now):
             return declareDead(peer, reason: "disconnected", notify: false, at: now)
         case .connectionClosed:
             return alivePeers.map { .send(heartbeatMessage, to: $0) }
         case let .abandon(id):
-            if pending?.id == id {
-                pending = nil
+            if case let .waitingForWorkers(request, first) = phase, request.id == id {
+                phase = .idle(beforeFirstEvaluation: first)
                 counters.abandonedEvaluations += 1
                 return []
             }
@@ -149,13 +147,11 @@ public struct CoordinatorStateMachine: Sendable {
     }
 
     mutating func startPendingIfReady(at now: Milliseconds) -> [Action] {
-        // `minWorkers` gates only the run's first evaluation; afterwards any live worker will do,
-        // or a run that lost a worker would wait forever for a replacement.
-        let needed = hasStarted ? 1 : max(configuration.minWorkers, 1)
-        guard let request = pending, alivePeers.count >= needed else { return [] }
-        pending = nil
-        hasStarted = true
-        open = OpenEvaluation(request: request, shards: Dictionary(uniqueKeysWithValues: configuration.shards.map { ($0.id, ShardProgress()) }))
+        // `minWorkers` gates only the run's first evaluation (see `CoordinatorPhase`).
+        guard case let .waitingForWorkers(request, first) = phase,
+              alivePeers.count >= (first ? max(configuration.minWorkers, 1) : 1) else { return [] }
+        phase = .evaluating(OpenEvaluation(request: request,
+                                           shards: Dictionary(uniqueKeysWithValues: configuration.shards.map { ($0.id, ShardProgress()) })))
         rebalance(releasingExcess: true)
         return dispatch(at: now)
     }
@@ -216,7 +212,7 @@ public struct CoordinatorStateMachine: Sendable {
         guard var evaluation = open, var progress = evaluation.shards[id] else { return [] }
         progress.placements[peer] = nil
         progress.attempt += 1
-        placementsChanged = true   // the shard needs a new home at the next dispatch
+        evaluation.placementsChanged = true   // the shard needs a new home at the next dispatch
         guard countsAsFailure else {
             counters.abandonedShardLoads += 1
             evaluation.shards[id] = progress

@@ -1,4 +1,4 @@
-import LAPQCalibration
+import LAPQData
 import LAPQEngine
 
 /// A worker's ROUTER identity (the frame ZeroMQ puts before each message on the coordinator's side).
@@ -8,36 +8,29 @@ public typealias PeerID = [UInt8]
 public struct EvaluationRequest: Equatable, Sendable {
     /// Increasing within a run; results carrying another id are dropped.
     public var id: UInt64
-    public var work: WorkerJob.Work
+    public var work: EvaluationWork
 
-    public init(id: UInt64, work: WorkerJob.Work) {
+    public init(id: UInt64, work: EvaluationWork) {
         self.id = id
         self.work = work
     }
 
     /// JOB/RESULT header hash: the vectors' `StepVectorHash`, 0 for statistics.
     public var stepHash: UInt64 {
-        if case let .evaluate(vectors) = work { return StepVectorHash.of(vectors) }
+        if case let .scores(vectors) = work { return StepVectorHash.of(vectors) }
         return 0
     }
 }
 
-/// Every shard's answer to a complete evaluation; the caller reduces them in shard order.
+/// Every shard's answer to a complete evaluation, each fitting the request
+/// (`ShardAnswer.misfit`); the oracle reduces them in shard order (`ShardOrderReduction`).
 public struct EvaluationResult: Equatable, Sendable {
-    public enum Values: Equatable, Sendable {
-        /// Per shard, one score per step vector.
-        case scores([Int: [BatchScore]])
-        case statistics([Int: ShardStatistics])
-    }
-
     public var evaluationID: UInt64
-    public var values: Values
+    public var answers: [Int: ShardAnswer]
 
-    /// Per step vector, the shards' scores added in shard order (`reduceInShardOrder`); nil for statistics.
-    public func reducedScores() -> [BatchScore]? {
-        guard case let .scores(perShard) = values else { return nil }
-        let vectorCount = perShard.values.first?.count ?? 0
-        return (0..<vectorCount).map { vector in reduceInShardOrder(perShard.mapValues { $0[vector] }) }
+    public init(evaluationID: UInt64, answers: [Int: ShardAnswer]) {
+        self.evaluationID = evaluationID
+        self.answers = answers
     }
 }
 
@@ -135,20 +128,23 @@ struct ShardProgress: Sendable {
     var isDone: Bool { answer != nil }
 }
 
-/// The first valid answer for one shard.
-enum ShardAnswer: Equatable, Sendable {
-    case scores([BatchScore])
-    case statistics(ShardStatistics)
+/// One worker's share of the open evaluation, for its measured throughput (`recordThroughput`).
+struct PeerWork: Sendable {
+    /// When its first JOB of this evaluation went out.
+    var busySince: Milliseconds?
+    /// How many of its answers were accepted, and when the last one came.
+    var answered = 0
+    var lastAnswerAt: Milliseconds?
 }
 
 struct OpenEvaluation: Sendable {
     let request: EvaluationRequest
     var shards: [Int: ShardProgress]
-    /// Per worker: when its first JOB of this evaluation went out, how many of its answers were
-    /// accepted, and when the last one came (`recordThroughput`).
-    var busySince: [PeerID: Milliseconds] = [:]
-    var answeredBy: [PeerID: Int] = [:]
-    var lastAnswerAt: [PeerID: Milliseconds] = [:]
+    /// Per worker that was sent a JOB of this evaluation.
+    var peers: [PeerID: PeerWork] = [:]
+    /// A placement was added since the last `dispatch` (a re-placed failure, a speculative
+    /// copy): an answer needs a dispatch only then.
+    var placementsChanged = false
 
     var doneCount: Int { shards.values.filter(\.isDone).count }
 }

@@ -1,17 +1,26 @@
+import LAPQData
+
 /// What the worker does with each message from the coordinator.
 extension WorkerStateMachine {
-    mutating func receive(_ frame: [UInt8], at now: Milliseconds) -> [Action] {
+    mutating func receive(_ decoded: Result<Message, ProtocolError>, at now: Milliseconds) -> [Action] {
         let message: Message
-        do {
-            message = try Message(decoding: frame)
-        } catch {
+        switch decoded {
+        case let .success(decodedMessage):
+            message = decodedMessage
+        case let .failure(.wrongVersion(version)) where connection != .disconnected:
+            // Every frame of that coordinator will be refused, and it refuses ours: say so and stop
+            // rather than reconnect forever.
+            counters.malformed += 1
+            return stop(reason: "the coordinator speaks lapq protocol version \(version), this worker \(ProtocolConstants.version); "
+                        + "run lapq-worker of the coordinator's release")
+        case .failure:
             counters.malformed += 1
             return []
         }
         switch (connection, message.body) {
         case let (.awaitingWelcome, .welcome(welcome)):
             return register(welcome, runID: message.runID, at: now)
-        case (.disconnected, _):
+        case (.disconnected, _), (.stopped, _):
             counters.unexpected += 1
             return []
         case let (_, .bye(bye)):
@@ -43,16 +52,14 @@ extension WorkerStateMachine {
         case let .load(chunk):
             return assemble(chunk)
         case let .job(job):
-            return accept(WorkerJob(runID: message.runID, evaluationID: message.evaluationID, attempt: message.attempt, stepHash: message.stepHash,
-                                    shards: job.shards, work: .evaluate(job.stepVectors)))
-        case let .stats(request):
-            return accept(WorkerJob(runID: message.runID, evaluationID: message.evaluationID, attempt: message.attempt, stepHash: 0,
-                                    shards: request.shards, work: .statistics(request.kind)))
+            // A STATS header's step hash is not checked by the decoder; its answer carries 0.
+            return accept(WorkerJob(runID: message.runID, evaluationID: message.evaluationID, attempt: message.attempt,
+                                    stepHash: job.work.isScores ? message.stepHash : 0, shards: job.shards, work: job.work))
         case .cancel:
             return cancel(message.evaluationID)
         case .heartbeat:
             return []
-        case .hello, .welcome, .loaded, .result, .statsResult, .bye:
+        case .hello, .welcome, .loaded, .result, .bye:
             counters.unexpected += 1
             return []
         }
@@ -97,7 +104,7 @@ extension WorkerStateMachine {
         var actions: [Action] = []
         if !missing.isEmpty {
             let reason = heldModel == nil ? "model not loaded" : "shard not loaded"
-            actions += answer(job, failedShards: missing.map(\.id), reason: reason)
+            actions += answer(job, output: .failed(shardIDs: missing.map(\.id), reason: reason))
         }
         var runnable = job
         runnable.shards = job.shards.filter { shard in !missing.contains(shard) }
@@ -133,7 +140,7 @@ extension WorkerStateMachine {
     }
 
     /// Answers the running job (unless its evaluation was cancelled) and starts the next one.
-    mutating func finish(_ output: WorkerJobOutput) -> [Action] {
+    mutating func finish(_ output: ShardOutcomes<ShardAnswer>) -> [Action] {
         guard let job = running else {
             counters.unexpected += 1
             return []
@@ -163,19 +170,8 @@ extension WorkerStateMachine {
         return startNext()
     }
 
-    private func answer(_ job: WorkerJob, failedShards ids: [Int], reason: String) -> [Action] {
-        switch job.work {
-        case .evaluate: return answer(job, output: .scores(.failed(shardIDs: ids, reason: reason)))
-        case .statistics: return answer(job, output: .statistics(.failed(shardIDs: ids, reason: reason)))
-        }
-    }
-
-    private func answer(_ job: WorkerJob, output: WorkerJobOutput) -> [Action] {
-        let body: Message.Body
-        switch output {
-        case let .scores(outcome): body = .result(JobResult(outcome: outcome))
-        case let .statistics(outcome): body = .statsResult(StatsResult(outcome: outcome))
-        }
-        return reply(body, evaluationID: job.evaluationID, attempt: job.attempt, stepHash: job.stepHash)
+    private func answer(_ job: WorkerJob, output: ShardOutcomes<ShardAnswer>) -> [Action] {
+        reply(.result(JobResult(answering: job.work, outcome: output)), evaluationID: job.evaluationID, attempt: job.attempt,
+              stepHash: job.stepHash)
     }
 }

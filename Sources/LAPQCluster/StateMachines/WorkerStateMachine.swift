@@ -1,3 +1,5 @@
+import LAPQData
+
 /// The worker's side of the protocol as a value-type state machine (in the style of
 /// SwiftNIO's): the socket loop feeds it events — with the time, since it reads no clock — and
 /// carries out the actions it returns. docs/protocol.md has its state table.
@@ -5,6 +7,7 @@
 ///     disconnected ─connected→ awaitingWelcome ─WELCOME→ registered
 ///          ↑                        │ silent 5 intervals      │ silent 5 intervals / BYE
 ///          └──────── reconnect(after: backoff) ←──────────────┘
+///     any ─a frame of another protocol version / the model fails to load maxModelLoadFailures times→ stopped
 public struct WorkerStateMachine: Sendable {
     public struct Configuration: Sendable {
         public var name: String
@@ -17,6 +20,11 @@ public struct WorkerStateMachine: Sendable {
         public var maxBackoffMilliseconds: Milliseconds = 30_000
         /// Items announced larger than this are refused (LOADED failed).
         public var maxItemSize: UInt64 = 16 << 30
+        /// The coordinator's model failing to load this many times in a row, across sessions,
+        /// stops the worker (`Action.stop`): such a failure (an op this build lacks, a package it
+        /// cannot read) repeats on every attempt, and the coordinator would drop the worker and
+        /// take it back forever. The coordinator's default `maxAttempts` is the same.
+        public var maxModelLoadFailures = 3
 
         public init(name: String, threads: Int) {
             precondition(threads > 0, "a worker has at least one thread")
@@ -28,8 +36,8 @@ public struct WorkerStateMachine: Sendable {
     public enum Event: Sendable {
         /// The socket is connected (first time or after `.reconnect`).
         case connected(at: Milliseconds)
-        /// A frame from the coordinator.
-        case received([UInt8], at: Milliseconds)
+        /// A frame from the coordinator, decoded by `Message.decode(frame:)`.
+        case received(Result<Message, ProtocolError>, at: Milliseconds)
         /// Time passes; call at least a few times per heartbeat interval.
         case tick(at: Milliseconds)
         /// The loop kept an item `.store` handed it.
@@ -38,8 +46,8 @@ public struct WorkerStateMachine: Sendable {
         case storeFailed(LoadItem, SHA256Digest, reason: String)
         /// The running job finished one unit of work (a batch); heartbeats carry the count.
         case progressed
-        /// The running job (`.runJob`) ended.
-        case jobFinished(WorkerJobOutput)
+        /// The running job (`.runJob`) ended: its answer per shard, or why it failed.
+        case jobFinished(ShardOutcomes<ShardAnswer>)
         /// The running job stopped early after `.cancelJob`, between two batches: no answer.
         case jobCancelled
     }
@@ -55,12 +63,17 @@ public struct WorkerStateMachine: Sendable {
         case cancelJob(evaluationID: UInt64)
         /// Close the socket, wait, connect again, then send `.connected`.
         case reconnect(afterMilliseconds: Milliseconds)
+        /// Give up for good, naming why: the coordinator speaks another protocol version, or its
+        /// model cannot be loaded here. The process should exit with `reason`.
+        case stop(reason: String)
     }
 
     enum Connection: Equatable, Sendable {
         case disconnected
         case awaitingWelcome
         case registered(runID: UInt64, workerID: UInt32)
+        /// After `Action.stop`: every event is ignored.
+        case stopped
     }
 
     public let configuration: Configuration
@@ -82,6 +95,8 @@ public struct WorkerStateMachine: Sendable {
     var queue: [WorkerJob] = []
     /// Recently cancelled evaluations (bounded: ids only grow within a run).
     var cancelled: [UInt64] = []
+    /// Consecutive failures to load the model of this digest (reset when a model loads).
+    var modelLoadFailures: (model: SHA256Digest, count: Int)?
 
     /// - Parameters: cachedShards, cachedModel: what the worker's disk cache already holds.
     public init(configuration: Configuration, cachedShards: Set<SHA256Digest> = [], cachedModel: SHA256Digest? = nil,
@@ -103,24 +118,31 @@ public struct WorkerStateMachine: Sendable {
     public var isBusy: Bool { running != nil || !queue.isEmpty }
 
     public mutating func on(_ event: Event) -> [Action] {
+        guard connection != .stopped else { return [] }
         switch event {
         case let .connected(now):
             return connect(at: now)
-        case let .received(frame, now):
-            return receive(frame, at: now)
+        case let .received(decoded, now):
+            return receive(decoded, at: now)
         case let .tick(now):
             return tick(at: now)
         case let .stored(item, digest, fingerprint):
             if item == .model {
                 heldModel = digest
                 modelFingerprint = fingerprint
+                modelLoadFailures = nil
             } else {
                 heldShards.insert(digest)
             }
             return reply(.loaded(Loaded(item: item, sha256: digest, fingerprint: fingerprint)))
         case let .storeFailed(item, digest, reason):
             counters.failedLoads += 1
-            return reply(.loaded(Loaded(item: item, sha256: digest, failure: reason)))
+            let answer = reply(.loaded(Loaded(item: item, sha256: digest, failure: reason)))
+            guard item == .model else { return answer }
+            let count = modelLoadFailures?.model == digest ? (modelLoadFailures?.count ?? 0) + 1 : 1
+            modelLoadFailures = (digest, count)
+            guard count >= configuration.maxModelLoadFailures else { return answer }
+            return answer + stop(reason: "the coordinator's model (SHA-256 \(digest.hex)) failed to load here \(count) times: \(reason)")
         case .progressed:
             progress &+= 1
             return []
@@ -163,6 +185,16 @@ public struct WorkerStateMachine: Sendable {
         reconnectFailures += 1
         actions.append(.reconnect(afterMilliseconds: delay))
         return actions
+    }
+
+    /// Ends the worker for good (`Connection.stopped`): the running job is asked to stop, and
+    /// the loop to exit with `reason`.
+    mutating func stop(reason: String) -> [Action] {
+        let actions: [Action] = running.map { [.cancelJob(evaluationID: $0.evaluationID)] } ?? []
+        queue.removeAll()
+        assemblies.removeAll()
+        connection = .stopped
+        return actions + [.stop(reason: reason)]
     }
 
     /// A message to the coordinator of the current run; nothing when not registered.

@@ -1,3 +1,4 @@
+import LAPQData
 import LAPQEngine
 
 /// Milliseconds on a monotonic clock the socket loop reads; the state machines never read a
@@ -7,27 +8,15 @@ public typealias Milliseconds = UInt64
 /// A job as the worker's compute side runs it: everything needed to score or measure the
 /// listed shards and to address the answer.
 public struct WorkerJob: Equatable, Sendable {
-    public enum Work: Equatable, Sendable {
-        /// Score every vector (nil: float network) on every shard.
-        case evaluate([[Double]?])
-        case statistics(StatsKind)
-
-        /// Whether this is a loss evaluation (answered by RESULT) rather than statistics (STATS-RESULT).
-        public var isEvaluation: Bool {
-            if case .evaluate = self { return true }
-            return false
-        }
-    }
-
     /// The run the job came from; its answer goes only to that run.
     public var runID: UInt64
     public var evaluationID: UInt64
     public var attempt: UInt16
     public var stepHash: UInt64
     public var shards: [JobShard]
-    public var work: Work
+    public var work: EvaluationWork
 
-    public init(runID: UInt64, evaluationID: UInt64, attempt: UInt16, stepHash: UInt64, shards: [JobShard], work: Work) {
+    public init(runID: UInt64, evaluationID: UInt64, attempt: UInt16, stepHash: UInt64, shards: [JobShard], work: EvaluationWork) {
         self.runID = runID
         self.evaluationID = evaluationID
         self.attempt = attempt
@@ -35,12 +24,6 @@ public struct WorkerJob: Equatable, Sendable {
         self.shards = shards
         self.work = work
     }
-}
-
-/// What the compute side reports when a job ends: its values per shard, or why it failed.
-public enum WorkerJobOutput: Equatable, Sendable {
-    case scores(ShardOutcomes<[BatchScore]>)
-    case statistics(ShardOutcomes<ShardStatistics>)
 }
 
 /// An assembled, SHA-256-verified item for the loop to keep (cache by `sha256`), after which

@@ -32,10 +32,4 @@ public enum NumericsFingerprint {
         try executor.setStepSizes(nil)
         return StepVectorHash.of([float, quantized].map { [$0.lossSum, Double($0.top1), Double($0.count)] })
     }
-
-    /// Short hex, as logs and messages name a class.
-    public static func label(_ fingerprint: UInt64) -> String {
-        let hex = String(fingerprint, radix: 16)
-        return String(repeating: "0", count: max(0, 16 - hex.count)) + hex
-    }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import LAPQCalibration
+import LAPQData
 import LAPQEngine
 
 /// The shards a worker was sent, kept as their stored bytes — a quarter of the decoded floats

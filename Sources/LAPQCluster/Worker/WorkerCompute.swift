@@ -1,5 +1,5 @@
 import Foundation
-import LAPQCalibration
+import LAPQData
 import LAPQEngine
 import LAPQMath
 
@@ -49,50 +49,15 @@ public final class WorkerCompute {
         executor.clearPrefixCache()
     }
 
-    /// Scores every vector on every shard: result[shard][vector]. `progress` runs after each
-    /// shard, so heartbeats show a long job is alive; what it throws stops the job there.
-    public func evaluate(shardIDs: [Int], stepVectors: [[Double]?], progress: () throws -> Void = {}) throws -> [Int: [BatchScore]] {
-        var scores: [Int: [BatchScore]] = [:]
-        for steps in stepVectors {
-            try executor.setStepSizes(steps)
-            for id in shardIDs {
-                let shard = try shard(id)
-                scores[id, default: []].append(try executor.evaluate(shard.input, labels: shard.labels, cacheKey: id))
-                try progress()
-            }
-        }
-        return scores
-    }
-
-    /// Per shard: max |x| of every plan point's activation (float network); `progress` runs
-    /// after each shard.
-    public func maxima(shardIDs: [Int], progress: () throws -> Void = {}) throws -> [Int: [Double]] {
-        try perShard(shardIDs, progress: progress) { try ActivationStatistics.maxima(of: $0.input, executor: executor) }
-    }
-
-    /// Per shard: the histograms of every activation point with the given ranges; `progress`
-    /// runs after each shard.
-    public func histograms(shardIDs: [Int], maxima: [Double], binCount: Int,
-                           progress: () throws -> Void = {}) throws -> [Int: [Histogram?]] {
+    /// Every listed shard's answer to `work`, computed by the same `ShardEvaluator` as the local
+    /// oracle's. `progress` runs after each shard, so heartbeats show a long job is alive; what
+    /// it throws stops the job there.
+    public func answers(to work: EvaluationWork, shardIDs: [Int], progress: () throws -> Void = {}) throws -> [Int: ShardAnswer] {
         // The maxima come from the coordinator's STATS; one per point is not a decoder's to check.
-        guard maxima.count == plan.points.count else { throw WorkerError.maximaCount(expected: plan.points.count, got: maxima.count) }
-        return try perShard(shardIDs, progress: progress) { shard in
-            try ActivationStatistics.histograms(of: shard.input, maxima: maxima, binCount: binCount, executor: executor)
+        if case let .histograms(_, maxima) = work, maxima.count != plan.points.count {
+            throw WorkerError.maximaCount(expected: plan.points.count, got: maxima.count)
         }
-    }
-
-    private func perShard<Value>(_ ids: [Int], progress: () throws -> Void,
-                                 _ body: ((input: Tensor, labels: [Int])) throws -> Value) throws -> [Int: Value] {
-        var values: [Int: Value] = [:]
-        for id in ids {
-            values[id] = try body(try shard(id))
-            try progress()
-        }
-        return values
-    }
-
-    private func shard(_ id: Int) throws -> (input: Tensor, labels: [Int]) {
-        try decoded.loadShard(id)
+        return try ShardEvaluator(executor: executor, shards: decoded).answers(to: work, shardIDs: shardIDs, progress: progress)
     }
 }
 

@@ -1,9 +1,9 @@
 import Dispatch
 import Foundation
-import Synchronization
-import LAPQCalibration
+import LAPQData
 import LAPQEngine
 import LAPQMath
+import Synchronization
 
 /// Owns the worker's `WorkerCompute` on one serial queue (the executor is not thread-safe):
 /// stores the model and shards the coordinator sends, runs jobs, reports back by callbacks.
@@ -74,7 +74,7 @@ final class WorkerComputeQueue: @unchecked Sendable {
     /// Runs `job` after the items stored before it; `finished` gets its output, or nil when
     /// `cancel(evaluationID:)` stopped it between two batches.
     func run(_ job: WorkerJob, progress: @escaping @Sendable () -> Void,
-             finished: @escaping @Sendable (WorkerJobOutput?) -> Void) {
+             finished: @escaping @Sendable (ShardOutcomes<ShardAnswer>?) -> Void) {
         // Marked on the calling (socket) thread, so a cancel that follows at once is not lost.
         running.withLock { $0 = RunningJob(evaluationID: job.evaluationID) }
         queue.async {
@@ -110,28 +110,15 @@ final class WorkerComputeQueue: @unchecked Sendable {
         }
     }
 
-    private func output(of job: WorkerJob, progress: () throws -> Void) -> WorkerJobOutput {
+    private func output(of job: WorkerJob, progress: () throws -> Void) -> ShardOutcomes<ShardAnswer> {
         let ids = job.shards.map(\.id)
         do {
             try materializeLocalShards(job)
             guard let compute else { throw ClusterError.evaluationFailed("no model loaded") }
-            switch job.work {
-            case let .evaluate(vectors):
-                return .scores(.completed(try compute.evaluate(shardIDs: ids, stepVectors: vectors, progress: progress)))
-            case .statistics(.maxima):
-                return .statistics(.completed(try compute.maxima(shardIDs: ids, progress: progress).mapValues { .maxima($0) }))
-            case let .statistics(.histograms(binCount, maxima)):
-                let histograms = try compute.histograms(shardIDs: ids, maxima: maxima, binCount: binCount, progress: progress)
-                return .statistics(.completed(histograms.mapValues { .histograms($0.map { $0?.counts }) }))
-            }
+            return .completed(try compute.answers(to: job.work, shardIDs: ids, progress: progress))
         } catch {
             let reason = "\(error)"
-            switch (job.work.isEvaluation, Self.isFaultOfTheInput(error)) {
-            case (true, false): return .scores(.failed(shardIDs: ids, reason: reason))
-            case (true, true): return .scores(.rejected(shardIDs: ids, reason: reason))
-            case (false, false): return .statistics(.failed(shardIDs: ids, reason: reason))
-            case (false, true): return .statistics(.rejected(shardIDs: ids, reason: reason))
-            }
+            return Self.isFaultOfTheInput(error) ? .rejected(shardIDs: ids, reason: reason) : .failed(shardIDs: ids, reason: reason)
         }
     }
 
@@ -159,13 +146,3 @@ private struct RunningJob {
 
 /// Thrown from a job's progress callback to stop it between batches.
 private struct JobCancelled: Error {}
-
-extension WorkerJobOutput {
-    /// Whether the job failed (for a cancelled job: it stopped early rather than finishing).
-    var isFailure: Bool {
-        switch self {
-        case let .scores(outcome): return outcome.isFailure
-        case let .statistics(outcome): return outcome.isFailure
-        }
-    }
-}

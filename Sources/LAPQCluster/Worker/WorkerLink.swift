@@ -16,12 +16,16 @@ final class WorkerLink: @unchecked Sendable {
     /// Wakes the socket loop for queued events (and, once, to say the first HELLO).
     let doorbell = LoopDoorbell()
     private let log: @Sendable (String) -> Void
+    /// Called once when the state machine gives up (`Action.stop`), with its reason.
+    private let onStop: @Sendable (String) -> Void
     private let tracing = ProcessInfo.processInfo.environment["LAPQ_TRACE"] == "1"
 
-    init(machine: WorkerStateMachine, compute: WorkerComputeQueue, log: @escaping @Sendable (String) -> Void) {
+    init(machine: WorkerStateMachine, compute: WorkerComputeQueue, log: @escaping @Sendable (String) -> Void,
+         onStop: @escaping @Sendable (String) -> Void) {
         self.machine = machine
         self.compute = compute
         self.log = log
+        self.onStop = onStop
     }
 
     /// An event from the compute thread, fed to the state machine as soon as the loop wakes.
@@ -46,8 +50,9 @@ final class WorkerLink: @unchecked Sendable {
             queued.removeAll()
             switch event {
             case let .received(_, frames) where frames.count == 1:
-                if tracing { log("trace in: \((try? Message(decoding: frames[0]))?.type.description ?? "malformed")") }
-                actions += machine.on(.received(frames[0], at: now))
+                let decoded = Message.decode(frame: frames[0])
+                if tracing { log("trace in: \((try? decoded.get())?.type.description ?? "malformed")") }
+                actions += machine.on(.received(decoded, at: now))
             case .received:
                 break   // a DEALER frame from the coordinator is one message; anything else is not ours
             case .woken:
@@ -78,6 +83,9 @@ final class WorkerLink: @unchecked Sendable {
         case let .reconnect(delay):
             log("coordinator silent or restarted; saying HELLO again in \(delay) ms")
             reconnectAt = now + delay
+        case let .stop(reason):
+            log("stopping: \(reason)")
+            onStop(reason)
         }
         return []
     }

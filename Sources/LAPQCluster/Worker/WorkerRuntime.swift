@@ -3,7 +3,9 @@ import Foundation
 
 /// `lapq-worker` as a library: connects a DEALER to the coordinator, answers its LOADs and jobs
 /// with a `WorkerCompute` on a compute thread, heartbeats, and says HELLO again whenever the
-/// coordinator goes silent or restarts (docs/protocol.md). Runs until `stop()`.
+/// coordinator goes silent or restarts (docs/protocol.md). Runs until `stop()`, or until it
+/// cannot serve the coordinator at all (another protocol version, a model it cannot load):
+/// then `wait()` throws the reason.
 public final class WorkerRuntime: @unchecked Sendable {
     public struct Options: Sendable {
         public var connect: String
@@ -36,6 +38,8 @@ public final class WorkerRuntime: @unchecked Sendable {
     private let context: ZMQContext
     private let loop: ZMQLoop
     private let stopped = DispatchSemaphore(value: 0)
+    /// Why the worker gave up, set once on the loop's thread before `stopped` is signalled.
+    private let stopReason = GiveUpReason()
 
     public init(options: Options, log: @escaping @Sendable (String) -> Void) throws {
         let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount
@@ -44,7 +48,11 @@ public final class WorkerRuntime: @unchecked Sendable {
                                              scratchDirectory: options.scratchDirectory, log: log)
         let machine = WorkerStateMachine(configuration: .init(name: options.name, threads: threads),
                                          cachedShards: compute.localDigests)
-        let link = WorkerLink(machine: machine, compute: compute, log: log)
+        let stopReason = self.stopReason, stopped = self.stopped
+        let link = WorkerLink(machine: machine, compute: compute, log: log, onStop: { reason in
+            stopReason.set(reason)
+            stopped.signal()
+        })
         let context = try ZMQContext()
         self.context = context
         let (endpoint, curve) = (options.connect, options.curve)
@@ -60,13 +68,33 @@ public final class WorkerRuntime: @unchecked Sendable {
         link.doorbell.ring()
     }
 
-    /// Blocks until `stop()` is called (e.g. from a signal handler).
-    public func wait() {
+    /// Blocks until `stop()` is called (e.g. from a signal handler), or throws when the worker
+    /// gave up (`WorkerStateMachine.Action.stop`), naming why.
+    public func wait() throws {
         stopped.wait()
+        guard let reason = stopReason.value else { return }
+        loop.stop()   // here, not in the loop's handler that gave up, which `stop` would wait on
+        throw WorkerGaveUp(reason: reason)
     }
 
     public func stop() {
         loop.stop()
         stopped.signal()
     }
+}
+
+/// The worker cannot serve its coordinator and stopped instead of reconnecting forever.
+public struct WorkerGaveUp: Error, Equatable, CustomStringConvertible {
+    public var reason: String
+
+    public var description: String { "lapq-worker stopped: \(reason)" }
+}
+
+/// The reason handed from the loop's thread to `WorkerRuntime.wait()`.
+private final class GiveUpReason: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reason: String?
+
+    func set(_ value: String) { lock.withLock { reason = value } }
+    var value: String? { lock.withLock { reason } }
 }

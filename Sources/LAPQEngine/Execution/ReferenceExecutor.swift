@@ -17,7 +17,7 @@ public final class ReferenceExecutor {
         self.binding = try QuantizationBinding(plan: plan, graph: graph)
     }
 
-    /// One Δ per plan point, or nil to run in float.
+    /// A step vector in the plan's layout (`QuantizationPlan.stepRanges`), or nil to run in float.
     public func setStepSizes(_ stepSizes: [Double]?) throws {
         _ = try binding.setStepSizes(stepSizes)
     }

@@ -83,11 +83,21 @@ public enum ActivationStatistics {
         zip(maxima, other).map { max($0, $1) }
     }
 
-    /// Adds the counts of per-batch histograms.
-    public static func merge(histograms: [Histogram?], _ other: [Histogram?]) -> [Histogram?] {
-        zip(histograms, other).map { left, right in
-            guard let left, let right else { return left ?? right }
-            return left.merged(with: right)
+    /// Adds the counts of per-batch histograms, point by point; a sum past `Int.max` is
+    /// thrown naming the point (`Histogram.merge`).
+    public static func merge(histograms: [Histogram?], _ other: [Histogram?]) throws(HistogramCountOverflow) -> [Histogram?] {
+        var merged: [Histogram?] = []
+        for (point, (left, right)) in zip(histograms, other).enumerated() {
+            guard let left, let right else {
+                merged.append(left ?? right)
+                continue
+            }
+            do {
+                merged.append(try left.merged(with: right))
+            } catch {
+                throw HistogramCountOverflow(bin: error.bin, point: point)
+            }
         }
+        return merged
     }
 }

@@ -63,17 +63,41 @@ public struct Histogram: Sendable, Codable, Equatable {
         values.withUnsafeBufferPointer { add($0) }
     }
 
-    /// Adds the counts of `other`, which must have the same range and bins.
-    public mutating func merge(_ other: Histogram) {
+    /// Adds the counts of `other`, which must have the same range and bins. Counts that come
+    /// from outside (a worker's answer is checked only to be ≥ 0) can sum past `Int.max`: that
+    /// is thrown, naming the bin, and `self` is left unchanged. O(bins).
+    public mutating func merge(_ other: Histogram) throws(HistogramCountOverflow) {
         precondition(lowerBound == other.lowerBound && upperBound == other.upperBound
                      && binCount == other.binCount, "merging histograms with different bins")
-        for index in counts.indices { counts[index] += other.counts[index] }
+        var sums = counts
+        for index in sums.indices {
+            let (sum, overflow) = sums[index].addingReportingOverflow(other.counts[index])
+            guard !overflow else { throw HistogramCountOverflow(bin: index) }
+            sums[index] = sum
+        }
+        counts = sums
     }
 
-    /// The merge of two histograms with the same bins.
-    public func merged(with other: Histogram) -> Histogram {
+    /// The merge of two histograms with the same bins (see `merge(_:)`).
+    public func merged(with other: Histogram) throws(HistogramCountOverflow) -> Histogram {
         var result = self
-        result.merge(other)
+        try result.merge(other)
         return result
+    }
+}
+
+/// Two histograms' counts of one bin add up past `Int.max` (`Histogram.merge`).
+public struct HistogramCountOverflow: Error, Equatable, Sendable, CustomStringConvertible {
+    public var bin: Int
+    /// The quantization point whose histograms were merged, when the caller knows it.
+    public var point: Int?
+
+    public init(bin: Int, point: Int? = nil) {
+        self.bin = bin
+        self.point = point
+    }
+
+    public var description: String {
+        "the histogram counts\(point.map { " of point \($0)" } ?? "") overflow in bin \(bin)"
     }
 }

@@ -1,4 +1,5 @@
 import LAPQCalibration
+import LAPQData
 import LAPQEngine
 import LAPQMath
 

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
 import LAPQCalibration
 import LAPQEngine
+import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// The cluster oracle over real sockets on 127.0.0.1, with an in-process worker: equal to the
 /// local oracle, and unharmed by garbage, foreign-version and malformed frames (dropped, counted).
@@ -28,7 +29,7 @@ final class ClusterOracleInProcessTests: XCTestCase {
 
         let worker = try WorkerRuntime(options: .init(connect: oracle.endpoint, name: "in-process", threads: 1), log: { _ in })
         defer { worker.stop() }
-        let vectors: [[Double]?] = [nil, plan.points.indices.map { 0.04 + 0.01 * Double($0) }]
+        let vectors: [StepVector] = [.float, .quantized(plan.points.indices.map { 0.04 + 0.01 * Double($0) })]
         let local = try LocalLossOracle(graph: graph, plan: plan, shards: store, threadsPerWorker: 1)
         XCTAssertEqual(try oracle.evaluate(vectors), try local.evaluate(vectors))
         XCTAssertGreaterThanOrEqual(oracle.counters.malformed, 4, "\(oracle.counters)")

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
 import LAPQCalibration
 import LAPQEngine
+import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// Nothing an evaluation needs waits for a socket loop's tick: with both ticks set to a minute,
 /// a worker joins, loads the model and shards and answers evaluations well inside an evaluation
@@ -44,7 +45,7 @@ final class EventDrivenClusterTests: XCTestCase {
         defer { worker.stop() }
         let local = try LocalLossOracle(graph: fixture.graph, plan: fixture.plan, shards: fixture.store, threadsPerWorker: 1)
         for step in 0..<5 {
-            let vectors: [[Double]?] = [fixture.plan.points.indices.map { 0.04 + 0.01 * Double($0 + step) }]
+            let vectors: [StepVector] = [.quantized(fixture.plan.points.indices.map { 0.04 + 0.01 * Double($0 + step) })]
             XCTAssertEqual(try fixture.oracle.evaluate(vectors), try local.evaluate(vectors), "evaluation \(step)")
         }
         XCTAssertEqual(try fixture.oracle.activationMaxima(), try local.activationMaxima())
@@ -52,7 +53,7 @@ final class EventDrivenClusterTests: XCTestCase {
 
     func testATimedOutEvaluationLeavesNothingBehind() throws {
         let fixture = try makeOracle(tick: .milliseconds(100), timeout: .milliseconds(300))
-        let vectors: [[Double]?] = [nil]
+        let vectors: [StepVector] = [.float]
         XCTAssertThrowsError(try fixture.oracle.evaluate(vectors), "no worker: the evaluation times out") { error in
             guard case ClusterError.timedOut = error else { return XCTFail("\(error)") }
         }
@@ -90,7 +91,7 @@ final class EventDrivenClusterTests: XCTestCase {
         try Data(bytes).write(to: images)
         let worker = try startWorker(oracle.endpoint, tick: .milliseconds(100))
         defer { worker.stop() }
-        XCTAssertThrowsError(try oracle.evaluate([nil])) { error in
+        XCTAssertThrowsError(try oracle.evaluate([.float])) { error in
             XCTAssertTrue("\(error)".contains("cannot read shard"), "\(error)")
         }
         XCTAssertEqual(oracle.unfinishedRequests.waiters, 0)

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
 import LAPQCalibration
 import LAPQEngine
+import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// Received shards live in an unlinked scratch file, not in memory: they decode exactly as the
 /// local store decodes them, the scratch directory shows no file, and a replaced shard's new

@@ -1,9 +1,10 @@
 import Foundation
-import Synchronization
-import XCTest
 import LAPQCalibration
 import LAPQEngine
+import Synchronization
+import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// `WorkerComputeQueue` carries out `.cancelJob`: a running job stops at the next shard boundary
 /// and reports no output, and the queue goes on with the next job.
@@ -30,12 +31,12 @@ final class WorkerComputeQueueCancelTests: XCTestCase {
         let shards = items.dropFirst().map { JobShard(id: $0.item.shardID ?? -1, sha256: $0.sha256) }
         let pointCount = QuantizationPlan(graph: try ONNXImporter.load(serialized: Data(onnx), file: "digits", baseDirectory: nil),
                                           settings: settings).points.count
-        let vectors: [[Double]?] = (0..<4).map { step in (0..<pointCount).map { 0.04 + 0.01 * Double($0 + step) } }
+        let vectors: [StepVector] = (0..<4).map { step in .quantized((0..<pointCount).map { 0.04 + 0.01 * Double($0 + step) }) }
         func job(_ id: UInt64) -> WorkerJob {
-            WorkerJob(runID: 1, evaluationID: id, attempt: 1, stepHash: 0, shards: shards, work: .evaluate(vectors))
+            WorkerJob(runID: 1, evaluationID: id, attempt: 1, stepHash: 0, shards: shards, work: .scores(vectors))
         }
         let batches = Mutex(0)
-        let outputs = Mutex<[UInt64: WorkerJobOutput?]>([:])
+        let outputs = Mutex<[UInt64: ShardOutcomes<ShardAnswer>?]>([:])
         let finished = DispatchSemaphore(value: 0)
         queue.run(job(1), progress: {
             // The first finished shard asks for the stop; the job must not compute another.
@@ -54,7 +55,7 @@ final class WorkerComputeQueueCancelTests: XCTestCase {
             finished.signal()
         })
         finished.wait()
-        guard case let .scores(.completed(scores))?? = outputs.withLock({ $0[2] }) else {
+        guard case let .completed(scores)?? = outputs.withLock({ $0[2] }) else {
             return XCTFail("job 2: \(String(describing: outputs.withLock { $0[2] }))")
         }
         XCTAssertEqual(Set(scores.keys), Set(store.shardIDs))

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
 import LAPQCalibration
 import LAPQEngine
+import XCTest
 @testable import LAPQCluster
+@testable import LAPQData
 
 /// A worker that receives shard bytes and the model bytes computes, shard by shard, exactly
 /// what the local oracle computes from the files: the exact-reduction invariant's worker half.
@@ -13,14 +14,14 @@ final class WorkerComputeTests: XCTestCase {
     func testShippedShardsScoreLikeTheLocalOracle() throws {
         let (store, _, plan, local, worker) = try setUp()
         let maxima = try local.activationMaxima()
-        let vectors: [[Double]?] = [nil, plan.points.indices.map { 0.05 + 0.01 * Double($0) }]
-        let perShard = try worker.evaluate(shardIDs: store.shardIDs, stepVectors: vectors)
+        let vectors: [StepVector] = [.float, .quantized(plan.points.indices.map { 0.05 + 0.01 * Double($0) })]
+        let perShard = try worker.scores(shardIDs: store.shardIDs, stepVectors: vectors)
         for (index, expected) in try local.evaluate(vectors).enumerated() {
             XCTAssertEqual(reduceInShardOrder(perShard.mapValues { $0[index] }), expected)
         }
         var ticks = 0
-        let workerMaxima = try worker.maxima(shardIDs: store.shardIDs, progress: { ticks += 1 }).values
-            .reduce([Double](repeating: 0, count: plan.points.count), ActivationStatistics.merge(maxima:_:))
+        let workerMaxima = ShardOrderReduction.maxima(try worker.answers(to: .maxima, shardIDs: store.shardIDs, progress: { ticks += 1 }),
+                                                      pointCount: plan.points.count)
         XCTAssertEqual(workerMaxima, maxima)
         XCTAssertEqual(ticks, store.shardIDs.count, "statistics jobs report progress after every shard")
     }
@@ -30,7 +31,7 @@ final class WorkerComputeTests: XCTestCase {
     func testHistogramsWithTheWrongNumberOfMaximaFail() throws {
         let (store, _, plan, _, worker) = try setUp()
         let maxima = [Double](repeating: 1, count: plan.points.count + 1)
-        XCTAssertThrowsError(try worker.histograms(shardIDs: store.shardIDs, maxima: maxima, binCount: 8)) { error in
+        XCTAssertThrowsError(try worker.answers(to: .histograms(binCount: 8, maxima: maxima), shardIDs: store.shardIDs)) { error in
             XCTAssertEqual(error as? WorkerError, .maximaCount(expected: plan.points.count, got: plan.points.count + 1))
         }
     }
@@ -40,8 +41,8 @@ final class WorkerComputeTests: XCTestCase {
     func testBiasCorrectionTravelsInTheModelPackage() throws {
         let (store, _, plan, local, worker) = try setUp(correctsWeightBias: true)
         XCTAssertTrue(worker.plan.correctsWeightBias)
-        let vectors: [[Double]?] = [plan.points.indices.map { 0.05 + 0.01 * Double($0) }]
-        let perShard = try worker.evaluate(shardIDs: store.shardIDs, stepVectors: vectors)
+        let vectors: [StepVector] = [.quantized(plan.points.indices.map { 0.05 + 0.01 * Double($0) })]
+        let perShard = try worker.scores(shardIDs: store.shardIDs, stepVectors: vectors)
         let expected = try local.evaluate(vectors)[0]
         XCTAssertEqual(reduceInShardOrder(perShard.mapValues { $0[0] }), expected)
         let uncorrected = try setUp().local.evaluate(vectors)[0]
@@ -58,8 +59,8 @@ final class WorkerComputeTests: XCTestCase {
         XCTAssertEqual(worker.plan.settings, settings)
         XCTAssertFalse(worker.plan.points.contains { $0.consumers.contains("/3/Conv") })
         XCTAssertGreaterThan(worker.plan.stepCount, worker.plan.points.count)
-        let vectors: [[Double]?] = [(0..<plan.stepCount).map { 0.04 + 0.003 * Double($0 % 7) }]
-        let perShard = try worker.evaluate(shardIDs: store.shardIDs, stepVectors: vectors)
+        let vectors: [StepVector] = [.quantized((0..<plan.stepCount).map { 0.04 + 0.003 * Double($0 % 7) })]
+        let perShard = try worker.scores(shardIDs: store.shardIDs, stepVectors: vectors)
         XCTAssertEqual(reduceInShardOrder(perShard.mapValues { $0[0] }), try local.evaluate(vectors)[0])
     }
 
@@ -67,9 +68,9 @@ final class WorkerComputeTests: XCTestCase {
     /// again: the scores are the same, bit for bit.
     func testShardsBeyondTheCacheBudgetAreDecodedOnDemandWithTheSameScores() throws {
         let (store, _, plan, local, worker) = try setUp(shardCacheBytes: 0)
-        let vectors: [[Double]?] = [nil, plan.points.indices.map { 0.05 + 0.01 * Double($0) }]
+        let vectors: [StepVector] = [.float, .quantized(plan.points.indices.map { 0.05 + 0.01 * Double($0) })]
         for _ in 0..<2 {
-            let perShard = try worker.evaluate(shardIDs: store.shardIDs, stepVectors: vectors)
+            let perShard = try worker.scores(shardIDs: store.shardIDs, stepVectors: vectors)
             for (index, expected) in try local.evaluate(vectors).enumerated() {
                 XCTAssertEqual(reduceInShardOrder(perShard.mapValues { $0[index] }), expected)
             }
@@ -121,6 +122,16 @@ final class WorkerComputeTests: XCTestCase {
         let worker = try WorkerCompute(model: try ONNXModelFiles(contentsOf: example.appendingPathComponent("digits.onnx")),
                                        plan: PlanSettings(weightBits: 4, activationBits: 4), threads: 1, prefixCacheBytes: 0)
         XCTAssertThrowsError(try worker.storeShard(id: 0, bytes: [1, 2, 3], facts: ShardFacts(store: store, shard: 0)))
-        XCTAssertThrowsError(try worker.evaluate(shardIDs: [0], stepVectors: [nil]))
+        XCTAssertThrowsError(try worker.scores(shardIDs: [0], stepVectors: [.float]))
+    }
+}
+
+extension WorkerCompute {
+    /// Per shard, the scores of every vector: result[shard][vector].
+    fileprivate func scores(shardIDs: [Int], stepVectors: [StepVector]) throws -> [Int: [BatchScore]] {
+        try answers(to: .scores(stepVectors), shardIDs: shardIDs).mapValues { answer in
+            guard case let .scores(scores) = answer else { preconditionFailure("\(answer)") }
+            return scores
+        }
     }
 }

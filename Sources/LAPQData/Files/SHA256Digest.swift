@@ -1,5 +1,3 @@
-import LAPQCalibration
-
 /// A SHA-256 digest: 32 raw bytes on the wire, lower-case hex in manifests and logs. Shards
 /// and the model are named by it, so a worker's cache survives a coordinator restart.
 public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
@@ -41,15 +39,5 @@ public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): return digit - UInt8(ascii: "A") + 10
         default: return nil
         }
-    }
-}
-
-extension WireWriter {
-    mutating func digest(_ value: SHA256Digest) { raw(value.bytes) }
-}
-
-extension WireReader {
-    mutating func digest(_ field: String) throws(ProtocolError) -> SHA256Digest {
-        SHA256Digest(bytes: try raw(field, count: SHA256Digest.byteCount))
     }
 }

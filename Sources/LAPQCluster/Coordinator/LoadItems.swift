@@ -1,4 +1,4 @@
-import LAPQCalibration
+import LAPQData
 
 /// The bytes behind each LOAD item: the model package, and each shard's stored bytes with the
 /// facts a worker needs to decode them (read from the manifest's arrays, hash-verified).

@@ -1,5 +1,5 @@
 import XCTest
-@testable import LAPQCalibration
+@testable import LAPQData
 
 /// libsodium's SHA-256 against the FIPS 180-2 example digests (appendix B of the standard),
 /// and pieces fed one by one against the message fed at once. The shard digests of the data

@@ -1,7 +1,7 @@
 import Foundation
-import XCTest
 import LAPQMath
-@testable import LAPQCalibration
+import XCTest
+@testable import LAPQData
 
 /// Reads the arrays numpy wrote and writes the same arrays back, byte for byte.
 final class NPYGoldenTests: XCTestCase {

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import LAPQCalibration
+@testable import LAPQData
 
 /// Loading, writing and validating manifests (docs/formats.md).
 final class ManifestTests: XCTestCase {

@@ -1,5 +1,5 @@
 import Foundation
-import LAPQCalibration
+import LAPQData
 
 /// The coordinator's state machine and everything the socket thread and the optimizer thread
 /// share, behind one lock: requests go in from the optimizer's thread, frames and ticks from
@@ -35,10 +35,10 @@ final class CoordinatorLink: @unchecked Sendable {
     var counters: CoordinatorCounters { lock.withLock { machine.counters } }
 
     /// Every numerics class that answered shards so far, with those shards.
-    var shardsByClass: [UInt64: Set<Int>] { lock.withLock { machine.shardsByClass } }
+    var numericsClasses: NumericsClasses { lock.withLock { machine.numericsClasses } }
 
     /// See `CoordinatorStateMachine.restoreNumericsClasses`.
-    func restoreNumericsClasses(_ bindings: [UInt64: [Int]]) throws {
+    func restoreNumericsClasses(_ bindings: NumericsClasses) throws {
         try lock.withLock { try machine.restoreNumericsClasses(bindings) }
     }
 
@@ -94,8 +94,9 @@ final class CoordinatorLink: @unchecked Sendable {
                     actions += machine.on(.connectionClosed(at: now))
                 }
             case let .received(CoordinatorLink.routerSocket, frames) where frames.count == 2:
-                trace("in", frames[1])
-                actions += machine.on(.received(frames[1], from: frames[0], at: now))
+                let decoded = Message.decode(frame: frames[1])
+                trace("in", decoded)
+                actions += machine.on(.received(decoded, from: frames[0], at: now))
                 if tracing {
                     let undone = machine.open?.shards.filter { !$0.value.isDone }.keys.sorted() ?? []
                     log("trace open \(machine.open?.request.id ?? 0) pending \(machine.pending?.id ?? 0) undone \(undone)")
@@ -123,7 +124,7 @@ final class CoordinatorLink: @unchecked Sendable {
     private func carryOut(_ action: CoordinatorStateMachine.Action) -> [ZMQLoop.Outgoing] {
         switch action {
         case let .send(message, peer):
-            trace("out", message.encoded())
+            trace("out", .success(message))
             return [ZMQLoop.Outgoing(frames: [peer, message.encoded()])]
         case let .load(item, peer):
             do {
@@ -150,7 +151,7 @@ final class CoordinatorLink: @unchecked Sendable {
         case let .workerJoined(worker):
             log("worker '\(worker.name)' joined (\(worker.threads) threads)")
         case let .workerClassified(worker):
-            log("worker '\(worker.name)' computes in numerics class \(NumericsFingerprint.label(worker.fingerprint ?? 0))")
+            log("worker '\(worker.name)' computes in numerics class \(NumericsClasses.label(worker.fingerprint ?? 0))")
         case let .workerDied(worker, reason):
             log("worker '\(worker.name)' lost: \(reason); its shards go to the others")
         }
@@ -158,9 +159,9 @@ final class CoordinatorLink: @unchecked Sendable {
     }
 
     /// With LAPQ_TRACE=1 in the environment, one log line per message: direction and type.
-    private func trace(_ direction: String, _ frame: [UInt8]) {
+    private func trace(_ direction: String, _ decoded: Result<Message, ProtocolError>) {
         guard tracing else { return }
-        let description = (try? Message(decoding: frame)).map { "\($0.type) eval \($0.evaluationID)" } ?? "malformed"
+        let description = (try? decoded.get()).map { "\($0.type) eval \($0.evaluationID)" } ?? "malformed"
         log("trace \(direction): \(description)")
     }
 

@@ -1,5 +1,5 @@
 import XCTest
-@testable import LAPQCalibration
+@testable import LAPQData
 
 /// x[n, c, h, w] = (v · scale − mean[c]) / std[c], with the stored layout converted to NCHW.
 final class PreprocessingTests: XCTestCase {

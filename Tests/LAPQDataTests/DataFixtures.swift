@@ -43,7 +43,7 @@ struct DataFixtures: Decodable {
     let calibration: [CalibrationSet]
 
     static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("DataFixtures")
+        .deletingLastPathComponent().appendingPathComponent("DataFixtures")
 
     static func load() throws -> DataFixtures {
         try JSONDecoder().decode(DataFixtures.self, from: Data(contentsOf: directory.appendingPathComponent("index.json")))

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import LAPQCalibration
+@testable import LAPQData
 
 /// Every way a .npy file can be unusable gets its own error, and the message names the file.
 final class NPYErrorTests: XCTestCase {

@@ -1,12 +1,13 @@
 import Foundation
-import LAPQCalibration
+import LAPQData
 import LAPQEngine
 import LAPQMath
 
 /// The `LossOracle` of a distributed run: binds a ROUTER, lets `lapq-worker`s connect, ships
 /// them the model and their shards, and turns every evaluation into JOBs whose per-shard
-/// answers the coordinator state machine collects; the scores are added in shard order, so
-/// the result is bit-identical to `LocalLossOracle`'s (docs/protocol.md).
+/// answers the coordinator state machine collects — each checked to fit the work
+/// (`ShardAnswer.misfit`) —; `LossOracle` reduces them in shard order, so the result is
+/// bit-identical to `LocalLossOracle`'s (docs/protocol.md).
 public final class ClusterLossOracle: LossOracle {
     public struct Options: Sendable {
         /// Where to bind, e.g. "tcp://*:5555" or "tcp://127.0.0.1:*".
@@ -91,19 +92,10 @@ public final class ClusterLossOracle: LossOracle {
     /// Messages dropped and counted so far, and other events of the run (docs/protocol.md).
     public var counters: CoordinatorCounters { link.counters }
 
-    public var numericsClasses: [String: [Int]]? {
-        Dictionary(uniqueKeysWithValues: link.shardsByClass.map { (NumericsFingerprint.label($0.key), $0.value.sorted()) })
-    }
+    public var numericsClasses: NumericsClasses? { link.numericsClasses }
 
-    public func restoreNumericsClasses(_ classes: [String: [Int]]) throws {
-        var bindings: [UInt64: [Int]] = [:]
-        for (label, shards) in classes {
-            guard let fingerprint = UInt64(label, radix: 16) else {
-                throw ClusterError.evaluationFailed("the checkpoint names numerics class '\(label)', which is not a fingerprint")
-            }
-            bindings[fingerprint] = shards
-        }
-        try link.restoreNumericsClasses(bindings)
+    public func restoreNumericsClasses(_ classes: NumericsClasses) throws {
+        try link.restoreNumericsClasses(classes)
     }
 
     deinit {
@@ -111,26 +103,13 @@ public final class ClusterLossOracle: LossOracle {
         zap?.stop()
     }
 
-    public func evaluate(_ stepVectors: [[Double]?]) throws -> [BatchScore] {
-        let result = try submit(.evaluate(stepVectors))
-        guard let scores = result.reducedScores(), scores.count == stepVectors.count else {
-            throw ClusterError.evaluationFailed("evaluation \(result.evaluationID) returned no scores")
+    public func answers(to work: EvaluationWork) throws -> [Int: ShardAnswer] {
+        if case let .histograms(binCount, maxima) = work, binCount * maxima.count > ProtocolConstants.maxHistogramBins {
+            throw ClusterError.evaluationFailed("histograms of \(binCount) bins for \(maxima.count) points exceed the protocol's "
+                                                + "\(ProtocolConstants.maxHistogramBins) bins per STATS (docs/protocol.md); ask for fewer bins")
         }
-        return scores
-    }
-
-    public func activationMaxima() throws -> [Double] {
-        try submit(.statistics(.maxima)).mergedMaxima(pointCount: plan.points.count)
-    }
-
-    public func activationHistograms(maxima: [Double], binCount: Int) throws -> [Histogram?] {
-        let empty = ActivationStatistics.emptyHistograms(plan: plan, maxima: maxima, binCount: binCount)
-        return try submit(.statistics(.histograms(binCount: binCount, maxima: maxima))).mergedHistograms(into: empty)
-    }
-
-    private func submit(_ work: WorkerJob.Work) throws -> EvaluationResult {
         defer { nextEvaluationID += 1 }
-        return try link.submit(EvaluationRequest(id: nextEvaluationID, work: work), timeout: evaluationTimeout)
+        return try link.submit(EvaluationRequest(id: nextEvaluationID, work: work), timeout: evaluationTimeout).answers
     }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
-import XCTest
 import LAPQEngine
-@testable import LAPQCalibration
+import XCTest
+@testable import LAPQData
 
 /// Manifests made from numpy's arrays reproduce Python's hashes and preprocessed inputs exactly.
 final class ShardStoreTests: XCTestCase {
