@@ -56,37 +56,21 @@ public func reduceMeanTrailingFast(_ out: inout Tensor, _ x: Tensor, axes: [Int]
     return true
 }
 
-/// ONNX `Slice` with constant parameters (see ``sliceRanges``), bit-identical to ``sliceNaive``
-/// (a copy): the output is written row by row (its last axis), each row read from the input
-/// at the last range's step, rows split over `threads`. A strided shortcut (ResNet's
-/// `x[:, :, ::2, ::2]`) runs once per pass, so the naive kernel's per-element index arithmetic
-/// was a fifth of a CIFAR ResNet-20 pass. O(count(out)).
+/// ONNX `Slice` with constant parameters (see ``sliceRanges``) on a plain tensor, bit-identical
+/// to ``sliceNaive`` (a copy): ``windowCopyFast`` on row-major strides, so plain and strided
+/// tensors share one loop. O(count(out)).
 public func sliceFast(_ out: inout Tensor, _ x: Tensor, starts: [Int], ends: [Int], axes: [Int], steps: [Int],
                       threads: Int) throws(KernelError) {
-    let ranges = try sliceRanges(shape: x.shape, starts: starts, ends: ends, axes: axes, steps: steps)
-    let shape = ranges.map(\.count)
+    let windows = try AxisWindow.slice(shape: x.shape, starts: starts, ends: ends, axes: axes, steps: steps)
+    let shape = windows.map(\.outputSize)
     out.prepareForOverwrite(shape: shape)  // out is the ranges' counts
     guard out.count > 0 else { return }
-    guard let last = ranges.last else {
-        out.data[0] = x.data[0]   // a rank-0 tensor: nothing to slice
-        return
-    }
-    let inputStrides = rowMajorStrides(x.shape)
-    let rowLength = last.count, rows = out.count / rowLength
+    let (inputStrides, outputStrides) = (rowMajorStrides(x.shape), rowMajorStrides(shape))
     x.data.withUnsafeBufferPointer { input in
         out.data.withUnsafeMutableBufferPointer { output in
             guard let source = input.baseAddress, let target = output.baseAddress else { return }
-            inParallelChunks(rows, threads: threads, minimumPerThread: max(1, (1 << 15) / rowLength)) { range in
-                for row in range {
-                    var remainder = row, offset = last.start
-                    for axis in stride(from: shape.count - 2, through: 0, by: -1) {
-                        offset += (ranges[axis].start + (remainder % shape[axis]) * ranges[axis].step) * inputStrides[axis]
-                        remainder /= shape[axis]
-                    }
-                    let destination = target + row * rowLength
-                    for column in 0..<rowLength { destination[column] = source[offset + column * last.step] }
-                }
-            }
+            windowCopyFast(target, outStrides: outputStrides, source, xShape: x.shape, xStrides: inputStrides,
+                           windows: windows, fill: 0, threads: threads)
         }
     }
 }
