@@ -18,7 +18,7 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "The calibration manifest (lapq-coord manifest).")
     var calib: String
 
-    @Option(help: "A validation manifest, for accuracy before and after.")
+    @Option(help: "A validation manifest, for accuracy before and after (with --bind, the workers evaluate it too).")
     var val: String?
 
     @OptionGroup(title: "Quantization plan")
@@ -93,7 +93,7 @@ struct CalibrateCommand: ParsableCommand {
         configuration.resume = resume != nil
         configuration.exportFormat = exportFormat
         let printer = ProgressPrinter()
-        configuration.makeCalibrationOracle = try reportingErrors {
+        configuration.makeOracles = try reportingErrors {
             try cluster.oracleOptions().map { ClusterLossOracle.factory(options: $0, log: { printer.log($0) }) }
         }
         let outcome = try reportingErrors { try CalibrationJob(configuration: configuration).run(progress: printer.report) }

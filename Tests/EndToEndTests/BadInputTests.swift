@@ -116,6 +116,33 @@ final class BadInputTests: XCTestCase {
         assertOneLineError(try calibrate([], model: model.path), mentions: "resnet.onnx")
     }
 
+    /// A validation set whose samples do not fit the model fails the run before its search
+    /// (which may take hours), naming the validation manifest; no result is written.
+    func testValidationSetOfAnotherShapeFailsBeforeTheSearch() throws {
+        let directory = try CommandRunner.temporaryDirectory(self)
+        let images = directory.appendingPathComponent("small_images.npy"), labels = directory.appendingPathComponent("small_labels.npy")
+        try Self.npy(descr: "|u1", shape: [2, 4, 4, 3], bytes: [UInt8](repeating: 7, count: 2 * 4 * 4 * 3)).write(to: images)
+        try Self.npy(descr: "<i8", shape: [2], bytes: [UInt8](repeating: 0, count: 16)).write(to: labels)
+        let manifest = directory.appendingPathComponent("small.json")
+        let made = try CommandRunner.lapqCoord(["manifest", "--images", images.path, "--labels", labels.path,
+                                                "--shard-size", "2", "--out", manifest.path])
+        XCTAssertEqual(made.status, 0, made.standardError)
+        let out = try CommandRunner.temporaryDirectory(self).appendingPathComponent("run")
+        let outcome = try calibrate(["--val", manifest.path, "--method", "lapq"], out: out)
+        assertOneLineError(outcome, mentions: "small.json")
+        XCTAssertFalse(outcome.standardError.contains("[powell]"), outcome.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("steps.json").path))
+    }
+
+    /// A version-1 .npy file: magic, header dict padded to 64 bytes, data.
+    private static func npy(descr: String, shape: [Int], bytes: [UInt8]) -> Data {
+        let dims = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(dims)), }"
+        header += String(repeating: " ", count: 63 - (10 + header.utf8.count) % 64) + "\n"
+        return Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)]
+                    + Array(header.utf8) + bytes)
+    }
+
     private func copyOfExampleData() throws -> URL {
         let directory = try CommandRunner.temporaryDirectory(self)
         for name in ["calib.json", "calib_images.npy", "calib_labels.npy"] {

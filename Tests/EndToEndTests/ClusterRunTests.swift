@@ -2,13 +2,15 @@ import Foundation
 import XCTest
 
 /// Distributed runs through the real binaries on 127.0.0.1: the same steps.json as a local
-/// run, whatever the number of workers, and when a worker is killed or stalls mid-run.
+/// run — its validation scores included, which the workers compute too —, whatever the number
+/// of workers, and when a worker is killed or stalls mid-run.
 final class ClusterRunTests: XCTestCase {
     private let example = CommandRunner.repository.appendingPathComponent("examples/digits")
 
     private func arguments(out: URL) -> [String] {
         ["--model", example.appendingPathComponent("digits.onnx").path,
          "--calib", example.appendingPathComponent("calib.json").path,
+         "--val", example.appendingPathComponent("val.json").path,
          "--bits", "3/3", "--method", "lapq", "--max-evals", "25", "--threads", "1", "--out", out.path]
     }
 
@@ -32,7 +34,9 @@ final class ClusterRunTests: XCTestCase {
         let out = try CommandRunner.temporaryDirectory(self)
         let run = try CommandRunner.lapqCoord(["calibrate"] + arguments(out: out))
         XCTAssertEqual(run.status, 0, run.standardError)
-        return try steps(out)
+        let reference = try steps(out)
+        XCTAssertNotNil(reference["validationScores"], "the comparisons cover the validation pass")
+        return reference
     }
 
     func testOneTwoAndThreeWorkersGiveTheLocalResult() throws {

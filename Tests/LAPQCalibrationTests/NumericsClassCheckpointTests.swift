@@ -35,10 +35,10 @@ final class NumericsClassCheckpointTests: XCTestCase {
                                                          calibrationManifest: example.appendingPathComponent("calib.json"),
                                                          plan: PlanSettings(weightBits: 4, activationBits: 4), outputDirectory: out)
         configuration.settings.method = .maxabs
-        configuration.makeCalibrationOracle = { model, plan, shards in
-            let oracle = ClassReportingOracle(try LocalLossOracle(graph: try model.graph(file: "digits.onnx"), plan: plan, shards: shards, threadsPerWorker: 1), classes: classes)
+        configuration.makeOracles = { model, plan, sets in
+            let oracle = ClassReportingOracle(try LocalLossOracle(graph: try model.graph(file: "digits.onnx"), plan: plan, shards: sets[0], threadsPerWorker: 1), classes: classes)
             oracles.withLock { $0.append(oracle) }
-            return oracle
+            return [oracle]
         }
         _ = try CalibrationJob(configuration: configuration).run()
         let checkpoint = try CheckpointFile.read(from: out.appendingPathComponent("checkpoint.json"))

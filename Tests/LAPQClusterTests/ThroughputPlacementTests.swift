@@ -39,6 +39,6 @@ final class ThroughputPlacementTests: XCTestCase {
         let second = simulation.addWorker("b", threads: 1)
         XCTAssertTrue(simulation.run { simulation.coordinator.workers.count == 2 })
         XCTAssertEqual(simulation.coordinator.placementWeights([first, second]), [2, 1])
-        XCTAssertEqual(simulation.coordinator.targets(for: [first, second]), [first: 4, second: 2])
+        XCTAssertEqual(simulation.coordinator.targets(for: [first, second], shardCount: 6), [first: 4, second: 2])
     }
 }

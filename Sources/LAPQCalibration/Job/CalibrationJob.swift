@@ -4,8 +4,8 @@ import LAPQEngine
 import LAPQMath
 
 /// `lapq-coord calibrate` as a library call: load the model and data, run the driver on local
-/// executors, evaluate on the validation set, write steps.json, report.md, report.html, the
-/// exported model (model.qdq.onnx, or model.int4.onnx: `QDQExportFormat.fileName`) and the
+/// executors (or a factory's oracles, e.g. the cluster's), evaluate on the validation set the
+/// same way, write steps.json, report.md, report.html, the exported model (model.qdq.onnx, or model.int4.onnx: `QDQExportFormat.fileName`) and the
 /// checkpoint into the output directory.
 public struct CalibrationJob {
     public struct Configuration: Sendable {
@@ -26,9 +26,10 @@ public struct CalibrationJob {
         public var exportFormat = QDQExportFormat.int8
         /// Continue from `outputDirectory/checkpoint.json` instead of starting over.
         public var resume = false
-        /// Builds the calibration set's oracle in place of local workers (e.g. the cluster
-        /// oracle of LAPQCluster, which this module cannot name); nil runs local workers.
-        public var makeCalibrationOracle: LossOracleFactory?
+        /// Builds the oracles of the calibration and the validation set in place of local
+        /// workers (e.g. the cluster oracle of LAPQCluster, which this module cannot name, whose
+        /// workers then evaluate both); nil runs local workers.
+        public var makeOracles: LossOracleFactory?
 
         public init(model: URL, calibrationManifest: URL, plan: PlanSettings, outputDirectory: URL) {
             self.model = model
@@ -54,14 +55,24 @@ public struct CalibrationJob {
         let model = try ONNXModelFiles(contentsOf: c.model)
         let graph = try model.graph(file: c.model.relativePath)
         let plan = try QuantizationPlan(validating: graph, settings: c.plan)
+        // Both sets are opened and checked against the model now, so a validation set that does
+        // not fit fails the run before its search, not after.
+        let calibrationSet = try openSet(c.calibrationManifest, for: graph)
+        let validationSet = try c.validationManifest.map { try openSet($0, for: graph) }
+        // A factory's oracles (the cluster's one session) serve both sets and live until validation ends.
+        let sets = [calibrationSet] + (validationSet.map { [$0] } ?? [])
+        let madeOracles = try c.makeOracles.map { try $0(model, plan, sets) }
+        precondition(madeOracles.map { $0.count == sets.count } ?? true, "a LossOracleFactory returns one oracle per set")
         try FileManager.default.createDirectory(at: c.outputDirectory, withIntermediateDirectories: true)
         let checkpointURL = c.outputDirectory.appendingPathComponent("checkpoint.json")
-        let search = try calibrate(model: model, graph: graph, plan: plan, checkpointURL: checkpointURL, progress: progress)
+        let search = try calibrate(model: model, graph: graph, plan: plan, set: calibrationSet, madeOracle: madeOracles?.first,
+                                   checkpointURL: checkpointURL, progress: progress)
         let calibrated = Date()
         let finalSteps = search.record.finalSteps ?? []
         var validation: [BatchScore]?
-        if let manifest = c.validationManifest {
-            validation = try makeOracle(graph: graph, plan: plan, manifest: manifest).evaluate([.float, .quantized(finalSteps)])
+        if let validationSet {
+            let oracle = try madeOracles.map { $0[1] } ?? localOracle(graph: graph, plan: plan, set: validationSet)
+            validation = try oracle.evaluate([.float, .quantized(finalSteps)])
         }
         var timings = ["calibration": calibrated.timeIntervalSince(started),
                        "validation": Date().timeIntervalSince(calibrated)]
@@ -87,16 +98,17 @@ public struct CalibrationJob {
         var started: Date?
     }
 
-    /// Runs the driver on the calibration set's oracle. The oracle's executors hold prepared
-    /// weights (a few times the model's size); they are released when this returns, before the
-    /// validation oracle builds its own, so the peak is one set, not two.
-    private func calibrate(model: ONNXModelFiles, graph: Graph, plan: QuantizationPlan, checkpointURL: URL,
+    /// Runs the driver on the calibration set's oracle: `madeOracle`, or local executors. A
+    /// local oracle's executors hold prepared weights (a few times the model's size); they are
+    /// released when this returns, before the validation oracle builds its own, so the peak is
+    /// one set, not two.
+    private func calibrate(model: ONNXModelFiles, graph: Graph, plan: QuantizationPlan, set: ShardStore,
+                           madeOracle: (any LossOracle)?, checkpointURL: URL,
                            progress: @escaping (CalibrationProgress) -> Void) throws -> SearchOutcome {
         let c = configuration
         let inputs = InputDigests(model: .init(model: model, path: c.model.path),
                                   calibrationManifest: try .init(contentsOf: c.calibrationManifest))
-        let oracle = try makeOracle(graph: graph, plan: plan, manifest: c.calibrationManifest,
-                                    factory: c.makeCalibrationOracle.map { make in { try make(model, plan, $0) } })
+        let oracle = try madeOracle ?? localOracle(graph: graph, plan: plan, set: set)
         let saved = c.resume ? try CheckpointFile.read(from: checkpointURL) : nil
         if let classes = saved?.numericsClasses { try oracle.restoreNumericsClasses(classes) }
         var searchStarted: Date?
@@ -114,21 +126,23 @@ public struct CalibrationJob {
         return SearchOutcome(record: record, numericsClasses: oracle.numericsClasses, started: searchStarted)
     }
 
-    /// An oracle over the shards of `manifest` (local workers unless `factory` makes another
-    /// from the opened set), after checking they fit the model's input.
-    private func makeOracle(graph: Graph, plan: QuantizationPlan, manifest: URL,
-                            factory: ((ShardStore) throws -> LossOracle)? = nil) throws -> LossOracle {
+    /// The shards of `manifest`, after checking they fit the model's input.
+    private func openSet(_ manifest: URL, for graph: Graph) throws -> ShardStore {
         let store = try ShardStore(manifestAt: manifest)
         guard store.sampleShape == graph.input.sampleShape else {
             throw JobError.inputShapeMismatch(model: configuration.model.path, modelShape: graph.input.sampleShape,
                                               data: manifest.path, dataShape: store.sampleShape)
         }
-        if let factory { return try factory(store) }
+        return store
+    }
+
+    /// Local executors over `set`.
+    private func localOracle(graph: Graph, plan: QuantizationPlan, set: ShardStore) throws -> any LossOracle {
         let workers = configuration.localWorkers
         let threads = configuration.threadsPerWorker
             ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
         return try LocalLossOracle(graph: graph, plan: plan,
-                                   shards: CachedShards(store, budgetBytes: configuration.shardCacheBytes),
+                                   shards: CachedShards(set, budgetBytes: configuration.shardCacheBytes),
                                    workers: workers, threadsPerWorker: threads,
                                    prefixCacheBytes: configuration.prefixCacheBytes)
     }

@@ -8,6 +8,10 @@ import LAPQMath
 /// answers the coordinator state machine collects — each checked to fit the work
 /// (`ShardAnswer.misfit`) —; `LossOracle` reduces them in shard order, so the result is
 /// bit-identical to `LocalLossOracle`'s (docs/protocol.md).
+///
+/// One coordinator session serves every data set of a run: the oracle itself answers over the
+/// first (the calibration set), `oracle(forSet:)` over the others (a validation set), through
+/// the same workers, so a validation pass is as distributed and as exact as the search.
 public final class ClusterLossOracle: LossOracle {
     public struct Options: Sendable {
         /// Where to bind, e.g. "tcp://*:5555" or "tcp://127.0.0.1:*".
@@ -45,12 +49,15 @@ public final class ClusterLossOracle: LossOracle {
     /// `Options.evaluationTimeout`; tests shorten it.
     var evaluationTimeout: Duration
 
-    public init(model: ONNXModelFiles, plan: QuantizationPlan, store: ShardStore, options: Options, log: @escaping @Sendable (String) -> Void) throws {
+    /// A session over `stores`: the first is the set this oracle answers over, the others
+    /// are reached through `oracle(forSet:)`.
+    public init(model: ONNXModelFiles, plan: QuantizationPlan, stores: [ShardStore], options: Options,
+                log: @escaping @Sendable (String) -> Void) throws {
         let package = try ModelPackage(plan: plan.settings, model: model).encoded()
-        let items = LoadItems(model: package, store: store)
+        let items = LoadItems(model: package, stores: stores)
         var configuration = CoordinatorStateMachine.Configuration(
             runID: options.runID, model: items.modelDigest, modelSize: UInt64(package.count), shards: try items.jobShards(),
-            pointCount: plan.points.count)
+            shardSets: items.shardSets, pointCount: plan.points.count)
         configuration.minWorkers = options.minWorkers
         configuration.heartbeatIntervalMilliseconds = options.heartbeatIntervalMilliseconds
         configuration.stallMilliseconds = options.stallMilliseconds
@@ -104,12 +111,43 @@ public final class ClusterLossOracle: LossOracle {
     }
 
     public func answers(to work: EvaluationWork) throws -> [Int: ShardAnswer] {
+        try answers(to: work, shardSet: 0)
+    }
+
+    /// The oracle over data set `index` of this session (0 is this oracle itself), sharing its
+    /// workers and its evaluation ids.
+    public func oracle(forSet index: Int) -> any LossOracle {
+        precondition(link.shardSetCount > index, "the session has no data set \(index)")
+        return index == 0 ? self : ShardSetOracle(session: self, shardSet: index)
+    }
+
+    /// Every shard's answer of data set `shardSet`, keyed by its run-wide id (the set's own ids
+    /// shifted by the sets before it, so their order, and the shard-order reduction, is the set's).
+    func answers(to work: EvaluationWork, shardSet: Int) throws -> [Int: ShardAnswer] {
         if case let .histograms(binCount, maxima) = work, binCount * maxima.count > ProtocolConstants.maxHistogramBins {
             throw ClusterError.evaluationFailed("histograms of \(binCount) bins for \(maxima.count) points exceed the protocol's "
                                                 + "\(ProtocolConstants.maxHistogramBins) bins per STATS (docs/protocol.md); ask for fewer bins")
         }
         defer { nextEvaluationID += 1 }
-        return try link.submit(EvaluationRequest(id: nextEvaluationID, work: work), timeout: evaluationTimeout).answers
+        return try link.submit(EvaluationRequest(id: nextEvaluationID, work: work, shardSet: shardSet),
+                               timeout: evaluationTimeout).answers
+    }
+}
+
+/// A data set other than the first of a `ClusterLossOracle`'s session.
+private final class ShardSetOracle: LossOracle {
+    let session: ClusterLossOracle
+    let shardSet: Int
+
+    init(session: ClusterLossOracle, shardSet: Int) {
+        self.session = session
+        self.shardSet = shardSet
+    }
+
+    var plan: QuantizationPlan { session.plan }
+
+    func answers(to work: EvaluationWork) throws -> [Int: ShardAnswer] {
+        try session.answers(to: work, shardSet: shardSet)
     }
 }
 

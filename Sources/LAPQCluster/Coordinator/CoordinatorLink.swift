@@ -27,6 +27,9 @@ final class CoordinatorLink: @unchecked Sendable {
 
     var runID: UInt64 { machine.configuration.runID }
 
+    /// The data sets the session evaluates (`CoordinatorStateMachine.Configuration.shardSets`).
+    var shardSetCount: Int { items.stores.count }
+
     /// The loop's sockets: the ROUTER the workers connect to, and its monitor.
     static let routerSocket = 0
     static let monitorSocket = 1

@@ -1,10 +1,15 @@
 /// Shard ownership and job dispatch.
 extension CoordinatorStateMachine {
-    /// Each live worker's share of the shards, in proportion to its `placementWeights` (largest
-    /// remainder, ties to the older worker), so the shares add up to the shard count exactly.
-    func targets(for peers: [PeerID]) -> [PeerID: Int] {
+    /// The data set being balanced: the open or waiting evaluation's, else the calibration set.
+    var balancedShardSet: [Int] {
+        configuration.shardSets[open?.request.shardSet ?? pending?.shardSet ?? 0]
+    }
+
+    /// Each live worker's share of `shardCount` shards, in proportion to its `placementWeights`
+    /// (largest remainder, ties to the older worker), so the shares add up to the count exactly.
+    func targets(for peers: [PeerID], shardCount: Int) -> [PeerID: Int] {
         let weights = placementWeights(peers)
-        let total = weights.reduce(0, +), shardCount = configuration.shards.count
+        let total = weights.reduce(0, +)
         let exact = weights.map { Double(shardCount) * $0 / total }
         var shares = exact.map { Int($0.rounded(.down)) }
         let remainders = exact.map { $0 - $0.rounded(.down) }
@@ -13,16 +18,19 @@ extension CoordinatorStateMachine {
         return Dictionary(uniqueKeysWithValues: zip(peers, shares))
     }
 
-    /// Gives every shard without a live owner to a live worker below its share, preferring one
-    /// that already holds the shard's bytes. With `releasingExcess` (at an evaluation's start,
-    /// so late joiners get work and measured throughput takes effect) workers more than 10%
-    /// above their share first give up their highest shards. Assignments are otherwise sticky,
-    /// so caches stay useful.
+    /// Gives every shard of the balanced data set (`balancedShardSet`) without a live owner to a
+    /// live worker below its share of that set, preferring one that already holds the shard's
+    /// bytes. With `releasingExcess` (at an evaluation's start, so late joiners get work and
+    /// measured throughput takes effect) workers more than 10% above their share first give up
+    /// their highest shards. Assignments are otherwise sticky, so caches stay useful. Each set is
+    /// balanced on its own, so a worker's share of the validation set does not depend on how
+    /// many calibration shards it owns.
     mutating func rebalance(releasingExcess: Bool) {
         let peers = alivePeers
         guard !peers.isEmpty else { return }
-        let targets = targets(for: peers)
-        var owned = Dictionary(grouping: assignment.keys.sorted(), by: { assignment[$0] ?? [] })
+        let set = balancedShardSet
+        let targets = targets(for: peers, shardCount: set.count)
+        var owned = Dictionary(grouping: set.sorted().filter { assignment[$0] != nil }, by: { assignment[$0] ?? [] })
         if releasingExcess {
             for peer in peers {
                 let shards = owned[peer] ?? [], target = targets[peer] ?? 0
@@ -32,7 +40,7 @@ extension CoordinatorStateMachine {
                 owned[peer] = Array(shards.prefix(target))
             }
         }
-        let orphans = configuration.shards.map(\.id).filter { id in assignment[id].map { workers[$0]?.alive != true } ?? true }
+        let orphans = set.filter { id in assignment[id].map { workers[$0]?.alive != true } ?? true }
         for id in orphans {
             let eligible = peers.indices.filter { mayCompute(peers[$0], shard: id) }
             let digest = shardsByID[id]?.sha256

@@ -14,8 +14,13 @@ public struct CoordinatorStateMachine: Sendable {
         public var runID: UInt64
         public var model: SHA256Digest
         public var modelSize: UInt64
-        /// Every shard of the calibration set, in reduction order.
+        /// Every shard of every data set, in reduction order.
         public var shards: [JobShard]
+        /// The data sets an evaluation may cover, as the ids of their shards: set 0 is the
+        /// calibration set, set 1 the validation set of a calibration with `--val`. They
+        /// partition `shards` (checked when the state machine is made); each is balanced over
+        /// the workers on its own.
+        public var shardSets: [[Int]]
         /// The plan's quantization points: the entries of every statistics answer, so that one
         /// of another length is refused instead of reaching the oracle's per-point merge.
         public var pointCount: Int
@@ -44,13 +49,16 @@ public struct CoordinatorStateMachine: Sendable {
         /// (`--allow-mixed-numerics`); otherwise the run stops (see `enforceNumericsClasses`).
         public var allowMixedNumerics = false
 
-        public init(runID: UInt64, model: SHA256Digest, modelSize: UInt64, shards: [JobShard], pointCount: Int) {
+        /// `shardSets` nil: one set of every shard.
+        public init(runID: UInt64, model: SHA256Digest, modelSize: UInt64, shards: [JobShard], shardSets: [[Int]]? = nil,
+                    pointCount: Int) {
             precondition(!shards.isEmpty && Set(shards.map(\.id)).count == shards.count, "shard ids are distinct, at least one")
             precondition(pointCount >= 0, "point count \(pointCount)")
             self.runID = runID
             self.model = model
             self.modelSize = modelSize
             self.shards = shards
+            self.shardSets = shardSets ?? [shards.map(\.id)]
             self.pointCount = pointCount
         }
     }
@@ -105,6 +113,9 @@ public struct CoordinatorStateMachine: Sendable {
     var lastEvaluationID: UInt64 = 0
 
     public init(configuration: Configuration) {
+        precondition(configuration.shardSets.allSatisfy { !$0.isEmpty }
+                     && configuration.shardSets.joined().sorted() == configuration.shards.map(\.id).sorted(),
+                     "shard sets partition the shards, none empty")
         self.configuration = configuration
         self.shardsByID = Dictionary(uniqueKeysWithValues: configuration.shards.map { ($0.id, $0) })
     }
@@ -123,6 +134,7 @@ public struct CoordinatorStateMachine: Sendable {
         case let .evaluate(request, now):
             precondition(activeEvaluationID == nil, "one evaluation at a time")
             precondition(request.id > lastEvaluationID, "evaluation ids increase within a run")
+            precondition(configuration.shardSets.indices.contains(request.shardSet), "shard set \(request.shardSet) exists")
             lastEvaluationID = request.id
             phase = .waitingForWorkers(request, firstEvaluation: phase.isBeforeFirstEvaluation)
             return startPendingIfReady(at: now)
@@ -150,8 +162,8 @@ public struct CoordinatorStateMachine: Sendable {
         // `minWorkers` gates only the run's first evaluation (see `CoordinatorPhase`).
         guard case let .waitingForWorkers(request, first) = phase,
               alivePeers.count >= (first ? max(configuration.minWorkers, 1) : 1) else { return [] }
-        phase = .evaluating(OpenEvaluation(request: request,
-                                           shards: Dictionary(uniqueKeysWithValues: configuration.shards.map { ($0.id, ShardProgress()) })))
+        let ids = configuration.shardSets[request.shardSet]
+        phase = .evaluating(OpenEvaluation(request: request, shards: Dictionary(uniqueKeysWithValues: ids.map { ($0, ShardProgress()) })))
         rebalance(releasingExcess: true)
         return dispatch(at: now)
     }

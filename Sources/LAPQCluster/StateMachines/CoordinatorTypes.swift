@@ -4,15 +4,18 @@ import LAPQEngine
 /// A worker's ROUTER identity (the frame ZeroMQ puts before each message on the coordinator's side).
 public typealias PeerID = [UInt8]
 
-/// One loss or statistics evaluation the coordinator runs over every shard.
+/// One loss or statistics evaluation the coordinator runs over every shard of one data set.
 public struct EvaluationRequest: Equatable, Sendable {
     /// Increasing within a run; results carrying another id are dropped.
     public var id: UInt64
     public var work: EvaluationWork
+    /// Which of `Configuration.shardSets` it covers (0: the calibration set).
+    public var shardSet: Int
 
-    public init(id: UInt64, work: EvaluationWork) {
+    public init(id: UInt64, work: EvaluationWork, shardSet: Int = 0) {
         self.id = id
         self.work = work
+        self.shardSet = shardSet
     }
 
     /// JOB/RESULT header hash: the vectors' `StepVectorHash`, 0 for statistics.

@@ -17,7 +17,7 @@ final class ClusterOracleInProcessTests: XCTestCase {
         let graph = try ONNXImporter.load(contentsOf: modelURL)
         let plan = QuantizationPlan(graph: graph, weightBits: 4, activationBits: 4)
         let oracle = try ClusterLossOracle(model: try ONNXModelFiles(contentsOf: modelURL), plan: plan,
-                                           store: store, options: .init(bind: "tcp://127.0.0.1:*"), log: { _ in })
+                                           stores: [store], options: .init(bind: "tcp://127.0.0.1:*"), log: { _ in })
 
         let context = try ZMQContext()
         let intruder = try ZMQSocket(context: context, kind: .dealer)
@@ -33,5 +33,25 @@ final class ClusterOracleInProcessTests: XCTestCase {
         let local = try LocalLossOracle(graph: graph, plan: plan, shards: store, threadsPerWorker: 1)
         XCTAssertEqual(try oracle.evaluate(vectors), try local.evaluate(vectors))
         XCTAssertGreaterThanOrEqual(oracle.counters.malformed, 4, "\(oracle.counters)")
+    }
+
+    /// One session, two data sets: the worker evaluates the validation set as well (the session
+    /// computes nothing itself), and each set's scores are the local oracle's over that set, bit
+    /// for bit.
+    func testTheValidationSetGoesThroughTheSameWorkers() throws {
+        let modelURL = example.appendingPathComponent("digits.onnx")
+        let calibration = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
+        let validation = try ShardStore(manifestAt: example.appendingPathComponent("val.json"))
+        let graph = try ONNXImporter.load(contentsOf: modelURL)
+        let plan = QuantizationPlan(graph: graph, weightBits: 4, activationBits: 4)
+        let session = try ClusterLossOracle(model: try ONNXModelFiles(contentsOf: modelURL), plan: plan,
+                                            stores: [calibration, validation], options: .init(bind: "tcp://127.0.0.1:*"), log: { _ in })
+        let worker = try WorkerRuntime(options: .init(connect: session.endpoint, name: "in-process", threads: 1), log: { _ in })
+        defer { worker.stop() }
+        let vectors: [StepVector] = [.float, .quantized(plan.points.indices.map { 0.04 + 0.01 * Double($0) })]
+        for (index, store) in [calibration, validation].enumerated() {
+            let local = try LocalLossOracle(graph: graph, plan: plan, shards: store, threadsPerWorker: 1)
+            XCTAssertEqual(try session.oracle(forSet: index).evaluate(vectors), try local.evaluate(vectors), "set \(index)")
+        }
     }
 }

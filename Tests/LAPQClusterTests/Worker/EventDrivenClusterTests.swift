@@ -28,7 +28,7 @@ final class EventDrivenClusterTests: XCTestCase {
         options.tickInterval = tick
         options.evaluationTimeout = timeout
         let oracle = try ClusterLossOracle(model: try ONNXModelFiles(contentsOf: modelURL), plan: plan,
-                                           store: store, options: options, log: { _ in })
+                                           stores: [store], options: options, log: { _ in })
         return Fixture(graph: graph, plan: plan, store: store, oracle: oracle)
     }
 
@@ -82,7 +82,7 @@ final class EventDrivenClusterTests: XCTestCase {
         let plan = QuantizationPlan(graph: try ONNXImporter.load(contentsOf: modelURL), weightBits: 4, activationBits: 4)
         var options = ClusterLossOracle.Options(bind: "tcp://127.0.0.1:*")
         options.evaluationTimeout = .seconds(120)
-        let oracle = try ClusterLossOracle(model: try ONNXModelFiles(contentsOf: modelURL), plan: plan, store: store,
+        let oracle = try ClusterLossOracle(model: try ONNXModelFiles(contentsOf: modelURL), plan: plan, stores: [store],
                                            options: options, log: { _ in })
         // Every image byte changes: whichever shard is read first no longer hashes to the manifest.
         let images = copy.appendingPathComponent("calib_images.npy")
