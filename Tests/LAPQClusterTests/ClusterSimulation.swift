@@ -48,6 +48,8 @@ final class ClusterSimulation {
     var runFailures: [String] = []
     /// Jobs the workers were told to stop (CANCEL, or a reconnect).
     var cancelledJobs = 0
+    /// Every JOB and STATS the coordinator sent, in order.
+    var sentJobs: [Job] = []
 
     init(shardCount: Int, seed: UInt64, runID: UInt64 = 1, configure: (inout CoordinatorStateMachine.Configuration) -> Void = { _ in }) {
         var configuration = CoordinatorStateMachine.Configuration(
@@ -176,8 +178,11 @@ final class ClusterSimulation {
                 : failing.isEmpty
                 ? .completed(Dictionary(uniqueKeysWithValues: ids.map { id in (id, .scores(vectors.map { Self.score(shard: id, vector: $0) })) }))
                 : .failed(shardIDs: failing, reason: "simulated failure")
-        case .maxima, .histograms:
+        case .maxima:
             output = .completed(Dictionary(uniqueKeysWithValues: ids.map { ($0, ShardAnswer.maxima([Double($0), 1])) }))
+        case let .histograms(binCount, _):
+            let counts = [Int](repeating: 1, count: binCount)
+            output = .completed(Dictionary(uniqueKeysWithValues: ids.map { ($0, ShardAnswer.histograms([counts, counts])) }))
         }
         workerEvent(peer, .jobFinished(output))
     }
@@ -217,6 +222,7 @@ final class ClusterSimulation {
                     perform(coordinator.on(.unreachable(peer, at: now)))   // ROUTER_MANDATORY: EHOSTUNREACH
                     continue
                 }
+                if case let .job(job) = message.body { sentJobs.append(job) }
                 workers[peer]?.inbox.append(message.encoded())
             case let .load(item, peer):
                 loads.append((peer, item))

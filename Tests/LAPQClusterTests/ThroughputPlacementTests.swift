@@ -42,3 +42,35 @@ final class ThroughputPlacementTests: XCTestCase {
         XCTAssertEqual(simulation.coordinator.targets(for: [first, second], shardCount: 6), [first: 4, second: 2])
     }
 }
+
+/// A worker's answer must fit one frame (64 MiB): histograms of many points over many shards
+/// would not, so their STATS are cut (`ProtocolConstants.shardsPerJob`).
+final class StatisticsJobSizeTests: XCTestCase {
+    func testHistogramJobsAreCutSoThatEachAnswerFitsAFrame() {
+        let binCount = 1 << 18   // 2 points × 2 MiB per shard: 15 shards per STATS
+        let work = EvaluationWork.histograms(binCount: binCount, maxima: [1, 1])
+        XCTAssertEqual(ProtocolConstants.shardsPerJob(for: work, pointCount: ClusterSimulation.pointCount), 15)
+        XCTAssertEqual(ProtocolConstants.shardsPerJob(for: .scores([.float]), pointCount: 2), Int.max)
+        let simulation = ClusterSimulation(shardCount: 32, seed: 3)
+        _ = simulation.addWorker("only", cachedShards: Set(0..<32), cachedModel: true)
+        XCTAssertTrue(simulation.run { simulation.coordinator.workers.count == 1 })
+        simulation.evaluate(EvaluationRequest(id: 1, work: work))
+        XCTAssertEqual(simulation.sentJobs.map(\.shards.count), [15, 15, 2], "every shard is ready at once")
+        XCTAssertEqual(Set(simulation.sentJobs.flatMap(\.shards).map(\.id)), Set(0..<32))
+    }
+
+    /// The byte count `shardsPerJob` divides by is the codec's: a STATS-RESULT's payload grows
+    /// by exactly `histogramAnswerBytes` per shard, on top of `histogramAnswerOverhead`.
+    func testTheHistogramAnswerSizeIsTheCodecs() {
+        let bins = 5
+        func payloadBytes(shards: Int) -> Int {
+            let answers = Dictionary(uniqueKeysWithValues: (0..<shards).map { ($0, ShardAnswer.histograms([[Int](repeating: 3, count: bins), [Int](repeating: 4, count: bins)])) })
+            let message = Message(runID: 1, evaluationID: 1, body: .result(JobResult(isStatistics: true, outcome: .completed(answers))))
+            return message.encoded().count - ProtocolConstants.headerSize
+        }
+        let perShard = ProtocolConstants.histogramAnswerBytes(binCount: bins, pointCount: 2)
+        for shards in 1...3 {
+            XCTAssertEqual(payloadBytes(shards: shards), ProtocolConstants.histogramAnswerOverhead + shards * perShard)
+        }
+    }
+}

@@ -1,3 +1,5 @@
+import LAPQData
+
 /// Constants every lapq wire message carries (docs/protocol.md).
 public enum ProtocolConstants {
     /// The first four bytes of every message: "LAPQ" in ASCII, little-endian.
@@ -21,4 +23,21 @@ public enum ProtocolConstants {
     /// far below it for any CNN; a STATS above it is refused as malformed, and the cluster
     /// oracle refuses to send one.
     public static let maxHistogramBins = 1 << 22
+
+    /// The most shards one JOB or STATS for `work` may name, so that the worker's answer fits
+    /// `maxPayloadSize`: about 300 KB per shard for a ResNet-20's histograms at 2048 bins, so a
+    /// worker holding a few hundred shards would otherwise be asked for more than 64 MiB in one
+    /// STATS-RESULT. Scores and maxima are a few bytes per shard: no limit.
+    public static func shardsPerJob(for work: EvaluationWork, pointCount: Int) -> Int {
+        guard case let .histograms(binCount, _) = work else { return Int.max }
+        let perShard = histogramAnswerBytes(binCount: binCount, pointCount: pointCount)
+        return max(1, (maxPayloadSize - histogramAnswerOverhead) / perShard)
+    }
+
+    /// Bytes of one shard's histograms in a STATS-RESULT at most (every point with a histogram):
+    /// its id, kind and point count, then per point a count and 8 bytes per bin.
+    static func histogramAnswerBytes(binCount: Int, pointCount: Int) -> Int { 9 + pointCount * (4 + 8 * binCount) }
+
+    /// A STATS-RESULT payload's bytes besides its shards' (the outcome byte and the shard count).
+    static let histogramAnswerOverhead = 5
 }

@@ -56,7 +56,8 @@ extension CoordinatorStateMachine {
     }
 
     /// Places every unanswered, unplaced shard on its owner, starts loads a placement waits
-    /// for, and sends one JOB (or STATS) per worker with the shards it can compute now.
+    /// for, and sends one JOB (or STATS) per worker with the shards it can compute now (more
+    /// than one when the answer would not fit a frame: `ProtocolConstants.shardsPerJob`).
     mutating func dispatch(at now: Milliseconds) -> [Action] {
         let failed = enforceNumericsClasses()
         guard failed.isEmpty else { return failed }
@@ -78,9 +79,13 @@ extension CoordinatorStateMachine {
             evaluation.shards[id] = progress
         }
         open = evaluation
+        // Usually one JOB per worker; a STATS for histograms is cut so that each answer fits a frame.
+        let perJob = ProtocolConstants.shardsPerJob(for: evaluation.request.work, pointCount: configuration.pointCount)
         for peer in alivePeers {
             guard let ids = ready[peer] else { continue }
-            actions.append(.send(jobMessage(evaluation, shards: ids), to: peer))
+            for start in stride(from: 0, to: ids.count, by: perJob) {
+                actions.append(.send(jobMessage(evaluation, shards: Array(ids[start..<min(start + perJob, ids.count)])), to: peer))
+            }
             if open?.peers[peer]?.busySince == nil { open?.peers[peer, default: PeerWork()].busySince = now }
         }
         for peer in ready.keys where ready[peer]?.count == runningCount(peer) {
