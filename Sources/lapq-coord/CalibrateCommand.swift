@@ -86,10 +86,10 @@ struct CalibrateCommand: ParsableCommand {
         configuration.settings.powell.maxEvaluations = maxEvals
         configuration.settings.powell.maxIterations = maxIterations
         if unboundedPowell { configuration.settings.stepBounds = nil }
-        configuration.localWorkers = localWorkers
-        configuration.threadsPerWorker = threads
-        configuration.prefixCacheBytes = prefixCacheMib << 20
-        configuration.shardCacheBytes = shardCacheMib << 20
+        configuration.local.count = localWorkers
+        configuration.local.threadsEach = threads
+        configuration.local.prefixCacheBytes = prefixCacheMib << 20
+        configuration.local.shardCacheBytes = shardCacheMib << 20
         configuration.resume = resume != nil
         configuration.exportFormat = exportFormat
         let printer = ProgressPrinter()

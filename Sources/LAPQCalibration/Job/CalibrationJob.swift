@@ -14,13 +14,9 @@ public struct CalibrationJob {
         public var validationManifest: URL?
         public var plan: PlanSettings
         public var settings = CalibrationSettings()
-        public var localWorkers = 1
-        /// oneDNN threads per local worker; nil divides the cores among the workers.
-        public var threadsPerWorker: Int?
-        /// Prefix-reuse memory per worker.
-        public var prefixCacheBytes = 1 << 30
-        /// Decoded shards kept in memory (all workers together).
-        public var shardCacheBytes = 4 << 30
+        /// The executors that evaluate on this machine (unless `makeCalibrationOracle` replaces
+        /// them for the search; the validation set always runs on them).
+        public var local = LocalWorkers()
         public var outputDirectory: URL
         /// The code types of the exported model, which also name its file.
         public var exportFormat = QDQExportFormat.int8
@@ -73,8 +69,7 @@ public struct CalibrationJob {
         if let validation {
             steps.validationScores = ["float": .init(validation[0]), "quantized": .init(validation[1])]
         }
-        let report = CalibrationReport(steps: steps, validationFloat: validation?[0], validationQuantized: validation?[1])
-        let files = try write(steps: steps, report: report, graph: graph, plan: plan)
+        let files = try write(steps: steps, graph: graph, plan: plan)
         return Outcome(steps: steps, files: files + [checkpointURL])
     }
 
@@ -118,33 +113,21 @@ public struct CalibrationJob {
     /// from the opened set), after checking they fit the model's input.
     private func makeOracle(graph: Graph, plan: QuantizationPlan, manifest: URL,
                             factory: ((ShardStore) throws -> LossOracle)? = nil) throws -> LossOracle {
-        let store = try ShardStore(manifestAt: manifest)
-        guard store.sampleShape == graph.input.sampleShape else {
-            throw JobError.inputShapeMismatch(model: configuration.model.path, modelShape: graph.input.sampleShape,
-                                              data: manifest.path, dataShape: store.sampleShape)
-        }
+        let store = try ShardStore.opening(manifest, fitting: graph, modelPath: configuration.model.path)
         if let factory { return try factory(store) }
-        let workers = configuration.localWorkers
-        let threads = configuration.threadsPerWorker
-            ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
-        return try LocalLossOracle(graph: graph, plan: plan,
-                                   shards: CachedShards(store, budgetBytes: configuration.shardCacheBytes),
-                                   workers: workers, threadsPerWorker: threads,
-                                   prefixCacheBytes: configuration.prefixCacheBytes)
+        let local = configuration.local
+        return try local.oracle(graph: graph, plan: plan, shards: local.cachedShards(store))
     }
 
-    private func write(steps: StepsFile, report: CalibrationReport, graph: Graph, plan: QuantizationPlan) throws -> [URL] {
+    private func write(steps: StepsFile, graph: Graph, plan: QuantizationPlan) throws -> [URL] {
         let directory = configuration.outputDirectory
-        let stepsURL = directory.appendingPathComponent("steps.json")
-        let reportURL = directory.appendingPathComponent("report.md")
-        let pageURL = directory.appendingPathComponent("report.html")
+        let stepsURL = directory.appendingPathComponent(StepsFile.fileName)
         let modelURL = directory.appendingPathComponent(configuration.exportFormat.fileName)
         try steps.write(to: stepsURL)
-        try Data(report.markdown().utf8).write(to: reportURL, options: .atomic)
-        try Data(report.html().utf8).write(to: pageURL, options: .atomic)
+        let reports = try CalibrationReport(steps: steps).write(into: directory)
         try QDQExporter.write(graph: graph, plan: plan, stepSizes: steps.stepSizes, format: configuration.exportFormat,
                               to: modelURL)
-        return [stepsURL, reportURL, pageURL, modelURL]
+        return [stepsURL] + reports + [modelURL]
     }
 }
 
