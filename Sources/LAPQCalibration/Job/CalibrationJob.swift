@@ -134,11 +134,15 @@ public struct CalibrationJob {
 /// Mistakes in a job's inputs that only show once model and data meet.
 public enum JobError: Error, Equatable, CustomStringConvertible {
     case inputShapeMismatch(model: String, modelShape: [Int], data: String, dataShape: [Int])
+    /// `sensitivity --bits`: a width points cannot be restored to.
+    case restoredWidth(bits: Int, reason: String)
 
     public var description: String {
         switch self {
         case let .inputShapeMismatch(model, modelShape, data, dataShape):
             return "\(model) expects samples of shape \(modelShape), but \(data) holds samples of shape \(dataShape)"
+        case let .restoredWidth(bits, reason):
+            return "--bits \(bits): \(reason)"
         }
     }
 }

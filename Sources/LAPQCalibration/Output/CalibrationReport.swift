@@ -1,13 +1,17 @@
 import LAPQEngine
 
 /// `report.md`: what a person reads after a calibration — accuracy before and after on the
-/// calibration and validation sets, the p sweep and its fit, Powell's progress, the steps.
-/// Drawn from steps.json alone, so a later command can render it again.
+/// calibration and validation sets, the p sweep and its fit, Powell's progress, the steps, and
+/// what each quantization point costs once `lapq-coord sensitivity` has measured it. Drawn from
+/// the run's files alone, so a later command can render it again.
 public struct CalibrationReport {
     public var steps: StepsFile
+    /// The cost of each quantization point (sensitivity.json), when it was measured.
+    public var sensitivity: SensitivityFile?
 
-    public init(steps: StepsFile) {
+    public init(steps: StepsFile, sensitivity: SensitivityFile? = nil) {
         self.steps = steps
+        self.sensitivity = sensitivity
     }
 
     /// Powell's loss after each line search (empty when Powell did not run).
@@ -18,7 +22,8 @@ public struct CalibrationReport {
                      "- model: `\(steps.model)`", "- calibration data: `\(steps.calibrationData)`",
                      "- method: \(steps.method.rawValue), \(steps.settingsDescription)",
                      "- loss evaluations: \(steps.evaluations)", ""]
-        lines += accuracyTable() + [""] + pSweepSection() + powellSection() + pointsTable() + pathsTable() + timingLines()
+        lines += accuracyTable() + [""] + pSweepSection() + powellSection() + pointsTable() + pointCostSection()
+            + pathsTable() + timingLines()
         return lines.joined(separator: "\n") + "\n"
     }
 
