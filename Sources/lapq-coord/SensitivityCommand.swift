@@ -20,11 +20,8 @@ struct SensitivityCommand: ParsableCommand {
     @Option(help: "The width each point is restored to, with max-abs steps (2…8, above every point's own).")
     var bits = 8
 
-    @Option(help: "Executors run in parallel on this machine.")
-    var localWorkers = 1
-
-    @Option(help: "oneDNN threads per local worker (default: cores / workers).")
-    var threads: Int?
+    @OptionGroup
+    var workers: LocalWorkerOptions
 
     @Flag(help: "Print sensitivity.json on standard output instead of the table.")
     var json = false
@@ -32,16 +29,13 @@ struct SensitivityCommand: ParsableCommand {
     func validate() throws {
         let steps = URL(fileURLWithPath: runDirectory).appendingPathComponent(StepsFile.fileName).path
         try requireExistingFiles(["--run": steps, "--data": data])
-        guard localWorkers >= 1 else { throw ValidationError("--local-workers \(localWorkers): need at least one") }
-        if let threads, threads < 1 { throw ValidationError("--threads \(threads): need at least one") }
     }
 
     func run() throws {
         var configuration = SensitivityJob.Configuration(runDirectory: URL(fileURLWithPath: runDirectory),
                                                          data: URL(fileURLWithPath: data))
         configuration.restoredBits = bits
-        configuration.local.count = localWorkers
-        configuration.local.threadsEach = threads
+        workers.apply(to: &configuration.local)
         let printer = ProgressPrinter()
         let outcome = try reportingErrors { try SensitivityJob(configuration: configuration).run(log: printer.log) }
         if json {
