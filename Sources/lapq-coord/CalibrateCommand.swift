@@ -36,17 +36,14 @@ struct CalibrateCommand: ParsableCommand {
     @Flag(help: "Let Powell move step sizes without bounds, as the paper's code does (default: each step stays between a tenth of its Lp-optimal value and its max-abs value).")
     var unboundedPowell = false
 
-    @Option(help: "Executors run in parallel on this machine.")
-    var localWorkers = 1
+    @OptionGroup
+    var workers: LocalWorkerOptions
 
     @Option(help: "MiB per local worker for prefix snapshots, which let Powell skip the layers before a changed step size.")
     var prefixCacheMib = 1024
 
     @Option(help: "MiB of decoded calibration shards kept in memory (all local workers together).")
     var shardCacheMib = 4096
-
-    @Option(help: "oneDNN threads per local worker (default: cores / workers).")
-    var threads: Int?
 
     @Option(help: ArgumentHelp("The exported model's code types: int8 (model.qdq.onnx, opset 13) or int4 "
                                + "(model.int4.onnx, opset 21: points of ≤ 4 bits as int4/uint4, weights packed).",
@@ -68,10 +65,8 @@ struct CalibrateCommand: ParsableCommand {
     func validate() throws {
         try requireExistingFiles(["--model": model, "--calib": calib, "--val": val])
         try requireDirectoryOrNothing(resume.map { ("--resume", $0) } ?? ("--out", out))
-        guard localWorkers >= 1 else { throw ValidationError("--local-workers \(localWorkers): need at least one") }
         guard prefixCacheMib >= 0 else { throw ValidationError("--prefix-cache-mib \(prefixCacheMib): cannot be negative") }
         guard shardCacheMib >= 0 else { throw ValidationError("--shard-cache-mib \(shardCacheMib): cannot be negative") }
-        if let threads, threads < 1 { throw ValidationError("--threads \(threads): need at least one") }
         if let maxEvals, maxEvals < 1 { throw ValidationError("--max-evals \(maxEvals): need at least one") }
         guard maxIterations >= 1 else { throw ValidationError("--max-iterations \(maxIterations): need at least one") }
     }
@@ -86,10 +81,9 @@ struct CalibrateCommand: ParsableCommand {
         configuration.settings.powell.maxEvaluations = maxEvals
         configuration.settings.powell.maxIterations = maxIterations
         if unboundedPowell { configuration.settings.stepBounds = nil }
-        configuration.localWorkers = localWorkers
-        configuration.threadsPerWorker = threads
-        configuration.prefixCacheBytes = prefixCacheMib << 20
-        configuration.shardCacheBytes = shardCacheMib << 20
+        workers.apply(to: &configuration.local)
+        configuration.local.prefixCacheBytes = prefixCacheMib << 20
+        configuration.local.shardCacheBytes = shardCacheMib << 20
         configuration.resume = resume != nil
         configuration.exportFormat = exportFormat
         let printer = ProgressPrinter()

@@ -22,7 +22,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let files = try reportingErrors {
-            try runs.map { try StepsFile.read(from: URL(fileURLWithPath: $0).appendingPathComponent("steps.json")) }
+            try runs.map { try StepsFile.read(from: URL(fileURLWithPath: $0).appendingPathComponent(StepsFile.fileName)) }
         }
         print(ResultTable.render(files))
         if let html {

@@ -13,16 +13,6 @@ final class BadInputTests: XCTestCase {
                                      "--method", "maxabs", "--out", (try out ?? CommandRunner.temporaryDirectory(self)).path] + extra)
     }
 
-    private func assertOneLineError(_ outcome: CommandRunner.Outcome, mentions needle: String,
-                                    file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertNotEqual(outcome.status, 0, file: file, line: line)
-        // Progress lines may precede it; the error itself is one line, and no crash report.
-        let errors = outcome.standardError.split(separator: "\n").filter { $0.lowercased().hasPrefix("error:") }
-        XCTAssertEqual(errors.count, 1, "expected one error line, got:\n\(outcome.standardError)", file: file, line: line)
-        XCTAssertTrue(errors.first?.contains(needle) ?? false, "'\(needle)' not in: \(outcome.standardError)", file: file, line: line)
-        XCTAssertFalse(outcome.standardError.contains("Fatal error"), outcome.standardError, file: file, line: line)
-    }
-
     func testMissingModelFile() throws {
         assertOneLineError(try calibrate([], model: "/nonexistent/model.onnx"), mentions: "/nonexistent/model.onnx")
     }

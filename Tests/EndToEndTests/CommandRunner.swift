@@ -52,3 +52,14 @@ struct CommandRunner {
         return directory
     }
 }
+
+/// A failed command's output holds exactly one error line, naming `needle`, and no crash report.
+func assertOneLineError(_ outcome: CommandRunner.Outcome, mentions needle: String,
+                        file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertNotEqual(outcome.status, 0, file: file, line: line)
+    // Progress lines may precede it; the error itself is one line.
+    let errors = outcome.standardError.split(separator: "\n").filter { $0.lowercased().hasPrefix("error:") }
+    XCTAssertEqual(errors.count, 1, "expected one error line, got:\n\(outcome.standardError)", file: file, line: line)
+    XCTAssertTrue(errors.first?.contains(needle) ?? false, "'\(needle)' not in: \(outcome.standardError)", file: file, line: line)
+    XCTAssertFalse(outcome.standardError.contains("Fatal error"), outcome.standardError, file: file, line: line)
+}

@@ -5,8 +5,8 @@ import LAPQMath
 
 /// `lapq-coord calibrate` as a library call: load the model and data, run the driver on local
 /// executors (or a factory's oracles, e.g. the cluster's), evaluate on the validation set the
-/// same way, write steps.json, report.md, report.html, the exported model (model.qdq.onnx, or model.int4.onnx: `QDQExportFormat.fileName`) and the
-/// checkpoint into the output directory.
+/// same way, write steps.json, report.md, report.html, the exported model (model.qdq.onnx, or
+/// model.int4.onnx: `QDQExportFormat.fileName`) and the checkpoint into the output directory.
 public struct CalibrationJob {
     public struct Configuration: Sendable {
         public var model: URL
@@ -14,13 +14,8 @@ public struct CalibrationJob {
         public var validationManifest: URL?
         public var plan: PlanSettings
         public var settings = CalibrationSettings()
-        public var localWorkers = 1
-        /// oneDNN threads per local worker; nil divides the cores among the workers.
-        public var threadsPerWorker: Int?
-        /// Prefix-reuse memory per worker.
-        public var prefixCacheBytes = 1 << 30
-        /// Decoded shards kept in memory (all workers together).
-        public var shardCacheBytes = 4 << 30
+        /// The executors that evaluate on this machine, unless `makeOracles` replaces them.
+        public var local = LocalWorkers()
         public var outputDirectory: URL
         /// The code types of the exported model, which also name its file.
         public var exportFormat = QDQExportFormat.int8
@@ -84,8 +79,7 @@ public struct CalibrationJob {
         if let validation {
             steps.validationScores = ["float": .init(validation[0]), "quantized": .init(validation[1])]
         }
-        let report = CalibrationReport(steps: steps, validationFloat: validation?[0], validationQuantized: validation?[1])
-        let files = try write(steps: steps, report: report, graph: graph, plan: plan)
+        let files = try write(steps: steps, graph: graph, plan: plan)
         return Outcome(steps: steps, files: files + [checkpointURL])
     }
 
@@ -128,48 +122,39 @@ public struct CalibrationJob {
 
     /// The shards of `manifest`, after checking they fit the model's input.
     private func openSet(_ manifest: URL, for graph: Graph) throws -> ShardStore {
-        let store = try ShardStore(manifestAt: manifest)
-        guard store.sampleShape == graph.input.sampleShape else {
-            throw JobError.inputShapeMismatch(model: configuration.model.path, modelShape: graph.input.sampleShape,
-                                              data: manifest.path, dataShape: store.sampleShape)
-        }
-        return store
+        try ShardStore.opening(manifest, fitting: graph, modelPath: configuration.model.path)
     }
 
     /// Local executors over `set`.
     private func localOracle(graph: Graph, plan: QuantizationPlan, set: ShardStore) throws -> any LossOracle {
-        let workers = configuration.localWorkers
-        let threads = configuration.threadsPerWorker
-            ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
-        return try LocalLossOracle(graph: graph, plan: plan,
-                                   shards: CachedShards(set, budgetBytes: configuration.shardCacheBytes),
-                                   workers: workers, threadsPerWorker: threads,
-                                   prefixCacheBytes: configuration.prefixCacheBytes)
+        let local = configuration.local
+        return try local.oracle(graph: graph, plan: plan, shards: local.cachedShards(set))
     }
 
-    private func write(steps: StepsFile, report: CalibrationReport, graph: Graph, plan: QuantizationPlan) throws -> [URL] {
+    private func write(steps: StepsFile, graph: Graph, plan: QuantizationPlan) throws -> [URL] {
         let directory = configuration.outputDirectory
-        let stepsURL = directory.appendingPathComponent("steps.json")
-        let reportURL = directory.appendingPathComponent("report.md")
-        let pageURL = directory.appendingPathComponent("report.html")
+        let stepsURL = directory.appendingPathComponent(StepsFile.fileName)
         let modelURL = directory.appendingPathComponent(configuration.exportFormat.fileName)
         try steps.write(to: stepsURL)
-        try Data(report.markdown().utf8).write(to: reportURL, options: .atomic)
-        try Data(report.html().utf8).write(to: pageURL, options: .atomic)
+        let reports = try CalibrationReport(steps: steps).write(into: directory)
         try QDQExporter.write(graph: graph, plan: plan, stepSizes: steps.stepSizes, format: configuration.exportFormat,
                               to: modelURL)
-        return [stepsURL, reportURL, pageURL, modelURL]
+        return [stepsURL] + reports + [modelURL]
     }
 }
 
 /// Mistakes in a job's inputs that only show once model and data meet.
 public enum JobError: Error, Equatable, CustomStringConvertible {
     case inputShapeMismatch(model: String, modelShape: [Int], data: String, dataShape: [Int])
+    /// `sensitivity --bits`: a width points cannot be restored to.
+    case restoredWidth(bits: Int, reason: String)
 
     public var description: String {
         switch self {
         case let .inputShapeMismatch(model, modelShape, data, dataShape):
             return "\(model) expects samples of shape \(modelShape), but \(data) holds samples of shape \(dataShape)"
+        case let .restoredWidth(bits, reason):
+            return "--bits \(bits): \(reason)"
         }
     }
 }

@@ -21,23 +21,15 @@ public struct EvaluationJob {
     }
 
     public func run() throws -> BatchScore {
-        let graph = try ONNXImporter.load(contentsOf: model)
-        var plan = QuantizationPlan(graph: graph, weightBits: 32, activationBits: 32)
-        var stepSizes: [Double]?
+        let graph: Graph, plan: QuantizationPlan, stepSizes: [Double]?
         if let steps {
-            let file = try StepsFile.read(from: steps)
-            plan = QuantizationPlan(graph: graph, settings: file.plan)
-            guard plan.points.map(\.name) == file.points.map(\.name) else {
-                throw OutputError.mismatch(file: steps.path, reason: "its quantization points do not match \(model.path)'s; "
-                    + "was it calibrated for another model?")
-            }
-            stepSizes = file.stepSizes
+            let run = try CalibratedRun(stepsFile: steps, model: model)
+            (graph, plan, stepSizes) = (run.graph, run.plan, run.steps.stepSizes)
+        } else {
+            graph = try ONNXImporter.load(contentsOf: model)
+            (plan, stepSizes) = (QuantizationPlan(graph: graph, settings: .float), nil)
         }
-        let store = try ShardStore(manifestAt: data)
-        guard store.sampleShape == graph.input.sampleShape else {
-            throw JobError.inputShapeMismatch(model: model.path, modelShape: graph.input.sampleShape,
-                                              data: data.path, dataShape: store.sampleShape)
-        }
+        let store = try ShardStore.opening(data, fitting: graph, modelPath: model.path)
         if dump.isEmpty {
             let oracle = try LocalLossOracle(graph: graph, plan: plan, shards: store, threadsPerWorker: threads)
             return try oracle.evaluate([stepSizes.map(StepVector.quantized) ?? .float])[0]

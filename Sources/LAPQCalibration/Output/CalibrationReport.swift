@@ -1,17 +1,17 @@
 import LAPQEngine
 
 /// `report.md`: what a person reads after a calibration — accuracy before and after on the
-/// calibration and validation sets, the p sweep and its fit, Powell's progress, the steps.
+/// calibration and validation sets, the p sweep and its fit, Powell's progress, the steps, and
+/// what each quantization point costs once `lapq-coord sensitivity` has measured it. Drawn from
+/// the run's files alone, so a later command can render it again.
 public struct CalibrationReport {
     public var steps: StepsFile
-    /// Validation scores of the float and the quantized model, when a validation set was given.
-    public var validationFloat: BatchScore?
-    public var validationQuantized: BatchScore?
+    /// The cost of each quantization point (sensitivity.json), when it was measured.
+    public var sensitivity: SensitivityFile?
 
-    public init(steps: StepsFile, validationFloat: BatchScore?, validationQuantized: BatchScore?) {
+    public init(steps: StepsFile, sensitivity: SensitivityFile? = nil) {
         self.steps = steps
-        self.validationFloat = validationFloat
-        self.validationQuantized = validationQuantized
+        self.sensitivity = sensitivity
     }
 
     /// Powell's loss after each line search (empty when Powell did not run).
@@ -22,7 +22,8 @@ public struct CalibrationReport {
                      "- model: `\(steps.model)`", "- calibration data: `\(steps.calibrationData)`",
                      "- method: \(steps.method.rawValue), \(steps.settingsDescription)",
                      "- loss evaluations: \(steps.evaluations)", ""]
-        lines += accuracyTable() + [""] + pSweepSection() + powellSection() + pointsTable() + pathsTable() + timingLines()
+        lines += accuracyTable() + [""] + pSweepSection() + powellSection() + pointsTable() + pointCostSection()
+            + pathsTable() + timingLines()
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -31,18 +32,18 @@ public struct CalibrationReport {
         var rows = ["## Accuracy", "",
                     "| model | calibration loss | calibration top-1 | validation loss | validation top-1 |",
                     "|---|---|---|---|---|"]
-        rows.append(row("FP32", calibration["float"], validationFloat))
+        let validation = steps.validationScores
+        rows.append(row("FP32", calibration["float"], validation["float"]))
         if steps.method == .lapq, let initial = calibration["initial"] {
             rows.append("| start of Powell (p*) | \(formatNumber(initial.loss)) | \(formatPercent(initial.top1)) | | |")
         }
-        rows.append(row("quantized (\(steps.method.rawValue))", calibration["quantized"], validationQuantized))
+        rows.append(row("quantized (\(steps.method.rawValue))", calibration["quantized"], validation["quantized"]))
         return rows
     }
 
-    private func row(_ name: String, _ calibration: StepsFile.Score?, _ validation: BatchScore?) -> String {
-        let validationCells = validation.map { "\(formatNumber($0.meanLoss)) | \(formatPercent($0.accuracy))" } ?? "– | –"
-        let calibrationCells = calibration.map { "\(formatNumber($0.loss)) | \(formatPercent($0.top1))" } ?? "– | –"
-        return "| \(name) | \(calibrationCells) | \(validationCells) |"
+    private func row(_ name: String, _ calibration: StepsFile.Score?, _ validation: StepsFile.Score?) -> String {
+        let cells = { (score: StepsFile.Score?) in score.map { "\(formatNumber($0.loss)) | \(formatPercent($0.top1))" } ?? "– | –" }
+        return "| \(name) | \(cells(calibration)) | \(cells(validation)) |"
     }
 
     private func pSweepSection() -> [String] {

@@ -1,4 +1,5 @@
 import Foundation
+import LAPQData
 
 /// The JSON coding of every file lapq writes (steps.json, checkpoints, `--json` output): sorted
 /// keys, and the non-finite numbers JSON lacks spelled "inf", "-inf", "nan".
@@ -14,6 +15,20 @@ public enum LAPQJSON {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return decoder
+    }
+
+    /// A file lapq wrote, decoded as `T` after `migrate` (an older layout into the current);
+    /// a missing file or another content is one `OutputError.unreadable` naming the file and
+    /// `what` it should have been ("a lapq steps file").
+    static func read<T: Decodable>(_ type: T.Type, from url: URL, what: String,
+                                   migrate: (Data) -> Data = { $0 }) throws -> T {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw OutputError.unreadable(file: url.path, reason: userFacingDescription(of: error))
+        }
+        do { return try decoder().decode(type, from: migrate(data)) } catch {
+            throw OutputError.unreadable(file: url.path, reason: "not \(what) (\(userFacingDescription(of: error)))")
+        }
     }
 }
 

@@ -51,6 +51,9 @@ public struct StepsFile: Codable, Equatable, Sendable {
         public var top1: Double
     }
 
+    /// Its name in a run's output directory.
+    public static let fileName = "steps.json"
+
     public var format = "lapq-steps"
     /// 3 since the plan settings hold `keepFloat` and `weightGranularity`; 2 since they are one
     /// `plan` object. Older files are read too (`migratedToCurrentVersion`).
@@ -146,13 +149,7 @@ extension StepsFile {
     }
 
     public static func read(from url: URL) throws -> StepsFile {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw OutputError.unreadable(file: url.path, reason: userFacingDescription(of: error))
-        }
-        do { return try LAPQJSON.decoder().decode(StepsFile.self, from: migratedToCurrentVersion(data)) } catch {
-            throw OutputError.unreadable(file: url.path, reason: "not a lapq steps file (\(userFacingDescription(of: error)))")
-        }
+        try LAPQJSON.read(StepsFile.self, from: url, what: "a lapq steps file", migrate: migratedToCurrentVersion)
     }
 
     /// A version-1 file (plan settings as top-level keys, `biasCorrection` optional) or a

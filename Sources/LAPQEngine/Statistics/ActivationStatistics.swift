@@ -40,20 +40,13 @@ public enum ActivationStatistics {
         return maxima
     }
 
-    /// A step vector by the max-abs rule, Δ = max|x| / qmax: max|x| over the weight tensor (or
-    /// each channel of a per-channel weight), or over the activation in a float run of `input`
-    /// (a simple, common baseline, and a fixed step vector where one is needed without data:
-    /// benchmarks, numerics fingerprints). A part that is all zeros gets the smallest normal
-    /// Float as its range.
+    /// A step vector by the max-abs rule (`QuantizationPoint.maxAbsStepSizes`), activations
+    /// measured in a float run of `input` (a simple, common baseline, and a fixed step vector
+    /// where one is needed without data: benchmarks, numerics fingerprints).
     public static func maxAbsStepSizes(of input: Tensor, executor: Executor) throws -> [Double] {
         let activations = try maxima(of: input, executor: executor)
         return zip(executor.plan.points, activations).flatMap { point, activation in
-            let maxima = point.kind == .weight
-                ? point.stepValues(of: executor.graph.initializers[point.tensor] ?? Tensor(shape: [0], data: []))
-                    .map { Double($0.reduce(Float(0)) { max($0, abs($1)) }) }
-                : [activation]
-            let levels = Double(UniformQuantizer.quantMax(bits: point.bits, isSigned: point.isSigned))
-            return maxima.map { max($0, Double(Float.leastNormalMagnitude)) / levels }
+            point.maxAbsStepSizes(in: executor.graph, activationMaximum: activation)
         }
     }
 

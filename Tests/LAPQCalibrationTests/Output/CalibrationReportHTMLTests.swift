@@ -4,7 +4,7 @@ import LAPQEngine
 
 final class CalibrationReportHTMLTests: XCTestCase {
     private func page(_ steps: StepsFile) throws -> (ParsedPage, String) {
-        let html = CalibrationReport(steps: steps, validationFloat: nil, validationQuantized: nil).html()
+        let html = CalibrationReport(steps: steps).html()
         return (try ParsedPage(html), html)
     }
 

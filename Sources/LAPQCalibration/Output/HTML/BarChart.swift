@@ -30,10 +30,14 @@ struct BarChart {
         let values = groups.flatMap { $0.values.compactMap { $0 } }
         let yAxis = PlotAxis(values: values, pixels: (frame.bottom, frame.top), includeZero: true, margins: (0, 0.1),
                              roundsToTicks: true, limit: style == .percent ? 1 : nil, style: style)
+        // Turned labels closer together than a line of text would overlap: every n-th is drawn.
+        let labelStride = turned ? max(1, Int((13 / groupWidth).rounded(.up))) : 1
         var content = ""
         for (index, group) in groups.enumerated() {
             let groupStart = frame.left + Double(index) * groupWidth
-            content += groupLabel(group.label, centre: groupStart + groupWidth / 2, frame: frame, turned: turned)
+            if index % labelStride == 0 {
+                content += groupLabel(group.label, centre: groupStart + groupWidth / 2, frame: frame, turned: turned)
+            }
             content += bars(group, start: groupStart, width: groupWidth, colors: colors, y: yAxis)
         }
         return frame.svg(yAxis: yAxis, yLabel: yLabel, content: content)

@@ -14,7 +14,7 @@ extension CalibrationReport {
         if let powell = figures.powell() {
             sections += [HTMLMarkup.element("h2", [:], "Powell's method"), figureRow([powell]), powellNote()]
         }
-        sections += [HTMLMarkup.element("h2", [:], "Quantization points"), pointsTable()]
+        sections += [HTMLMarkup.element("h2", [:], "Quantization points"), pointsTable()] + pointCostHTML()
         return HTMLMarkup.document(title: "lapq report: \(steps.runLabel)", body: sections.joined(separator: "\n"))
     }
 
@@ -31,7 +31,7 @@ extension CalibrationReport {
         return HTMLMarkup.element("ul", [:], items.map { HTMLMarkup.element("li", [:], $0) }.joined())
     }
 
-    private func figureRow(_ figures: [String]) -> String {
+    func figureRow(_ figures: [String]) -> String {
         HTMLMarkup.element("div", ["class": "figures"], "\n" + figures.joined(separator: "\n") + "\n")
     }
 
