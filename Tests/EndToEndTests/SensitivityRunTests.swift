@@ -46,7 +46,7 @@ final class SensitivityRunTests: XCTestCase {
         let stepPoints = try XCTUnwrap(steps["points"] as? [[String: Any]])
         XCTAssertEqual(points.map { $0["name"] as? String }, stepPoints.map { $0["name"] as? String })
         for point in points {
-            XCTAssertEqual(Set(point.keys), ["name", "kind", "bits", "loss", "top1", "lossDelta", "top1Delta"])
+            XCTAssertEqual(Set(point.keys), ["name", "kind", "consumers", "bits", "loss", "top1", "lossDelta", "top1Delta"])
         }
 
         let report = try String(contentsOf: run.appendingPathComponent("report.md"), encoding: .utf8)

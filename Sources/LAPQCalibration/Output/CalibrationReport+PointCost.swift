@@ -23,11 +23,13 @@ extension CalibrationReport {
 
     /// The column headers and the cells of one row, shared by report.md, report.html and the
     /// table `sensitivity` prints.
-    public static let pointCostHeaders = ["#", "point", "kind", "bits", "loss restored", "Δloss", "top-1 restored", "Δtop-1"]
+    public static let pointCostHeaders = ["#", "point", "read by", "kind", "bits", "loss restored", "Δloss", "top-1 restored",
+                                          "Δtop-1"]
 
     public static func pointCostCells(_ ranked: RankedPoint) -> [String] {
         let point = ranked.point
-        return ["\(ranked.number)", point.name, point.kind.rawValue, "\(point.bits)", formatNumber(point.loss),
+        let readers = (point.consumers.first ?? "") + (point.consumers.count > 1 ? " +\(point.consumers.count - 1)" : "")
+        return ["\(ranked.number)", point.name, readers, point.kind.rawValue, "\(point.bits)", formatNumber(point.loss),
                 signed(formatNumber(point.lossDelta), point.lossDelta), formatPercent(point.top1),
                 signed(formatPercent(point.top1Delta), point.top1Delta)]
     }
@@ -40,6 +42,7 @@ extension CalibrationReport {
         let rows = Self.pointsByCost(sensitivity).map { ranked -> String in
             var cells = Self.pointCostCells(ranked)
             cells[1] = "`\(cells[1])`"
+            cells[2] = "`\(cells[2])`"
             return "| " + cells.joined(separator: " | ") + " |"
         }
         return ["", "## Cost of each quantization point", "", Self.pointCostNote(sensitivity), "",

@@ -13,6 +13,9 @@ public struct SensitivityFile: Codable, Equatable, Sendable {
     public struct Point: Codable, Equatable, Sendable {
         public var name: String
         public var kind: QuantizationPoint.Kind
+        /// The quantized layers (node names) that read it: a weight's tensor name says little
+        /// (`onnx::Conv_322`), its layer says where in the network it sits.
+        public var consumers: [String]
         /// The point's width in the run.
         public var bits: Int
         /// Mean loss and top-1 with this point alone at `restoredBits`.
@@ -50,7 +53,7 @@ public struct SensitivityFile: Codable, Equatable, Sendable {
         float = .init(scores.float)
         self.baseline = .init(baseline)
         points = zip(plan.points, scores.restored).map { point, score in
-            Point(name: point.name, kind: point.kind, bits: point.bits, loss: score.meanLoss, top1: score.accuracy,
+            Point(name: point.name, kind: point.kind, consumers: point.consumers, bits: point.bits, loss: score.meanLoss, top1: score.accuracy,
                   lossDelta: baseline.meanLoss - score.meanLoss, top1Delta: score.accuracy - baseline.accuracy)
         }
     }

@@ -26,7 +26,7 @@ final class PointCostReportTests: XCTestCase {
         let section = try XCTUnwrap(tail.components(separatedBy: "\n## ").first)
         let rows = section.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| #") }
         XCTAssertEqual(rows.map { $0.split(separator: "|")[0].trimmingCharacters(in: .whitespaces) }, ["2", "4", "1", "3"])
-        XCTAssertTrue(rows[0].contains("`activation:relu1.out` | activation | 4 | 0.2 | +0.09 |"), String(rows[0]))
+        XCTAssertTrue(rows[0].contains("`activation:relu1.out` | `conv2` | activation | 4 | 0.2 | +0.09 |"), String(rows[0]))
         XCTAssertTrue(section.contains("at 8 bits with max-abs steps"))
         XCTAssertFalse(CalibrationReport(steps: steps).markdown().contains("Cost of each quantization point"))
     }

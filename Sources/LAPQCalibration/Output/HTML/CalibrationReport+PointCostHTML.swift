@@ -12,8 +12,8 @@ extension CalibrationReport {
         let rows = Self.pointsByCost(sensitivity).map { ranked in
             Self.pointCostCells(ranked).enumerated().map { column, text -> HTMLTable.Cell in
                 switch column {
-                case 1: return .code(text)
-                case 2: return HTMLTable.Cell(text: text)
+                case 1, 2: return .code(text)
+                case 3: return HTMLTable.Cell(text: text)
                 default: return .number(text)
                 }
             }
