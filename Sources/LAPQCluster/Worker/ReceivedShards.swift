@@ -13,6 +13,9 @@ final class ReceivedShards: CalibrationShards, @unchecked Sendable {
     private let lock = NSLock()
     private let spill: SpillFile
     private var stored: [Int: (offset: Int, facts: ShardFacts)] = [:]
+    /// Where each digest's bytes are: a shard of the same bytes under another id (the calibration
+    /// manifest given as the validation set too) reads them, even once the first id is replaced.
+    private var byDigest: [SHA256Digest: (offset: Int, facts: ShardFacts)] = [:]
 
     init(scratchDirectory: URL = FileManager.default.temporaryDirectory) throws {
         spill = try SpillFile(directory: scratchDirectory)
@@ -26,14 +29,28 @@ final class ReceivedShards: CalibrationShards, @unchecked Sendable {
     /// Keeps a shard's bytes (images then labels, as hashed in the manifest), replacing any
     /// earlier shard of that id. Throws when the size disagrees with the facts or an image is
     /// not finite (as the coordinator's own `ShardStore` would).
-    func insert(id: Int, bytes: [UInt8], facts: ShardFacts) throws {
+    func insert(id: Int, sha256: SHA256Digest, bytes: [UInt8], facts: ShardFacts) throws {
         guard bytes.count == facts.totalByteCount else {
             throw WorkerError.shardSize(id: id, expected: facts.totalByteCount, got: bytes.count)
         }
         try facts.layout.requireFinite(stored: Array(bytes[..<facts.imageByteCount]), samples: facts.samples,
                                        source: "shard \(id) from the coordinator")
         let offset = try spill.append(bytes)
-        lock.withLock { stored[id] = (offset, facts) }
+        lock.withLock {
+            stored[id] = (offset, facts)
+            byDigest[sha256] = (offset, facts)
+        }
+    }
+
+    /// Makes `id` read the bytes already stored for `sha256` under another id; false when no
+    /// shard with those bytes is stored. (The coordinator counts a worker's shards by digest,
+    /// so it sends no second LOAD of the same bytes.)
+    func alias(id: Int, sha256: SHA256Digest) -> Bool {
+        lock.withLock {
+            guard let shard = byDigest[sha256] else { return false }
+            stored[id] = shard
+            return true
+        }
     }
 
     func loadShard(_ id: Int) throws -> (input: Tensor, labels: [Int]) {

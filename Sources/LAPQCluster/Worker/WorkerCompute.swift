@@ -38,8 +38,8 @@ public final class WorkerCompute {
 
     /// Keeps a shard's stored bytes (images then labels, as hashed in the manifest), decoded when
     /// a job uses it.
-    public func storeShard(id: Int, bytes: [UInt8], facts: ShardFacts) throws {
-        try received.insert(id: id, bytes: bytes, facts: facts)
+    public func storeShard(id: Int, sha256: SHA256Digest, bytes: [UInt8], facts: ShardFacts) throws {
+        try received.insert(id: id, sha256: sha256, bytes: bytes, facts: facts)
         shardChanged(id)
     }
 

@@ -48,11 +48,16 @@ final class WorkerComputeQueue: @unchecked Sendable {
         return found
     }
 
-    /// Brings the job's shards that only exist locally into the compute store, under the ids
-    /// the coordinator uses; the bytes are verified against the manifest's SHA-256 on the way.
+    /// Brings the job's shards that are not stored under their ids into the compute store, under
+    /// the ids the coordinator uses: bytes received under another id, or shards that only exist
+    /// locally (verified against the manifest's SHA-256 on the way).
     private func materializeLocalShards(_ job: WorkerJob) throws {
         let held = Set(received.shardIDs)
         for shard in job.shards where !held.contains(shard.id) {
+            if received.alias(id: shard.id, sha256: shard.sha256) {
+                compute?.shardChanged(shard.id)
+                continue
+            }
             guard let local = localShards[shard.sha256] else { continue }
             let bytes = try local.store.verifiedBytes(shard: local.id)
             try keep(StoredItem(item: .shard(shard.id), sha256: shard.sha256, bytes: bytes.images + bytes.labels,
@@ -105,7 +110,7 @@ final class WorkerComputeQueue: @unchecked Sendable {
                                         shardCacheBytes: shardCacheBytes, shards: received)
         case let .shard(id):
             guard let facts = item.shardFacts else { throw ClusterError.evaluationFailed("shard \(id) came without its facts") }
-            try received.insert(id: id, bytes: item.bytes, facts: facts)
+            try received.insert(id: id, sha256: item.sha256, bytes: item.bytes, facts: facts)
             compute?.shardChanged(id)
         }
     }

@@ -39,19 +39,32 @@ final class ClusterOracleInProcessTests: XCTestCase {
     /// computes nothing itself), and each set's scores are the local oracle's over that set, bit
     /// for bit.
     func testTheValidationSetGoesThroughTheSameWorkers() throws {
+        try assertEachSetIsExact(validationManifest: "val.json")
+    }
+
+    /// The calibration manifest given as the validation set too: every validation shard has the
+    /// bytes (digest) of a calibration shard the worker holds under another id.
+    func testAValidationSetWithTheCalibrationSetsBytes() throws {
+        try assertEachSetIsExact(validationManifest: "calib.json")
+    }
+
+    private func assertEachSetIsExact(validationManifest: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let modelURL = example.appendingPathComponent("digits.onnx")
         let calibration = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
-        let validation = try ShardStore(manifestAt: example.appendingPathComponent("val.json"))
+        let validation = try ShardStore(manifestAt: example.appendingPathComponent(validationManifest))
         let graph = try ONNXImporter.load(contentsOf: modelURL)
         let plan = QuantizationPlan(graph: graph, weightBits: 4, activationBits: 4)
+        var options = ClusterLossOracle.Options(bind: "tcp://127.0.0.1:*")
+        options.evaluationTimeout = .seconds(60)
         let session = try ClusterLossOracle(model: try ONNXModelFiles(contentsOf: modelURL), plan: plan,
-                                            stores: [calibration, validation], options: .init(bind: "tcp://127.0.0.1:*"), log: { _ in })
+                                            stores: [calibration, validation], options: options, log: { _ in })
         let worker = try WorkerRuntime(options: .init(connect: session.endpoint, name: "in-process", threads: 1), log: { _ in })
         defer { worker.stop() }
         let vectors: [StepVector] = [.float, .quantized(plan.points.indices.map { 0.04 + 0.01 * Double($0) })]
         for (index, store) in [calibration, validation].enumerated() {
             let local = try LocalLossOracle(graph: graph, plan: plan, shards: store, threadsPerWorker: 1)
-            XCTAssertEqual(try session.oracle(forSet: index).evaluate(vectors), try local.evaluate(vectors), "set \(index)")
+            XCTAssertEqual(try session.oracle(forSet: index).evaluate(vectors), try local.evaluate(vectors), "set \(index)",
+                           file: file, line: line)
         }
     }
 }

@@ -21,7 +21,7 @@ final class ReceivedShardsSpillTests: XCTestCase {
         var total = 0
         for id in store.shardIDs {
             let bytes = try store.verifiedBytes(shard: id)
-            try received.insert(id: id, bytes: bytes.images + bytes.labels, facts: ShardFacts(store: store, shard: id))
+            try received.insert(id: id, sha256: SHA256Digest(of: bytes.images + bytes.labels), bytes: bytes.images + bytes.labels, facts: ShardFacts(store: store, shard: id))
             total += bytes.images.count + bytes.labels.count
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path), [], "the scratch file is unlinked")
@@ -34,7 +34,7 @@ final class ReceivedShardsSpillTests: XCTestCase {
         // A shard sent again (another run's shard under the same id) replaces the old bytes.
         let first = try store.verifiedBytes(shard: 0), second = try store.verifiedBytes(shard: 1)
         let facts = ShardFacts(store: store, shard: 1)
-        try received.insert(id: 0, bytes: second.images + second.labels, facts: facts)
+        try received.insert(id: 0, sha256: SHA256Digest(of: second.images + second.labels), bytes: second.images + second.labels, facts: facts)
         XCTAssertEqual(try received.loadShard(0).labels, try store.loadShard(1).labels)
         XCTAssertNotEqual(first.labels, second.labels)
     }
@@ -44,5 +44,26 @@ final class ReceivedShardsSpillTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("/nonexistent-lapq-scratch"), "\(error)")
             XCTAssertTrue("\(error)".contains("--scratch-dir"), "\(error)")
         }
+    }
+}
+
+/// A job may name bytes the worker holds under another id (the calibration manifest given as the
+/// validation set too): the id reads those bytes, even after the first id is replaced.
+final class ReceivedShardsAliasTests: XCTestCase {
+    private let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("examples/digits")
+
+    func testAnIdReadsTheBytesOfItsDigest() throws {
+        let store = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
+        let received = try ReceivedShards()
+        let first = try store.verifiedBytes(shard: 0), second = try store.verifiedBytes(shard: 1)
+        let firstDigest = SHA256Digest(of: first.images + first.labels)
+        try received.insert(id: 0, sha256: firstDigest, bytes: first.images + first.labels, facts: ShardFacts(store: store, shard: 0))
+        XCTAssertFalse(received.alias(id: 9, sha256: SHA256Digest(of: second.images + second.labels)), "bytes never received")
+        try received.insert(id: 0, sha256: SHA256Digest(of: second.images + second.labels), bytes: second.images + second.labels,
+                            facts: ShardFacts(store: store, shard: 1))
+        XCTAssertTrue(received.alias(id: 9, sha256: firstDigest))
+        XCTAssertEqual(try received.loadShard(9).labels, try store.loadShard(0).labels)
+        XCTAssertEqual(try received.loadShard(0).labels, try store.loadShard(1).labels)
     }
 }

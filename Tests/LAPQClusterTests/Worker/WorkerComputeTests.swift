@@ -94,7 +94,7 @@ final class WorkerComputeTests: XCTestCase {
         XCTAssertEqual(worker.plan, plan)
         for id in store.shardIDs {
             let bytes = try store.verifiedBytes(shard: id)
-            try worker.storeShard(id: id, bytes: bytes.images + bytes.labels, facts: ShardFacts(store: store, shard: id))
+            try worker.storeShard(id: id, sha256: SHA256Digest(of: bytes.images + bytes.labels), bytes: bytes.images + bytes.labels, facts: ShardFacts(store: store, shard: id))
         }
         return (store, graph, plan, local, worker)
     }
@@ -111,7 +111,7 @@ final class WorkerComputeTests: XCTestCase {
         var bytes: [UInt8] = []
         for value in pixels { value.appendLittleEndianBytes(to: &bytes) }
         bytes += [UInt8](repeating: 0, count: facts.labelByteCount)
-        XCTAssertThrowsError(try worker.storeShard(id: 3, bytes: bytes, facts: facts)) {
+        XCTAssertThrowsError(try worker.storeShard(id: 3, sha256: SHA256Digest(of: bytes), bytes: bytes, facts: facts)) {
             XCTAssertTrue("\($0)".contains("shard 3 from the coordinator: sample 65 holds inf"), "\($0)")
         }
         XCTAssertTrue(worker.shardIDs.isEmpty)
@@ -121,7 +121,7 @@ final class WorkerComputeTests: XCTestCase {
         let store = try ShardStore(manifestAt: example.appendingPathComponent("calib.json"))
         let worker = try WorkerCompute(model: try ONNXModelFiles(contentsOf: example.appendingPathComponent("digits.onnx")),
                                        plan: PlanSettings(weightBits: 4, activationBits: 4), threads: 1, prefixCacheBytes: 0)
-        XCTAssertThrowsError(try worker.storeShard(id: 0, bytes: [1, 2, 3], facts: ShardFacts(store: store, shard: 0)))
+        XCTAssertThrowsError(try worker.storeShard(id: 0, sha256: SHA256Digest(of: [1, 2, 3]), bytes: [1, 2, 3], facts: ShardFacts(store: store, shard: 0)))
         XCTAssertThrowsError(try worker.scores(shardIDs: [0], stepVectors: [.float]))
     }
 }
