@@ -14,7 +14,7 @@ struct SensitivityCommand: ParsableCommand {
                                valueName: "directory"))
     var runDirectory: String
 
-    @Option(help: "The data manifest to measure on (normally the run's calibration manifest).")
+    @Option(help: "The data manifest to measure on: a validation manifest says what a point costs on held-out data; the calibration manifest, how much the run's fit to its own images leans on it.")
     var data: String
 
     @Option(help: "The width each point is restored to, with max-abs steps (2…8, above every point's own).")

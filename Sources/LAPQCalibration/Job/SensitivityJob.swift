@@ -10,7 +10,7 @@ public struct SensitivityJob {
     public struct Configuration: Sendable {
         /// A finished `calibrate` output directory.
         public var runDirectory: URL
-        /// The data to measure on (normally the calibration manifest).
+        /// The data to measure on (a validation manifest, or the calibration manifest).
         public var data: URL
         /// The width a point is restored to.
         public var restoredBits = 8
