@@ -51,7 +51,7 @@ final class WorkerComputeQueue: @unchecked Sendable {
     /// Brings the job's shards that are not stored under their ids into the compute store, under
     /// the ids the coordinator uses: bytes received under another id, or shards that only exist
     /// locally (verified against the manifest's SHA-256 on the way).
-    private func materializeLocalShards(_ job: WorkerJob) throws {
+    private func materializeShards(_ job: WorkerJob) throws {
         let held = Set(received.shardIDs)
         for shard in job.shards where !held.contains(shard.id) {
             if received.alias(id: shard.id, sha256: shard.sha256) {
@@ -118,7 +118,7 @@ final class WorkerComputeQueue: @unchecked Sendable {
     private func output(of job: WorkerJob, progress: () throws -> Void) -> ShardOutcomes<ShardAnswer> {
         let ids = job.shards.map(\.id)
         do {
-            try materializeLocalShards(job)
+            try materializeShards(job)
             guard let compute else { throw ClusterError.evaluationFailed("no model loaded") }
             return .completed(try compute.answers(to: job.work, shardIDs: ids, progress: progress))
         } catch {
