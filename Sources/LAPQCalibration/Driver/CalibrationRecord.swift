@@ -66,6 +66,11 @@ public struct CalibrationRecord: Sendable, Codable, Equatable {
     /// A distributed run's numerics classes so far (which class computed which shards), so
     /// that `--resume` keeps every shard in its class (`LossOracle.restoreNumericsClasses`).
     public var numericsClasses: NumericsClasses?
+    /// Wall seconds the processes that built this record spent on it, up to its last checkpoint
+    /// (set by `CalibrationJob` as it writes one), so a run resumed after a stop still reports
+    /// what it cost in all; nil in checkpoints written before it was recorded. Not a result:
+    /// two identical runs differ in it.
+    public var secondsSpent: Double?
 
     public init(settings: CalibrationSettings, plan: PlanSettings, pointNames: [String], inputs: InputDigests? = nil) {
         self.settings = settings

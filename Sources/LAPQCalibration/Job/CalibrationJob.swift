@@ -61,7 +61,7 @@ public struct CalibrationJob {
         try FileManager.default.createDirectory(at: c.outputDirectory, withIntermediateDirectories: true)
         let checkpointURL = c.outputDirectory.appendingPathComponent("checkpoint.json")
         let search = try calibrate(model: model, graph: graph, plan: plan, set: calibrationSet, madeOracle: madeOracles?.first,
-                                   checkpointURL: checkpointURL, progress: progress)
+                                   checkpointURL: checkpointURL, started: started, progress: progress)
         let calibrated = Date()
         let finalSteps = search.record.finalSteps ?? []
         var validation: [BatchScore]?
@@ -69,9 +69,11 @@ public struct CalibrationJob {
             let oracle = try madeOracles.map { $0[1] } ?? localOracle(graph: graph, plan: plan, set: validationSet)
             validation = try oracle.evaluate([.float, .quantized(finalSteps)])
         }
-        var timings = ["calibration": calibrated.timeIntervalSince(started),
+        // A resumed run's calibration time includes what the stopped processes spent before it.
+        var timings = ["calibration": (search.secondsBeforeResume ?? 0) + calibrated.timeIntervalSince(started),
                        "validation": Date().timeIntervalSince(calibrated)]
         if let searchStarted = search.started { timings["search"] = calibrated.timeIntervalSince(searchStarted) }
+        if let earlier = search.secondsBeforeResume { timings["beforeResume"] = earlier }
         var steps = StepsFile(record: search.record, plan: plan, model: c.model.path,
                               calibrationData: c.calibrationManifest.path,
                               layerPaths: try LayerPath.paths(graph: graph, plan: plan), timings: timings)
@@ -90,6 +92,8 @@ public struct CalibrationJob {
         /// When the search (Lp init, p sweep, Powell) began: what it costs per evaluation is
         /// what distribution changes, apart from the one-off setup and statistics before it.
         var started: Date?
+        /// What the processes before a `--resume` spent, up to the checkpoint it continued from.
+        var secondsBeforeResume: Double?
     }
 
     /// Runs the driver on the calibration set's oracle: `madeOracle`, or local executors. A
@@ -97,7 +101,7 @@ public struct CalibrationJob {
     /// released when this returns, before the validation oracle builds its own, so the peak is
     /// one set, not two.
     private func calibrate(model: ONNXModelFiles, graph: Graph, plan: QuantizationPlan, set: ShardStore,
-                           madeOracle: (any LossOracle)?, checkpointURL: URL,
+                           madeOracle: (any LossOracle)?, checkpointURL: URL, started: Date,
                            progress: @escaping (CalibrationProgress) -> Void) throws -> SearchOutcome {
         let c = configuration
         let inputs = InputDigests(model: .init(model: model, path: c.model.path),
@@ -114,10 +118,12 @@ public struct CalibrationJob {
                                            checkpoint: { record in
                                                var record = record
                                                record.numericsClasses = oracle.numericsClasses
+                                               record.secondsSpent = (saved?.secondsSpent ?? 0) + Date().timeIntervalSince(started)
                                                try CheckpointFile.write(record, to: checkpointURL)
                                            })
         let record = try driver.run()
-        return SearchOutcome(record: record, numericsClasses: oracle.numericsClasses, started: searchStarted)
+        return SearchOutcome(record: record, numericsClasses: oracle.numericsClasses, started: searchStarted,
+                             secondsBeforeResume: saved?.secondsSpent)
     }
 
     /// The shards of `manifest`, after checking they fit the model's input.
