@@ -107,6 +107,7 @@ public final class Executor {
         let program = try program(batchSize: input.shape[0])
         var run = try ForwardRun(executor: self, program: program, observer: observer)
         let key = observer == nil ? cacheKey : nil
+        let previousRun = key.flatMap { snapshots.beginRun($0) }
         let resume = key.flatMap { usableSnapshot(for: $0, program: program) }
         let start = resume?.position ?? 0
         let snapshotAt = key != nil && firstChangedPosition > start && firstChangedPosition < program.steps.count
@@ -114,7 +115,7 @@ public final class Executor {
         if let resume { run.load(resume) } else { try run.loadInput(input) }
         for index in start..<program.steps.count {
             if index == snapshotAt, let key {
-                snapshots.store(run.snapshot(at: index, stepSizes: currentStepSizes), for: key)
+                snapshots.store(run.snapshot(at: index, stepSizes: currentStepSizes), for: key, previousRun: previousRun)
             }
             try run.execute(index)
         }
@@ -135,6 +136,9 @@ public final class Executor {
 
     /// Drops every prefix snapshot (e.g. when the data a cache key named has changed).
     public func clearPrefixCache() { snapshots.removeAll() }
+
+    /// The bytes the prefix snapshots hold now.
+    var prefixCacheStoredBytes: Int { snapshots.storedBytes }
 
     /// Whether the graph's output is a Softmax (its values are probabilities, not logits).
     public var endsInSoftmax: Bool {
