@@ -18,8 +18,8 @@ struct PrefixSnapshot {
 ///
 /// Every evaluation runs the same batches in the same order, so when their snapshots do not
 /// all fit, evicting the oldest would evict each batch's snapshot just before it comes round
-/// again, and no batch would ever resume (measured: docs/benchmarks.md, "Prefix reuse on large
-/// calibration sets"). Instead a snapshot may only displace snapshots of batches that were run
+/// again, and no batch would ever resume (`PrefixSnapshotStoreTests`; docs/benchmarks.md,
+/// "Prefix reuse on large calibration sets"). Instead a snapshot may only displace snapshots of batches that were run
 /// less recently than the new one's own batch ran before: under that cyclic order the batches
 /// that hold snapshots keep them, and the others do without; a batch no longer run (its shard
 /// moved to another worker) falls behind every batch that is, and makes room for them.
