@@ -94,7 +94,7 @@ struct CalibrateCommand: ParsableCommand {
         if json {
             print(String(decoding: try LAPQJSON.encoder(pretty: true).encode(outcome.steps), as: UTF8.self))
         } else {
-            print(ResultTable.render([outcome.steps]))
+            print(ResultTable.render([(resume ?? out, outcome.steps)]))
             print("wrote " + outcome.files.map(\.path).joined(separator: ", "))
         }
     }

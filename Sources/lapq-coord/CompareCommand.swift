@@ -24,7 +24,7 @@ struct CompareCommand: ParsableCommand {
         let files = try reportingErrors {
             try runs.map { try StepsFile.read(from: URL(fileURLWithPath: $0).appendingPathComponent(StepsFile.fileName)) }
         }
-        print(ResultTable.render(files))
+        print(ResultTable.render(Array(zip(runs, files))))
         if let html {
             let page = ComparisonPage(runs: zip(runs, files).map { ComparisonPage.Run(directory: $0, steps: $1) })
             try reportingErrors { try page.write(to: URL(fileURLWithPath: html)) }

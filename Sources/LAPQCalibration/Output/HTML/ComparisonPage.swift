@@ -1,8 +1,8 @@
 import Foundation
 
 /// The `lapq-coord compare --html` page: several calibration runs side by side — every run's
-/// loss and top-1 as bars and as a table (the FP32 row from the first run, as compare's text
-/// table), then each run's own p sweep and Powell figures where that phase ran.
+/// loss and top-1 as bars and as a table (`ComparedRuns`' rows, as compare's text table), then
+/// each run's own p sweep and Powell figures where that phase ran.
 public struct ComparisonPage {
     public struct Run {
         /// The run's output directory, as given.
@@ -20,13 +20,13 @@ public struct ComparisonPage {
     public init(runs: [Run]) { self.runs = runs }
 
     public func html() -> String {
-        let names = labels()
+        let compared = ComparedRuns(runs.map { ($0.directory, $0.steps) })
         var sections = [HTMLMarkup.element("h1", [:], "lapq: calibration runs compared"),
                         HTMLMarkup.element("h2", [:], "Loss and top-1")]
-        sections += scoreCharts(names) + [RunFigures.scoreTable(scoreRows(names)), HTMLMarkup.element("h2", [:], "Runs")]
-        let cards = zip(runs, names).map { card($0, name: $1) }
+        sections += scoreCharts(compared.rows) + [RunFigures.scoreTable(compared.rows), HTMLMarkup.element("h2", [:], "Runs")]
+        let cards = zip(runs, compared.names).map { card($0, name: $1) }
         sections.append(HTMLMarkup.element("div", ["class": "runs"], "\n" + cards.joined(separator: "\n") + "\n"))
-        return HTMLMarkup.document(title: "lapq compare: " + names.joined(separator: ", "), body: sections.joined(separator: "\n"))
+        return HTMLMarkup.document(title: "lapq compare: " + compared.names.joined(separator: ", "), body: sections.joined(separator: "\n"))
     }
 
     public func write(to url: URL) throws {
@@ -35,24 +35,8 @@ public struct ComparisonPage {
         }
     }
 
-    /// Each run's `runLabel`, with its directory's name added where two runs share a label.
-    private func labels() -> [String] {
-        let plain = runs.map(\.steps.runLabel)
-        return zip(plain, runs).map { label, run in
-            plain.filter { $0 == label }.count > 1 ? "\(label) (\(URL(fileURLWithPath: run.directory).lastPathComponent))" : label
-        }
-    }
-
-    private func scoreRows(_ names: [String]) -> [RunFigures.ScoreRow] {
-        let float = runs.first.map { [("FP32", $0.steps.calibrationScores["float"], $0.steps.validationScores["float"])] } ?? []
-        return float + zip(runs, names).map { run, name in
-            (name, run.steps.calibrationScores["quantized"], run.steps.validationScores["quantized"])
-        }
-    }
-
     /// One group of bars per row of the table: calibration and validation side by side.
-    private func scoreCharts(_ names: [String]) -> [String] {
-        let rows = scoreRows(names)
+    private func scoreCharts(_ rows: [RunFigures.ScoreRow]) -> [String] {
         let validated = rows.contains { $0.validation != nil }
         let sets = validated ? ["calibration", "validation"] : ["calibration"]
         func groups(_ value: (StepsFile.Score) -> Double) -> [BarChart.Group] {

@@ -39,7 +39,7 @@ struct RunFigures {
     }
 
     /// A model's name and its scores on the two sets: a bar series, a row of the score table.
-    typealias ScoreRow = (name: String, calibration: StepsFile.Score?, validation: StepsFile.Score?)
+    typealias ScoreRow = ComparedRuns.Row
 
     /// FP32, Powell's start at p* (lapq only) and the quantized model.
     func scoreRows() -> [ScoreRow] {
