@@ -60,7 +60,9 @@ def main():
                 if name == key:
                     axis.axhline(factor * float(value), color="grey", linestyle=":", linewidth=1, label="float")
             axis.set_xscale("log")
-            axis.set_xticks(sizes, [str(size) for size in sizes])
+            # Every size any line of this model has, not the last line's alone.
+            model_sizes = sorted({run["size"] for run in runs if run["model"] == model})
+            axis.set_xticks(model_sizes, [str(size) for size in model_sizes])
             axis.minorticks_off()
             axis.grid(alpha=0.3)
             axis.set_ylabel(label)
