@@ -21,15 +21,16 @@ public struct ComparedRuns {
         let modelNames = Dictionary(uniqueKeysWithValues: distinctModels.map { key in
             (key, Self.modelName(of: runs[modelKeys.firstIndex(of: key)!].steps.model))
         })
-        let ambiguous = Set(modelNames.values.filter { name in modelNames.values.filter { $0 == name }.count > 1 })
+        let ambiguous = Self.clashing(Array(modelNames.values))
         func modelName(_ index: Int) -> String {
             let name = modelNames[modelKeys[index]]!
             return ambiguous.contains(name) ? runs[index].steps.model : name
         }
         let several = distinctModels.count > 1
         let plain = runs.indices.map { (several ? modelName($0) + " " : "") + runs[$0].steps.runLabel }
+        let clashingNames = Self.clashing(plain)
         names = runs.indices.map { index in
-            plain.filter { $0 == plain[index] }.count > 1
+            clashingNames.contains(plain[index])
                 ? "\(plain[index]) (\(URL(fileURLWithPath: runs[index].directory).lastPathComponent))" : plain[index]
         }
         var rows: [Row] = []
@@ -43,6 +44,12 @@ public struct ComparedRuns {
             rows.append((names[index], steps.calibrationScores["quantized"], steps.validationScores["quantized"]))
         }
         self.rows = rows
+    }
+
+    /// The names that occur more than once.
+    static func clashing(_ names: [String]) -> Set<String> {
+        let counts = names.reduce(into: [String: Int]()) { counts, name in counts[name, default: 0] += 1 }
+        return Set(counts.filter { $0.value > 1 }.keys)
     }
 
     /// A model file's name without its folder and `.onnx`.
