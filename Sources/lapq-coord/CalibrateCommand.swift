@@ -36,6 +36,12 @@ struct CalibrateCommand: ParsableCommand {
     @Flag(help: "Let Powell move step sizes without bounds, as the paper's code does (default: each step stays between a tenth of its Lp-optimal value and its max-abs value).")
     var unboundedPowell = false
 
+    @Option(name: .customLong("p-star"),
+            help: ArgumentHelp("Where Powell starts: vertex (the paper's: the vertex of the parabola fitted to the loss over p) "
+                               + "or lowest-loss (the sampled p instead when its measured loss is lower; no extra evaluation).",
+                               valueName: "rule"))
+    var pStarRule = PStarRule.vertex
+
     @OptionGroup
     var workers: LocalWorkerOptions
 
@@ -81,6 +87,7 @@ struct CalibrateCommand: ParsableCommand {
         configuration.settings.powell.maxEvaluations = maxEvals
         configuration.settings.powell.maxIterations = maxIterations
         if unboundedPowell { configuration.settings.stepBounds = nil }
+        configuration.settings.pStarRule = pStarRule
         workers.apply(to: &configuration.local)
         configuration.local.prefixCacheBytes = prefixCacheMib << 20
         configuration.local.shardCacheBytes = shardCacheMib << 20
@@ -103,3 +110,4 @@ struct CalibrateCommand: ParsableCommand {
 
 extension CalibrationMethod: ExpressibleByArgument {}
 extension QDQExportFormat: ExpressibleByArgument {}
+extension PStarRule: ExpressibleByArgument {}

@@ -101,7 +101,24 @@ public final class CalibrationDriver {
         record.initialClips = clips.map(\.clipValue)
         record.initialSteps = clips.map(\.stepSize)
         record.initialScore = try evaluate([vector(record.initialSteps)])[0]
+        if method == .lapq || method == .lpInit { startFromLowestMeasuredLoss(initialization) }
         try checkpoint(record)
+    }
+
+    /// With `PStarRule.lowestLoss`: when a sampled Δ(p) scored below Δ(p*), start from it (its
+    /// score is known, so this costs no evaluation).
+    private func startFromLowestMeasuredLoss(_ initialization: LayerwiseInitialization) {
+        guard record.settings.pStarRule == .lowestLoss, let vertexScore = record.initialScore, let pStar = record.pStar,
+              let best = record.pSweep.min(by: { $0.score.meanLoss < $1.score.meanLoss }),
+              best.score.meanLoss < vertexScore.meanLoss else { return }
+        let clips = initialization.clips(p: best.p)
+        record.pStarSource = "sampled p with the lowest loss (\(formatNumber(best.score.meanLoss)) against "
+            + "\(formatNumber(vertexScore.meanLoss)) at p = \(formatNumber(pStar)), \(record.pStarSource ?? "")"
+            + "; --p-star lowest-loss)"
+        record.pStar = best.p
+        record.initialClips = clips.map(\.clipValue)
+        record.initialSteps = clips.map(\.stepSize)
+        record.initialScore = best.score
     }
 
     /// Phase 2: scores every Δ(p) in one batch, fits the parabola, returns p*.

@@ -37,12 +37,27 @@ public struct CalibrationSettings: Sendable, Codable, Equatable {
     /// The range Powell keeps every step size in; nil = unbounded (`--unbounded-powell`, and
     /// every record written before the bounds existed, so it resumes as it ran).
     public var stepBounds: StepBounds? = StepBounds()
+    /// How phase 2 picks the p Powell starts from (`--p-star`).
+    public var pStarRule = PStarRule.vertex
 
     public init() {}
+
+    /// The synthesized decoding, except that a record written before `pStarRule` existed ran
+    /// with the vertex, and resumes so.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        method = try container.decode(CalibrationMethod.self, forKey: .method)
+        pGrid = try container.decode([Double].self, forKey: .pGrid)
+        histogramBins = try container.decode(Int.self, forKey: .histogramBins)
+        powell = try container.decode(PowellOptions.self, forKey: .powell)
+        stepBounds = try container.decodeIfPresent(StepBounds.self, forKey: .stepBounds)
+        pStarRule = try container.decodeIfPresent(PStarRule.self, forKey: .pStarRule) ?? .vertex
+    }
 
     /// The `calibrate` flag behind each setting, for `--resume`'s refusals.
     public static let flags: [String: String] = [
         "method": "--method", "powell": "--max-evals / --max-iterations", "stepBounds": "--unbounded-powell",
+        "pStarRule": "--p-star",
     ]
 
     /// numpy.linspace(start, stop, count).
@@ -50,6 +65,14 @@ public struct CalibrationSettings: Sendable, Codable, Equatable {
         precondition(count >= 2, "linspace needs at least two points")
         return (0..<count).map { start + (stop - start) * Double($0) / Double(count - 1) }
     }
+}
+
+/// Where LAPQ's phase 2 leaves Powell's start (docs/algorithms.md, "Quadratic approximation in p").
+public enum PStarRule: String, Sendable, Codable, CaseIterable {
+    /// The paper's: the fitted parabola's vertex (the best sample when the fit is unusable).
+    case vertex
+    /// Whichever measured Δ(p) has the lowest loss: the vertex's or a sampled p's.
+    case lowestLoss = "lowest-loss"
 }
 
 /// Bounds on Powell's step sizes that keep every layer alive (docs/algorithms.md, "Step bounds"):
