@@ -13,7 +13,13 @@ final class PStarRuleTests: XCTestCase {
         var settings = CalibrationSettings()
         settings.method = .lpInit
         settings.pStarRule = rule
-        return try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: settings).run()
+        let record = try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: settings).run()
+        // steps.json says which rule ran, and so does the run's name.
+        let steps = StepsFile(record: record, plan: plan, model: "m.onnx", calibrationData: "c.json", layerPaths: [],
+                              timings: [:])
+        XCTAssertEqual(steps.pStarRule, rule)
+        XCTAssertEqual(steps.runLabel, "W\(bits)/A\(bits) lp-init" + (rule == .lowestLoss ? " lowest-loss p*" : ""))
+        return record
     }
 
     /// Tiny networks whose fit has a convex vertex inside [2, 4]: worse than a sample (seeds 2 and

@@ -81,6 +81,9 @@ public struct StepsFile: Codable, Equatable, Sendable {
     /// The bounds Powell kept the step sizes in (lapq); absent for the other methods, for
     /// `--unbounded-powell`, and in files written before bounds existed (all unbounded).
     public var stepBounds: StepBounds?
+    /// How phase 2 picked p* (`--p-star`; lapq and lp-init); absent for the other methods and in
+    /// files written before the choice existed (the vertex).
+    public var pStarRule: PStarRule?
     public var calibrationScores: [String: Score]
     /// `float` and `quantized` on the validation set, when one was given.
     public var validationScores: [String: Score] = [:]
@@ -134,6 +137,7 @@ extension StepsFile {
         powellIterations = record.powellIterations
         phaseEvaluations = record.phaseEvaluations
         stepBounds = record.settings.method == .lapq ? record.settings.stepBounds : nil
+        pStarRule = [.lapq, .lpInit].contains(record.settings.method) ? record.settings.pStarRule : nil
         var scores: [String: Score] = [:]
         if let float = record.floatScore { scores["float"] = Score(float) }
         if let initial = record.initialScore { scores["initial"] = Score(initial) }
