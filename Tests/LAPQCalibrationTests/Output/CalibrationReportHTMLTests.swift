@@ -43,6 +43,10 @@ final class CalibrationReportHTMLTests: XCTestCase {
         XCTAssertEqual(fit.a, 1, accuracy: 1e-9)
         XCTAssertEqual(try XCTUnwrap(fit.vertex), 3, accuracy: 1e-9)
         XCTAssertEqual(fit.value(at: 3), 0.4, accuracy: 1e-9)
+        // The caption writes p² − 6p + 9.4 with its signs, not "+ -6".
+        let caption = try page(try ReportFixtures.steps(method: .lapq)).0.text
+        XCTAssertTrue(caption.contains("p² − 6") && caption.contains(" p + 9.4"), caption)
+        XCTAssertFalse(caption.contains("+ -"), caption)
         var short = try ReportFixtures.steps(method: .lapq)
         short.pSweep.removeLast(8)
         XCTAssertNil(short.pSweepFit, "two points carry no parabola")

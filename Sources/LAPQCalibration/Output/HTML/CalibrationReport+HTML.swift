@@ -38,7 +38,9 @@ extension CalibrationReport {
     private func pStarNote() -> String {
         var text = steps.pStar.map { "p* = \(formatNumber($0)): \(steps.pStarSource ?? "")." } ?? ""
         if let fit = steps.pSweepFit {
-            text += " Fitted L(p) = \(formatNumber(fit.a)) p² + \(formatNumber(fit.b)) p + \(formatNumber(fit.c))."
+            // A negative coefficient reads "− 0.95 p", not "+ -0.95 p".
+            func term(_ value: Double) -> String { (value < 0 ? " − " : " + ") + formatNumber(abs(value)) }
+            text += " Fitted L(p) = \(formatNumber(fit.a)) p²\(term(fit.b)) p\(term(fit.c))."
         }
         return HTMLMarkup.element("p", ["class": "note"], HTMLMarkup.escape(text))
     }
