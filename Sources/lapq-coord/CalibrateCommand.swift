@@ -38,7 +38,8 @@ struct CalibrateCommand: ParsableCommand {
 
     @Option(name: .customLong("p-star"),
             help: ArgumentHelp("Where Powell starts: vertex (the paper's: the vertex of the parabola fitted to the loss over p) "
-                               + "or lowest-loss (the sampled p instead when its measured loss is lower; no extra evaluation).",
+                               + "lowest-loss (the sampled p instead when its measured loss is lower; no extra evaluation), "
+                               + "or both (Powell from each of the two, keeping the lower final loss; up to twice Powell's evaluations).",
                                valueName: "rule"))
     var pStarRule = PStarRule.vertex
 

@@ -101,6 +101,7 @@ final class OracleAndDriverTests: XCTestCase {
         XCTAssertEqual(resumed.finalScore, uninterrupted.finalScore)
         XCTAssertEqual(resumed.powell, uninterrupted.powell)
         XCTAssertEqual(resumed.powellIterations, uninterrupted.powellIterations)
+        XCTAssertEqual(resumed.evaluations, uninterrupted.evaluations, "the resumed run evaluates nothing twice")
     }
 
     /// With bias correction the whole method runs on the corrected network: it still ends no

@@ -52,7 +52,10 @@ public final class CalibrationDriver {
             try checkpoint(record)
         }
         if record.initialSteps == nil { try initialize() }
-        if record.settings.method == .lapq, record.finalSteps == nil { try optimize() }
+        if record.settings.method == .lapq {
+            if record.finalSteps == nil { try optimize() }
+            try optimizeFromTheAlternativeStart()
+        }
         if record.finalSteps == nil {
             record.finalSteps = record.initialSteps
             record.finalScore = record.initialScore
@@ -106,19 +109,45 @@ public final class CalibrationDriver {
     }
 
     /// With `PStarRule.lowestLoss`: when a sampled Δ(p) scored below Δ(p*), start from it (its
-    /// score is known, so this costs no evaluation).
+    /// score is known, so this costs no evaluation). With `PStarRule.both` that sample becomes
+    /// LAPQ's alternative start, for Powell to run from after the vertex; lp-init, which has no
+    /// Powell to run twice, keeps the lower of the two measured losses, as `lowestLoss` does.
     private func startFromLowestMeasuredLoss(_ initialization: LayerwiseInitialization) {
-        guard record.settings.pStarRule == .lowestLoss, let vertexScore = record.initialScore, let pStar = record.pStar,
+        let rule = record.settings.pStarRule
+        guard rule != .vertex, let vertexScore = record.initialScore, let pStar = record.pStar,
               let best = record.pSweep.min(by: { $0.score.meanLoss < $1.score.meanLoss }),
               best.score.meanLoss < vertexScore.meanLoss else { return }
         let clips = initialization.clips(p: best.p)
-        record.pStarSource = "sampled p with the lowest loss (\(formatNumber(best.score.meanLoss)) against "
+        let source = "sampled p with the lowest loss (\(formatNumber(best.score.meanLoss)) against "
             + "\(formatNumber(vertexScore.meanLoss)) at p = \(formatNumber(pStar)), \(record.pStarSource ?? "")"
-            + "; --p-star lowest-loss)"
-        record.pStar = best.p
-        record.initialClips = clips.map(\.clipValue)
-        record.initialSteps = clips.map(\.stepSize)
-        record.initialScore = best.score
+            + "; --p-star \(rule.rawValue))"
+        let sample = PowellStart(pStar: best.p, pStarSource: source, initialClips: clips.map(\.clipValue),
+                                 initialSteps: clips.map(\.stepSize), initialScore: best.score)
+        if rule == .both, record.settings.method == .lapq {
+            record.alternativeStart = sample
+        } else {
+            record.currentStart = sample
+        }
+    }
+
+    /// `PStarRule.both`, once Powell from the vertex has finished: Powell again from the sampled
+    /// start, then the record keeps whichever start ended at the lower calibration loss (the
+    /// sample on an exact tie) and holds the other as `alternativeStart`. A resumed run picks up where
+    /// it stopped: the second start's Powell state is the record's own.
+    private func optimizeFromTheAlternativeStart() throws {
+        guard let alternative = record.alternativeStart else { return }
+        if !alternative.isFinished {
+            record.swapStarts()
+            // Powell's scores are keyed by x = Δ / Δ(p*), relative to the other start's steps.
+            powellScores = [:]
+            try checkpoint(record)
+            report(.powell, message: "Powell again, from p = \(formatNumber(record.pStar ?? .nan)) (--p-star both)")
+            try optimize()
+        }
+        // Strictly lower, so that a resumed finished run does not swap back.
+        if let own = record.finalScore, let other = record.alternativeStart?.finalScore, other.meanLoss < own.meanLoss {
+            record.swapStarts()
+        }
     }
 
     /// Phase 2: scores every Δ(p) in one batch, fits the parabola, returns p*.
@@ -154,7 +183,7 @@ public final class CalibrationDriver {
             for (point, score) in zip(points, scores) {
                 self.powellScores[point] = score
                 if score.meanLoss < self.record.powellBest?.score.meanLoss ?? .infinity {
-                    self.record.powellBest = PowellBest(x: point, score: score)
+                    self.record.powellBest = PowellPoint(x: point, score: score)
                 }
             }
             self.report(.powell, limit: limit, current: scores.last?.meanLoss)
@@ -167,6 +196,8 @@ public final class CalibrationDriver {
                                options: options, batchObjective: objective)
         let result = try minimizer.run(afterStep: { state in
             self.record.powell = state
+            // Unchanged x keeps the score recorded before (a resumed run has not evaluated it).
+            if let score = self.powellScores[state.x] { self.record.powellCurrent = PowellPoint(x: state.x, score: score) }
             self.record.powellTrace.append(state.value)
             if state.iteration > self.record.powellIterations?.last?.iteration ?? 0 {
                 self.record.powellIterations = (self.record.powellIterations ?? [])
@@ -175,7 +206,9 @@ public final class CalibrationDriver {
             try self.checkpoint(self.record)
         }, batchObjective: objective)
         var x = result.x
-        var score = try powellScores[x] ?? evaluate([StepVector(steps(initialSteps, normalized: x), plan: plan)])[0]
+        // A resumed run has no scores from before its stop; the record has the current point's.
+        let known = powellScores[x] ?? (record.powellCurrent?.x == x ? record.powellCurrent?.score : nil)
+        var score = try known ?? evaluate([StepVector(steps(initialSteps, normalized: x), plan: plan)])[0]
         if let best = record.powellBest, best.score.meanLoss < score.meanLoss {
             (x, score) = (best.x, best.score)
         }

@@ -2,8 +2,8 @@ import LAPQData
 import LAPQEngine
 import LAPQMath
 
-/// The lowest-loss point Powell evaluated so far (normalized x = Δ / Δ(p*)) and its score.
-public struct PowellBest: Sendable, Codable, Equatable {
+/// A point Powell evaluated (normalized x = Δ / Δ(p*)) and its score.
+public struct PowellPoint: Sendable, Codable, Equatable {
     public var x: [Double]
     public var score: BatchScore
 }
@@ -58,9 +58,18 @@ public struct CalibrationRecord: Sendable, Codable, Equatable {
     public var phaseEvaluations: [String: Int]?
     /// The best point of every Powell evaluation so far: the result when Powell stops (at its
     /// evaluation cap, mid line search) on a worse point than one it has already seen.
-    public var powellBest: PowellBest?
+    public var powellBest: PowellPoint?
+    /// Powell's current point (its state's x) and its score, so that a resumed run knows the
+    /// score of the point Powell stops at without evaluating it again; nil in checkpoints
+    /// written before it was recorded.
+    public var powellCurrent: PowellPoint?
     public var finalSteps: [Double]?
     public var finalScore: BatchScore?
+    /// With `--p-star both`, the start Powell is not (or no longer) running from: the sampled
+    /// Δ(p) while Powell runs from the vertex, then the vertex's finished run, and in the end
+    /// whichever start finished at the higher loss. Nil for the other rules, and when the vertex
+    /// scored lowest.
+    public var alternativeStart: PowellStart?
     /// Loss evaluations so far (step vectors scored).
     public var evaluations = 0
     /// A distributed run's numerics classes so far (which class computed which shards), so
@@ -80,4 +89,50 @@ public struct CalibrationRecord: Sendable, Codable, Equatable {
     }
 
     public var isFinished: Bool { finalSteps != nil && finalScore != nil }
+}
+
+/// The fields of a record that belong to one start of Powell (`PStarRule.both`): where it
+/// started, its Powell state, and where it ended.
+public struct PowellStart: Sendable, Codable, Equatable {
+    public var pStar: Double?
+    public var pStarSource: String?
+    public var initialClips: [Double]?
+    public var initialSteps: [Double]?
+    public var initialScore: BatchScore?
+    public var powell: PowellState?
+    public var powellTrace: [Double] = []
+    public var powellIterations: [PowellIteration]?
+    public var powellBest: PowellPoint?
+    public var powellCurrent: PowellPoint?
+    public var finalSteps: [Double]?
+    public var finalScore: BatchScore?
+
+    public var isFinished: Bool { finalSteps != nil && finalScore != nil }
+}
+
+extension CalibrationRecord {
+    /// The start the record's own fields describe.
+    var currentStart: PowellStart {
+        get {
+            PowellStart(pStar: pStar, pStarSource: pStarSource, initialClips: initialClips, initialSteps: initialSteps,
+                        initialScore: initialScore, powell: powell, powellTrace: powellTrace,
+                        powellIterations: powellIterations, powellBest: powellBest, powellCurrent: powellCurrent,
+                        finalSteps: finalSteps, finalScore: finalScore)
+        }
+        set {
+            (pStar, pStarSource, initialClips, initialSteps) = (newValue.pStar, newValue.pStarSource,
+                                                                newValue.initialClips, newValue.initialSteps)
+            (initialScore, powell, powellTrace) = (newValue.initialScore, newValue.powell, newValue.powellTrace)
+            (powellIterations, powellBest, powellCurrent) = (newValue.powellIterations, newValue.powellBest,
+                                                             newValue.powellCurrent)
+            (finalSteps, finalScore) = (newValue.finalSteps, newValue.finalScore)
+        }
+    }
+
+    /// Makes the alternative start the current one and the current one the alternative.
+    mutating func swapStarts() {
+        guard let alternative = alternativeStart else { return }
+        alternativeStart = currentStart
+        currentStart = alternative
+    }
 }

@@ -73,6 +73,9 @@ public enum PStarRule: String, Sendable, Codable, CaseIterable {
     case vertex
     /// Whichever measured Δ(p) has the lowest loss: the vertex's or a sampled p's.
     case lowestLoss = "lowest-loss"
+    /// Powell from the vertex, and from the lowest-loss sample when it scored below the vertex;
+    /// the start that ends at the lower calibration loss is kept.
+    case both
 }
 
 /// Bounds on Powell's step sizes that keep every layer alive (docs/algorithms.md, "Step bounds"):

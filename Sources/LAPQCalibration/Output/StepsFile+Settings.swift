@@ -3,10 +3,11 @@
 extension StepsFile {
     /// e.g. "W3/A3 lapq", "W3/A3 lapq +pc +bc" for per-channel, bias-corrected weights, "+kf"
     /// when `--keep-float` kept something float, "W3/A3 lapq unbounded" for a Powell without
-    /// step bounds, "W3/A3 lapq lowest-loss p*" for `--p-star lowest-loss`: a run's name in tables.
+    /// step bounds, "W3/A3 lapq lowest-loss p*" for `--p-star lowest-loss`, "W3/A3 lapq two starts"
+    /// for `--p-star both`: a run's name in tables.
     public var runLabel: String {
         "\(plan.bitsLabel) \(method.rawValue)" + (method == .lapq && stepBounds == nil ? " unbounded" : "")
-            + (pStarRule == .lowestLoss ? " lowest-loss p*" : "")
+            + (pStarRule == .lowestLoss ? " lowest-loss p*" : pStarRule == .both ? " two starts" : "")
             + (plan.weightGranularity == .perChannel ? " +pc" : "")
             + (plan.correctsWeightBias ? " +bc" : "") + (plan.keepFloat.isEmpty ? "" : " +kf")
     }

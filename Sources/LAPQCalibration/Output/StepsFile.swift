@@ -45,6 +45,17 @@ public struct StepsFile: Codable, Equatable, Sendable {
         }
     }
 
+    /// Where the start not kept began and ended (`--p-star both`).
+    public struct AlternativeStart: Codable, Equatable, Sendable {
+        public var pStar: Double
+        public var pStarSource: String
+        /// The calibration score at Powell's start and at its end.
+        public var initial: Score
+        public var final: Score
+        /// The loss evaluations its Powell used.
+        public var powellEvaluations: Int
+    }
+
     public struct PSweepEntry: Codable, Equatable, Sendable {
         public var p: Double
         public var loss: Double
@@ -84,6 +95,9 @@ public struct StepsFile: Codable, Equatable, Sendable {
     /// How phase 2 picked p* (`--p-star`; lapq and lp-init); absent for the other methods and in
     /// files written before the choice existed (the vertex).
     public var pStarRule: PStarRule?
+    /// `--p-star both`: the start whose Powell ended at the higher calibration loss, which this
+    /// file's steps are not from; absent for the other rules and when the vertex scored lowest.
+    public var alternativeStart: AlternativeStart?
     public var calibrationScores: [String: Score]
     /// `float` and `quantized` on the validation set, when one was given.
     public var validationScores: [String: Score] = [:]
@@ -138,6 +152,11 @@ extension StepsFile {
         phaseEvaluations = record.phaseEvaluations
         stepBounds = record.settings.method == .lapq ? record.settings.stepBounds : nil
         pStarRule = [.lapq, .lpInit].contains(record.settings.method) ? record.settings.pStarRule : nil
+        alternativeStart = record.alternativeStart.flatMap { start in
+            guard let pStar = start.pStar, let initial = start.initialScore, let final = start.finalScore else { return nil }
+            return AlternativeStart(pStar: pStar, pStarSource: start.pStarSource ?? "", initial: Score(initial),
+                                    final: Score(final), powellEvaluations: start.powell?.evaluations ?? 0)
+        }
         var scores: [String: Score] = [:]
         if let float = record.floatScore { scores["float"] = Score(float) }
         if let initial = record.initialScore { scores["initial"] = Score(initial) }

@@ -51,9 +51,10 @@ extension CalibrationReport {
         let iterations = (steps.powellIterations ?? []).map {
             "\($0.iteration): \(formatNumber($0.loss)) (\($0.evaluations) evaluations)"
         }
-        let text = "\(trace.count) line searches; calibration loss \(formatNumber(first)) at p* → "
+        var text = "\(trace.count) line searches; calibration loss \(formatNumber(first)) at p* → "
             + "\(formatNumber(trace.last ?? .nan)) after the last."
-            + (iterations.isEmpty ? "" : " Loss after each iteration: " + iterations.joined(separator: ", ") + ".")
+        if !iterations.isEmpty { text += " Loss after each iteration: " + iterations.joined(separator: ", ") + "." }
+        if let note = alternativeStartNote { text += " " + note }
         return HTMLMarkup.element("p", ["class": "note"], HTMLMarkup.escape(text))
     }
 }
