@@ -88,7 +88,7 @@ final class PStarBothTests: XCTestCase {
         vertex.settings.pStarRule = .both
         XCTAssertEqual(both, vertex)
         XCTAssertEqual(CalibrationReport(steps: stepsFile(both, setup)).alternativeStartNote,
-                       "Powell ran from the vertex only: no sampled p scored below it (--p-star both).")
+                       "Powell ran once, from p*: no sampled p scored below it (--p-star both).")
     }
 
     /// Stopped at any checkpoint — in the first start, at the switch, in the second — and resumed,

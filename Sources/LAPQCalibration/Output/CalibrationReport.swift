@@ -73,12 +73,12 @@ public struct CalibrationReport {
     var alternativeStartNote: String? {
         guard steps.method == .lapq, steps.pStarRule == .both else { return nil }
         guard let other = steps.alternativeStart else {
-            return "Powell ran from the vertex only: no sampled p scored below it (--p-star both)."
+            return "Powell ran once, from p*: no sampled p scored below it (--p-star both)."
         }
-        let kept = steps.calibrationScores["quantized"].map { " above this run's \(formatNumber($0.loss))" } ?? ""
-        return "Powell also ran from p = \(formatNumber(other.pStar)) (\(other.pStarSource)), loss "
-            + "\(formatNumber(other.initial.loss)) at its start, in \(other.powellEvaluations) evaluations: it ended at "
-            + "\(formatNumber(other.final.loss)) (top-1 \(formatPercent(other.final.top1))),\(kept), and was not kept (--p-star both)."
+        let kept = steps.calibrationScores["quantized"].map { ", above this run's \(formatNumber($0.loss))" } ?? ""
+        return "Powell also ran from p = \(formatNumber(other.pStar)) (loss \(formatNumber(other.initial.loss)) at its start): "
+            + "in \(other.powellEvaluations) evaluations it ended at \(formatNumber(other.final.loss)) "
+            + "(top-1 \(formatPercent(other.final.top1)))\(kept); --p-star both keeps the lower."
     }
 
     /// A per-channel weight's row gives its largest channel's Δ and α, and says how many
