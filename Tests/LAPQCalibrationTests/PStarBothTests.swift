@@ -73,6 +73,12 @@ final class PStarBothTests: XCTestCase {
             let note = try XCTUnwrap(CalibrationReport(steps: steps).alternativeStartNote)
             XCTAssertTrue(note.hasPrefix("Powell also ran from p = "), note)
             XCTAssertTrue(CalibrationReport(steps: steps).markdown().contains(note))
+            // report.html draws the other start's Powell beside the kept one's, and marks its p.
+            XCTAssertEqual(written.powellTrace, other.powellTrace)
+            let html = CalibrationReport(steps: steps).html()
+            let otherP = "other start, p = \(formatNumber(written.pStar))"
+            XCTAssertTrue(html.contains(otherP) && html.contains("kept start, p = "), context)
+            XCTAssertTrue(html.contains("other start p = \(formatNumber(written.pStar))"), context)
             XCTAssertEqual(try StepsFile.decodedRoundTrip(steps), steps)
         }
         // Not a property of the rule, but of these two networks: one start wins on each.

@@ -52,8 +52,9 @@ public struct StepsFile: Codable, Equatable, Sendable {
         /// The calibration score at Powell's start and at its end.
         public var initial: Score
         public var final: Score
-        /// The loss evaluations its Powell used.
+        /// The loss evaluations its Powell used, and its loss after each line search.
         public var powellEvaluations: Int
+        public var powellTrace: [Double]
     }
 
     public struct PSweepEntry: Codable, Equatable, Sendable {
@@ -155,7 +156,8 @@ extension StepsFile {
         alternativeStart = record.alternativeStart.flatMap { start in
             guard let pStar = start.pStar, let initial = start.initialScore, let final = start.finalScore else { return nil }
             return AlternativeStart(pStar: pStar, pStarSource: start.pStarSource ?? "", initial: Score(initial),
-                                    final: Score(final), powellEvaluations: start.powell?.evaluations ?? 0)
+                                    final: Score(final), powellEvaluations: start.powell?.evaluations ?? 0,
+                                    powellTrace: start.powellTrace)
         }
         var scores: [String: Score] = [:]
         if let float = record.floatScore { scores["float"] = Score(float) }

@@ -41,12 +41,12 @@ struct LinePlot {
         let points = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
         let xAxis = PlotAxis(values: points.map(\.x) + markers.map(\.x), pixels: (frame.left, frame.right),
                              integers: integerX, margins: (0.04, 0.04))
-        // Headroom above the data for the markers' labels.
+        // Headroom above the data for the markers' labels, one line each.
         let yAxis = PlotAxis(values: points.map(\.y), pixels: (frame.bottom, frame.top),
-                             margins: (0.06, markers.isEmpty ? 0.06 : 0.2))
+                             margins: (0.06, markers.isEmpty ? 0.06 : 0.12 + 0.08 * Double(markers.count)))
         let content = xAxisMarkup(xAxis, frame: frame)
             + zip(series, colors).map { seriesMarkup($0, color: $1, x: xAxis, y: yAxis) }.joined()
-            + markers.map { markerMarkup($0, x: xAxis, frame: frame) }.joined()
+            + markers.enumerated().map { markerMarkup($0.element, line: $0.offset, x: xAxis, frame: frame) }.joined()
         return frame.svg(yAxis: yAxis, yLabel: yLabel, content: content)
     }
 
@@ -75,13 +75,14 @@ struct LinePlot {
         return markup
     }
 
-    /// The label sits right of the line, or left of it in the plot's right third, to stay inside.
-    private func markerMarkup(_ marker: Marker, x axis: PlotAxis, frame: PlotFrame) -> String {
+    /// The label sits right of the line, or left of it in the plot's right third, to stay inside;
+    /// the n-th marker's label on the n-th line from the top, so that close markers stay legible.
+    private func markerMarkup(_ marker: Marker, line: Int, x axis: PlotAxis, frame: PlotFrame) -> String {
         guard marker.x.isFinite else { return "" }
         let x = axis.position(marker.x)
         let leftSide = x > frame.left + (frame.right - frame.left) * 2 / 3
         return PlotFrame.line(x1: x, y1: frame.top, x2: x, y2: frame.bottom, color: "#444", dashed: true)
-            + PlotFrame.text(marker.label, x: leftSide ? x - 5 : x + 5, y: frame.top + 15,
+            + PlotFrame.text(marker.label, x: leftSide ? x - 5 : x + 5, y: frame.top + 15 + 14 * Double(line),
                              anchor: leftSide ? "end" : "start", color: "#222")
     }
 }

@@ -21,20 +21,31 @@ struct RunFigures {
             }
             series.append(.init(name: "fitted parabola", points: curve, mark: .line))
         }
-        let markers = steps.pStar.map { [LinePlot.Marker(x: $0, label: "p* = \(formatNumber($0))")] } ?? []
+        var markers = steps.pStar.map { [LinePlot.Marker(x: $0, label: "p* = \(formatNumber($0))")] } ?? []
+        if let other = steps.alternativeStart {
+            markers.append(LinePlot.Marker(x: other.pStar, label: "other start p = \(formatNumber(other.pStar))"))
+        }
         return LinePlot(title: "Lp initialization: loss over p", kind: "p-sweep", xLabel: "p",
                         yLabel: "calibration loss", series: series, markers: markers,
                         width: plotWidth, height: plotHeight).svg()
     }
 
-    /// Powell's loss after each line search (phase 3), from the loss at p* (line search 0).
+    /// Powell's loss after each line search (phase 3), from the loss at p* (line search 0); with
+    /// `--p-star both`, the other start's beside it.
     func powell() -> String? {
         guard let trace = steps.powellTrace, !trace.isEmpty else { return nil }
-        let start = steps.calibrationScores["initial"].map { [(x: 0.0, y: $0.loss)] } ?? []
-        let points = start + trace.enumerated().map { (x: Double($0.offset + 1), y: $0.element) }
+        func points(start: Double?, trace: [Double]) -> [(x: Double, y: Double)] {
+            (start.map { [(x: 0.0, y: $0)] } ?? []) + trace.enumerated().map { (x: Double($0.offset + 1), y: $0.element) }
+        }
+        var series = [LinePlot.Series(name: "calibration loss", points: points(start: steps.calibrationScores["initial"]?.loss,
+                                                                               trace: trace), mark: .lineAndPoints)]
+        if let other = steps.alternativeStart, let pStar = steps.pStar {
+            series[0].name = "kept start, p = \(formatNumber(pStar))"
+            series.append(.init(name: "other start, p = \(formatNumber(other.pStar))",
+                                points: points(start: other.initial.loss, trace: other.powellTrace), mark: .line))
+        }
         return LinePlot(title: "Powell's method: loss after each line search", kind: "powell", xLabel: "line search",
-                        yLabel: "calibration loss",
-                        series: [.init(name: "calibration loss", points: points, mark: .lineAndPoints)],
+                        yLabel: "calibration loss", series: series,
                         integerX: true, width: plotWidth, height: plotHeight).svg()
     }
 
