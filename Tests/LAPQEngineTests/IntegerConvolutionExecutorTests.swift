@@ -7,10 +7,23 @@ import LAPQMath
 /// per-sample rule as between the executor and its naive twin (`SampleVerdicts`).
 final class IntegerConvolutionExecutorTests: XCTestCase {
     func testIntegerConvolutionsAgreeWithTheFloatPath() throws {
+        try checkIntegerAgainstFloat(correctsBias: false)
+    }
+
+    /// With bias correction the int8 layers compute the uncorrected codes and take the
+    /// correction off their output (`OutputCorrection`); the f32 path computes with the
+    /// corrected weights themselves: the same network, on every fixture.
+    func testBiasCorrectedIntegerLayersAgreeWithTheFloatPath() throws {
+        try checkIntegerAgainstFloat(correctsBias: true)
+    }
+
+    private func checkIntegerAgainstFloat(correctsBias: Bool) throws {
         var integerFixtures: Set<String> = [], innerProductFixtures: Set<String> = []
         for golden in try QuantizedGoldens.quantized() {
             let graph = try golden.graph()
-            let plan = golden.plan(for: graph)
+            var plan = golden.plan(for: graph)
+            plan.settings.correctsWeightBias = correctsBias
+            let label = golden.label + (correctsBias ? " +bc" : "")
             let input = try FixtureIndex.tensor(golden.input)
             let integer = try Executor(graph: graph, plan: plan, options: .init(threads: 2))
             let float = try Executor(graph: graph, plan: plan, options: .init(threads: 2, integerConvolution: false))
@@ -18,11 +31,10 @@ final class IntegerConvolutionExecutorTests: XCTestCase {
             let expected = try QuantizedPass.observing(plan: plan, stepSizes: golden.stepSizes) { try float.run(input, observer: $0) }
             let actual = try QuantizedPass.observing(plan: plan, stepSizes: golden.stepSizes) { try integer.run(input, observer: $0) }
             let verdicts = SampleVerdicts(expected: expected, actual: actual, plan: plan)
-            XCTAssertTrue(verdicts.failures.isEmpty, "int8 vs f32, \(golden.label): \(verdicts.summary)")
-            XCTAssertEqual(float.reuseStatistics.integerMACs, 0, golden.label)
-            XCTAssertEqual(integer.reuseStatistics.integerMACs > 0, Self.hasIntegerConv(graph, plan), golden.label)
-            XCTAssertEqual(integer.layerPaths.contains { $0.kind == .int8 }, integer.reuseStatistics.integerMACs > 0,
-                           golden.label)
+            XCTAssertTrue(verdicts.failures.isEmpty, "int8 vs f32, \(label): \(verdicts.summary)")
+            XCTAssertEqual(float.reuseStatistics.integerMACs, 0, label)
+            XCTAssertEqual(integer.reuseStatistics.integerMACs > 0, Self.hasIntegerConv(graph, plan), label)
+            XCTAssertEqual(integer.layerPaths.contains { $0.kind == .int8 }, integer.reuseStatistics.integerMACs > 0, label)
             if integer.reuseStatistics.integerMACs > 0 { integerFixtures.insert(golden.fixture) }
             let integerInnerProducts = integer.layerPaths.filter { path in
                 path.kind == .int8 && graph.nodes.contains { $0.name == path.node && $0.op.name != "Conv" }
@@ -65,43 +77,42 @@ final class IntegerConvolutionExecutorTests: XCTestCase {
         XCTAssertEqual(output, try fresh.run(input))
     }
 
-    /// The path rule and its reasons: W8/A8 and bias-corrected layers stay f32, W4/A4 runs int8.
+    /// The path rule and its reasons: W8/A8 stays f32, W2/A4 runs int8, with or without bias
+    /// correction (whose reason says so).
     func testLayerPathsFollowTheCodesAndThePlan() throws {
         let golden = try QuantizedGoldens.golden("vgg", weightBits: 2, activationBits: 4)
         let graph = try golden.graph()
         let narrow = try Executor(graph: graph, plan: golden.plan(for: graph))
         XCTAssertFalse(narrow.layerPaths.isEmpty)
-        XCTAssertTrue(narrow.layerPaths.allSatisfy { $0.kind == .int8 }, "\(narrow.layerPaths)")
+        XCTAssertTrue(narrow.layerPaths.allSatisfy { $0.kind == .int8 && !$0.reason.contains("bias") }, "\(narrow.layerPaths)")
         let wide = try Executor(graph: graph, plan: QuantizationPlan(graph: graph, weightBits: 8, activationBits: 8))
         XCTAssertTrue(wide.layerPaths.allSatisfy { $0.kind == .f32 && $0.reason.contains("saturate") }, "\(wide.layerPaths)")
         var corrected = golden.plan(for: graph)
         corrected.settings.correctsWeightBias = true
         let correctedPaths = try Executor(graph: graph, plan: corrected).layerPaths
-        XCTAssertTrue(correctedPaths.allSatisfy { $0.kind == .f32 && $0.reason.contains("bias-corrected") })
+        XCTAssertTrue(correctedPaths.allSatisfy { $0.kind == .int8 && $0.reason.contains("bias correction") }, "\(correctedPaths)")
         let off = try Executor(graph: graph, plan: golden.plan(for: graph), options: .init(integerConvolution: false))
         XCTAssertTrue(off.layerPaths.allSatisfy { $0.kind == .f32 })
     }
 
-    /// A float run has no int8 primitive to use, and a bias-corrected plan's weights are off
-    /// their grid: both stay on the f32 path.
-    func testFloatRunsAndBiasCorrectedPlansStayOnF32() throws {
+    /// A float run has no int8 primitive to use: it adds no int8 work, with or without bias
+    /// correction in the plan.
+    func testFloatRunsStayOnF32() throws {
         let golden = try QuantizedGoldens.golden("resnet", weightBits: 4, activationBits: 4)
         let graph = try golden.graph()
         let input = try FixtureIndex.tensor(golden.input)
-        var corrected = golden.plan(for: graph)
-        corrected.settings.correctsWeightBias = true
-        let correctedExecutor = try Executor(graph: graph, plan: corrected)
-        try correctedExecutor.setStepSizes(golden.stepSizes)
-        _ = try correctedExecutor.run(input)
-        XCTAssertEqual(correctedExecutor.reuseStatistics.integerMACs, 0)
-        let executor = try Executor(graph: graph, plan: golden.plan(for: graph))
-        try executor.setStepSizes(golden.stepSizes)
-        _ = try executor.run(input)
-        let quantizedMACs = executor.reuseStatistics.integerMACs
-        XCTAssertGreaterThan(quantizedMACs, 0)
-        try executor.setStepSizes(nil)
-        _ = try executor.run(input)
-        XCTAssertEqual(executor.reuseStatistics.integerMACs, quantizedMACs, "a float run must add no int8 work")
+        for correctsBias in [false, true] {
+            var plan = golden.plan(for: graph)
+            plan.settings.correctsWeightBias = correctsBias
+            let executor = try Executor(graph: graph, plan: plan)
+            try executor.setStepSizes(golden.stepSizes)
+            _ = try executor.run(input)
+            let quantizedMACs = executor.reuseStatistics.integerMACs
+            XCTAssertGreaterThan(quantizedMACs, 0, "bias correction \(correctsBias)")
+            try executor.setStepSizes(nil)
+            _ = try executor.run(input)
+            XCTAssertEqual(executor.reuseStatistics.integerMACs, quantizedMACs, "a float run must add no int8 work")
+        }
     }
 
     /// Whether some Conv reads a quantized input with a quantized weight whose largest codes

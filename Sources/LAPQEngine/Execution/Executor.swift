@@ -198,7 +198,8 @@ public final class Executor {
         if let integer {
             try integer.update(context: context, weight: constants.weight, bias: constants.bias,
                                input: binding.activationQuantizer(node: index),
-                               weightQuantizer: binding.weightQuantizer(node: index))
+                               weightQuantizer: binding.weightQuantizer(node: index),
+                               biasShifts: binding.biasCorrectionShift(node: index, weight: constants.weight)?.shifts)
             if integer.primitive != nil {
                 integer.floatPrimitiveIsStale = true
                 return

@@ -78,12 +78,12 @@ struct ForwardRun {
     private mutating func compute(_ index: Int, _ step: CompiledStep) throws -> (value: DNNLTensor, owned: Bool) {
         switch step.kernel {
         case .convolution(let primitive, _, let integer):
-            if let integer = integer?.primitive { return try integerLayer(index, step, integer) }
+            if let integer, integer.primitive != nil { return try integerLayer(index, step, integer) }
             let destination = try program.buffers.buffer(.step(index)) { try primitive.makeDestination() }
             try primitive.execute(try activation(index, step), into: destination)
             return (destination, true)
         case .innerProduct(let primitive, _, let integer):
-            if let integer = integer?.primitive { return try integerLayer(index, step, integer) }
+            if let integer, integer.primitive != nil { return try integerLayer(index, step, integer) }
             let destination = try program.buffers.buffer(.step(index)) { try primitive.makeDestination() }
             let source = try activation(index, step)
             try primitive.execute(source.shape == primitive.inputShape ? source : try source.reshapedCopy(primitive.inputShape),
@@ -145,22 +145,61 @@ struct ForwardRun {
 
     /// A layer on int8 codes: its input is encoded straight from the float value (the observer
     /// still sees that value), so the fake-quantized f32 copy is never made for this reader.
+    /// A bias-corrected layer then takes its correction off the output (`OutputCorrection`).
     private mutating func integerLayer(_ index: Int, _ step: CompiledStep,
-                                       _ primitive: any IntegerLayerPrimitive) throws -> (value: DNNLTensor, owned: Bool) {
-        guard let point = executor.binding.activationPoint[index],
+                                       _ layer: IntegerLayer) throws -> (value: DNNLTensor, owned: Bool) {
+        guard let primitive = layer.primitive, let point = executor.binding.activationPoint[index],
               let quantizer = executor.binding.activationQuantizer(node: index) else {
-            preconditionFailure("an int8 layer without an input quantizer")
+            preconditionFailure("an int8 layer without a primitive or an input quantizer")
         }
         let source = try value(step.inputs[0])
         if let observer, observedPoints.insert(point).inserted { observer(point, try source.toTensor()) }
-        let destination = try program.buffers.buffer(.step(index)) { try primitive.makeDestination() }
+        let correction = layer.correction
+        // The correction indexes the output by strides, so a corrected layer writes a dense one.
+        let destination = try program.buffers.buffer(.step(index), fits: { correction == nil || $0.denseStrides != nil }) {
+            let native = try primitive.makeDestination()
+            return correction == nil || native.denseStrides != nil ? native
+                : try DNNLTensor(zeros: native.shape, context: executor.context)
+        }
         let threads = executor.threadCount
-        try primitive.execute(source, encode: { input, output in
+        let encode = { (input: UnsafeBufferPointer<Float>, output: UnsafeMutableBufferPointer<UInt8>) in
             inParallelChunks(input.count, threads: threads) { range in
                 quantizer.encode(UnsafeBufferPointer(rebasing: input[range]), into: UnsafeMutableBufferPointer(rebasing: output[range]))
             }
-        }, into: destination)
+        }
+        try primitive.execute(source, encode: encode, into: destination)
+        if let correction { try correct(destination, by: correction, input: source, step: index, encode: encode) }
         return (destination, true)
+    }
+
+    /// Applies `correction` to an int8 layer's dense `output`: the input codes are encoded
+    /// again from the float input (reordered to plain first when it is blocked) and summed
+    /// under each output's window.
+    private mutating func correct(_ output: DNNLTensor, by correction: OutputCorrection, input: DNNLTensor, step index: Int,
+                                  encode: (UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<UInt8>) -> Void) throws {
+        var dense = input
+        if input.denseStrides == nil {
+            dense = try program.buffers.buffer(.reorderedOperand(step: index), fits: { $0.isPlain && $0.shape == input.shape }) {
+                try DNNLTensor(zeros: input.shape, context: executor.context)
+            }
+            try dense.copyContents(reordering: input)
+        }
+        guard let inputStrides = dense.denseStrides, let outputStrides = output.denseStrides else {
+            preconditionFailure("the correction reads and writes dense tensors")
+        }
+        let threads = executor.threadCount
+        let sums = dense.withUnsafeMutableStorage { floats in
+            let codes = [UInt8](unsafeUninitializedCapacity: floats.count) { bytes, count in
+                encode(UnsafeBufferPointer(floats), bytes)
+                count = floats.count
+            }
+            return codes.withUnsafeBufferPointer {
+                correction.windowCodeSums(codes: $0, shape: dense.shape, strides: inputStrides, threads: threads)
+            }
+        }
+        output.withUnsafeMutableStorage {
+            correction.apply(to: $0, shape: output.shape, strides: outputStrides, sums: sums, threads: threads)
+        }
     }
 
     /// Sum on the storage in the left operand's layout: a right operand in another layout

@@ -50,7 +50,6 @@ extension LayerPath {
     private static func decide(_ node: Node, graph: Graph, shapes: [String: [Int]], input: QuantizationPoint,
                                weight: QuantizationPoint, correctsBias: Bool, enabled: Bool) -> (Kind, String) {
         guard enabled else { return (.f32, "int8 layers switched off") }
-        guard !correctsBias else { return (.f32, "bias-corrected weights are off the integer grid") }
         if let shapeReason = unsupportedShape(node, graph: graph, shapes: shapes) { return (.f32, shapeReason) }
         guard input.bits <= 8, weight.bits <= 8 else { return (.f32, "wider than 8 bits") }
         let largest = { (point: QuantizationPoint) in UniformQuantizer.quantMax(bits: point.bits, isSigned: point.isSigned) }
@@ -59,7 +58,7 @@ extension LayerPath {
             return (.f32, "W\(weight.bits)/A\(input.bits)\(input.isSigned ? " signed" : "") codes could saturate int16 "
                     + "on CPUs without VNNI")
         }
-        return (.int8, "\(input.isSigned ? "s8" : "u8") × s8 codes")
+        return (.int8, "\(input.isSigned ? "s8" : "u8") × s8 codes" + (correctsBias ? ", bias correction on the output" : ""))
     }
 
     /// Why the node cannot run as a oneDNN int8 convolution or inner product, or nil if it can.

@@ -1,0 +1,102 @@
+import XCTest
+import LAPQKernels
+import LAPQMath
+@testable import LAPQEngine
+
+/// `OutputCorrection`, bias correction on an int8 layer's output: its window sums of input
+/// codes against the naive convolution of the codes with a kernel of ones (one output channel
+/// per group), in NCHW and NHWC storage, signed and unsigned; and its in-place correction
+/// against the formula, post-ops included.
+final class OutputCorrectionTests: XCTestCase {
+    private static let geometries: [Conv2DGeometry] = [
+        Conv2DGeometry(batch: 2, inChannels: 3, inHeight: 5, inWidth: 6, outChannels: 4, kernel: (3, 3),
+                       pads: (1, 1, 1, 1)),
+        Conv2DGeometry(batch: 1, inChannels: 4, inHeight: 7, inWidth: 7, outChannels: 6, kernel: (3, 2),
+                       strides: (2, 3), pads: (0, 1, 2, 0)),
+        Conv2DGeometry(batch: 3, inChannels: 6, inHeight: 8, inWidth: 5, outChannels: 6, kernel: (3, 3),
+                       pads: (2, 2, 2, 2), dilations: (2, 2), groups: 6),   // depthwise, dilated
+        Conv2DGeometry(batch: 2, inChannels: 8, inHeight: 4, inWidth: 4, outChannels: 4, kernel: (1, 1),
+                       strides: (2, 2), groups: 2),
+    ]
+
+    func testWindowSumsEqualTheNaiveConvolutionOfTheCodesWithOnes() throws {
+        var generator = SplitMix64(seed: 7)
+        for (number, geometry) in Self.geometries.enumerated() {
+            for signed in [false, true] {
+                let count = geometry.inputShape.reduce(1, *)
+                let values = (0..<count).map { _ in signed ? Int(generator.next() % 15) - 7 : Int(generator.next() % 16) }
+                var expected = Tensor(shape: [0])
+                let ones = Tensor(shape: [geometry.groups, geometry.inChannels / geometry.groups,
+                                          geometry.kernelHeight, geometry.kernelWidth], repeating: 1)
+                var sumGeometry = geometry
+                sumGeometry.outChannels = geometry.groups
+                try conv2dNaive(&expected, Tensor(shape: geometry.inputShape, data: values.map(Float.init)), ones, nil, sumGeometry)
+                let correction = OutputCorrection(window: .convolution(geometry), shifts: [], inputStep: 1, postOps: [],
+                                                  isSourceSigned: signed)
+                for (layout, strides) in Self.layouts(geometry.inputShape) {
+                    let codes = Self.stored(values, shape: geometry.inputShape, strides: strides)
+                    let sums = codes.withUnsafeBufferPointer {
+                        correction.windowCodeSums(codes: $0, shape: geometry.inputShape, strides: strides, threads: 2)
+                    }
+                    XCTAssertEqual(sums.map(Float.init), expected.data, "geometry \(number), \(layout), signed \(signed)")
+                }
+            }
+        }
+    }
+
+    func testInnerProductSumsEachRow() {
+        let values = [3, 0, 250, 1, 2, 255]
+        let correction = OutputCorrection(window: .innerProduct, shifts: [], inputStep: 1, postOps: [], isSourceSigned: false)
+        let rowMajor = values.map(UInt8.init).withUnsafeBufferPointer {
+            correction.windowCodeSums(codes: $0, shape: [2, 3], strides: [3, 1], threads: 1)
+        }
+        XCTAssertEqual(rowMajor, [253, 258])
+        let signed = OutputCorrection(window: .innerProduct, shifts: [], inputStep: 1, postOps: [], isSourceSigned: true)
+        let columnMajor = [1, 254, 5, 7, 255, 2].map(UInt8.init).withUnsafeBufferPointer {   // (2, 3) stored by column
+            signed.windowCodeSums(codes: $0, shape: [2, 3], strides: [1, 2], threads: 1)
+        }
+        XCTAssertEqual(columnMajor, [1 + 5 - 1, -2 + 7 + 2])
+    }
+
+    /// output ← postOps(output − δ_c·Δx·sum), per group of output channels, in NHWC storage.
+    func testApplySubtractsEachChannelsShiftTimesItsGroupsSumThenThePostOps() {
+        let geometry = Conv2DGeometry(batch: 1, inChannels: 2, inHeight: 1, inWidth: 2, outChannels: 4, kernel: (1, 1),
+                                      groups: 2)
+        let shifts: [Float] = [0.5, -1, 2, 0.25], step: Float = 0.5
+        let correction = OutputCorrection(window: .convolution(geometry), shifts: shifts, inputStep: step,
+                                          postOps: [.clip(lower: -1, upper: 3), .leakyReLU(alpha: 0.5)], isSourceSigned: false)
+        let sums: [Int32] = [2, 4, 6, 8]   // (N, G, H, W) = (1, 2, 1, 2)
+        let shape = [1, 4, 1, 2], strides = [8, 1, 8, 4]   // NHWC
+        let before: [Float] = (0..<8).map { Float($0) * 0.75 - 1 }
+        var output = before
+        output.withUnsafeMutableBufferPointer { correction.apply(to: $0, shape: shape, strides: strides, sums: sums, threads: 2) }
+        for channel in 0..<4 {
+            for x in 0..<2 {
+                let index = channel + x * 4
+                let raw = before[index] - shifts[channel] * step * Float(sums[(channel / 2) * 2 + x])
+                let clipped = min(max(raw, -1), 3)
+                XCTAssertEqual(output[index], clipped >= 0 ? clipped : 0.5 * clipped, "channel \(channel), x \(x)")
+            }
+        }
+    }
+
+    /// NCHW and NHWC element strides of a 4-D shape.
+    private static func layouts(_ shape: [Int]) -> [(String, [Int])] {
+        let (c, h, w) = (shape[1], shape[2], shape[3])
+        return [("NCHW", [c * h * w, h * w, w, 1]), ("NHWC", [h * w * c, 1, w * c, c])]
+    }
+
+    /// The code bytes of row-major `values` stored at element `strides` (two's complement).
+    private static func stored(_ values: [Int], shape: [Int], strides: [Int]) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: values.count)
+        for (flat, value) in values.enumerated() {
+            var rest = flat, offset = 0
+            for axis in shape.indices.reversed() {
+                offset += rest % shape[axis] * strides[axis]
+                rest /= shape[axis]
+            }
+            bytes[offset] = UInt8(truncatingIfNeeded: value)
+        }
+        return bytes
+    }
+}
