@@ -17,6 +17,22 @@ final class IntegerConvolutionExecutorTests: XCTestCase {
         try checkIntegerAgainstFloat(correctsBias: true)
     }
 
+    /// Bias correction sums the codes the primitive encoded, or, where their layout is blocked,
+    /// encodes the input again: the two give the same output, bit for bit, on every fixture.
+    func testCorrectionFromThePrimitivesCodesEqualsReencodedCodes() throws {
+        for golden in try QuantizedGoldens.quantized() {
+            let graph = try golden.graph()
+            var plan = golden.plan(for: graph)
+            plan.settings.correctsWeightBias = true
+            let input = try FixtureIndex.tensor(golden.input)
+            let reading = try Executor(graph: graph, plan: plan, options: .init(threads: 2))
+            let encoding = try Executor(graph: graph, plan: plan, options: .init(threads: 2))
+            encoding.correctionReadsPrimitiveCodes = false
+            for executor in [reading, encoding] { try executor.setStepSizes(golden.stepSizes) }
+            XCTAssertEqual(try reading.run(input), try encoding.run(input), golden.label)
+        }
+    }
+
     private func checkIntegerAgainstFloat(correctsBias: Bool) throws {
         var integerFixtures: Set<String> = [], innerProductFixtures: Set<String> = []
         for golden in try QuantizedGoldens.quantized() {

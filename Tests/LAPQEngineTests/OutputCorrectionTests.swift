@@ -21,6 +21,7 @@ final class OutputCorrectionTests: XCTestCase {
 
     func testWindowSumsEqualTheNaiveConvolutionOfTheCodesWithOnes() throws {
         var generator = SplitMix64(seed: 7)
+        var scratch = CorrectionScratch()   // shared, as a program's corrected layers share it
         for (number, geometry) in Self.geometries.enumerated() {
             for signed in [false, true] {
                 let count = geometry.inputShape.reduce(1, *)
@@ -35,47 +36,52 @@ final class OutputCorrectionTests: XCTestCase {
                                                   isSourceSigned: signed)
                 for (layout, strides) in Self.layouts(geometry.inputShape) {
                     let codes = Self.stored(values, shape: geometry.inputShape, strides: strides)
-                    let sums = codes.withUnsafeBufferPointer {
-                        correction.windowCodeSums(codes: $0, shape: geometry.inputShape, strides: strides, threads: 2)
+                    codes.withUnsafeBufferPointer {
+                        correction.windowCodeSums(codes: $0, shape: geometry.inputShape, strides: strides, threads: 2,
+                                                  scratch: &scratch)
                     }
-                    XCTAssertEqual(sums.map(Float.init), expected.data, "geometry \(number), \(layout), signed \(signed)")
+                    XCTAssertEqual(scratch.windowSums.map(Float.init), expected.data, "geometry \(number), \(layout), signed \(signed)")
                 }
             }
         }
     }
 
     func testInnerProductSumsEachRow() {
-        let values = [3, 0, 250, 1, 2, 255]
+        var scratch = CorrectionScratch()
         let correction = OutputCorrection(window: .innerProduct, shifts: [], inputStep: 1, postOps: [], isSourceSigned: false)
-        let rowMajor = values.map(UInt8.init).withUnsafeBufferPointer {
-            correction.windowCodeSums(codes: $0, shape: [2, 3], strides: [3, 1], threads: 1)
+        [3, 0, 250, 1, 2, 255].map(UInt8.init).withUnsafeBufferPointer {
+            correction.windowCodeSums(codes: $0, shape: [2, 3], strides: [3, 1], threads: 1, scratch: &scratch)
         }
-        XCTAssertEqual(rowMajor, [253, 258])
+        XCTAssertEqual(scratch.windowSums, [253, 258])
         let signed = OutputCorrection(window: .innerProduct, shifts: [], inputStep: 1, postOps: [], isSourceSigned: true)
-        let columnMajor = [1, 254, 5, 7, 255, 2].map(UInt8.init).withUnsafeBufferPointer {   // (2, 3) stored by column
-            signed.windowCodeSums(codes: $0, shape: [2, 3], strides: [1, 2], threads: 1)
+        [1, 254, 5, 7, 255, 2].map(UInt8.init).withUnsafeBufferPointer {   // (2, 3) stored by column
+            signed.windowCodeSums(codes: $0, shape: [2, 3], strides: [1, 2], threads: 1, scratch: &scratch)
         }
-        XCTAssertEqual(columnMajor, [1 + 5 - 1, -2 + 7 + 2])
+        XCTAssertEqual(scratch.windowSums, [1 + 5 - 1, -2 + 7 + 2])
     }
 
-    /// output ← postOps(output − δ_c·Δx·sum), per group of output channels, in NHWC storage.
+    /// output ← postOps(output − δ_c·Δx·sum), per group of output channels, in NHWC and NCHW
+    /// storage.
     func testApplySubtractsEachChannelsShiftTimesItsGroupsSumThenThePostOps() {
-        let geometry = Conv2DGeometry(batch: 1, inChannels: 2, inHeight: 1, inWidth: 2, outChannels: 4, kernel: (1, 1),
+        let geometry = Conv2DGeometry(batch: 2, inChannels: 2, inHeight: 2, inWidth: 3, outChannels: 4, kernel: (1, 1),
                                       groups: 2)
         let shifts: [Float] = [0.5, -1, 2, 0.25], step: Float = 0.5
         let correction = OutputCorrection(window: .convolution(geometry), shifts: shifts, inputStep: step,
                                           postOps: [.clip(lower: -1, upper: 3), .leakyReLU(alpha: 0.5)], isSourceSigned: false)
-        let sums: [Int32] = [2, 4, 6, 8]   // (N, G, H, W) = (1, 2, 1, 2)
-        let shape = [1, 4, 1, 2], strides = [8, 1, 8, 4]   // NHWC
-        let before: [Float] = (0..<8).map { Float($0) * 0.75 - 1 }
-        var output = before
-        output.withUnsafeMutableBufferPointer { correction.apply(to: $0, shape: shape, strides: strides, sums: sums, threads: 2) }
-        for channel in 0..<4 {
-            for x in 0..<2 {
-                let index = channel + x * 4
-                let raw = before[index] - shifts[channel] * step * Float(sums[(channel / 2) * 2 + x])
+        let shape = geometry.outputShape, count = shape.reduce(1, *)
+        let sums: [Int32] = (0..<24).map { (index: Int) -> Int32 in Int32(index % 7 - 2) }   // (N, G, H, W)
+        let logical: [Float] = (0..<count).map { (index: Int) -> Float in Float(index) / 4 - 3 }   // row-major (N, C, H, W)
+        for (layout, strides) in Self.layouts(shape) {
+            var output = [Float](repeating: .nan, count: count)
+            for (flat, value) in logical.enumerated() { output[Self.offset(flat, shape: shape, strides: strides)] = value }
+            output.withUnsafeMutableBufferPointer { correction.apply(to: $0, shape: shape, strides: strides, sums: sums, threads: 2) }
+            for flat in 0..<count {
+                let (n, channel, pixel) = (flat / 24, flat / 6 % 4, flat % 6)
+                let windowSum = Float(sums[(n * 2 + channel / 2) * 6 + pixel])
+                let raw: Float = logical[flat] - shifts[channel] * step * windowSum
                 let clipped = min(max(raw, -1), 3)
-                XCTAssertEqual(output[index], clipped >= 0 ? clipped : 0.5 * clipped, "channel \(channel), x \(x)")
+                XCTAssertEqual(output[Self.offset(flat, shape: shape, strides: strides)], clipped >= 0 ? clipped : 0.5 * clipped,
+                               "\(layout), element \(flat)")
             }
         }
     }
@@ -89,14 +95,17 @@ final class OutputCorrectionTests: XCTestCase {
     /// The code bytes of row-major `values` stored at element `strides` (two's complement).
     private static func stored(_ values: [Int], shape: [Int], strides: [Int]) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: values.count)
-        for (flat, value) in values.enumerated() {
-            var rest = flat, offset = 0
-            for axis in shape.indices.reversed() {
-                offset += rest % shape[axis] * strides[axis]
-                rest /= shape[axis]
-            }
-            bytes[offset] = UInt8(truncatingIfNeeded: value)
-        }
+        for (flat, value) in values.enumerated() { bytes[offset(flat, shape: shape, strides: strides)] = UInt8(truncatingIfNeeded: value) }
         return bytes
+    }
+
+    /// The storage offset of row-major element `flat` of `shape` at element `strides`.
+    private static func offset(_ flat: Int, shape: [Int], strides: [Int]) -> Int {
+        var rest = flat, offset = 0
+        for axis in shape.indices.reversed() {
+            offset += rest % shape[axis] * strides[axis]
+            rest /= shape[axis]
+        }
+        return offset
     }
 }

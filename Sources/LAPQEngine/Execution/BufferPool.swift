@@ -24,6 +24,8 @@ final class BufferPool {
     private var operandBuffers: [DNNLTensor?]
     /// The plain operands and result of each `.plain` step, kept for the next pass.
     private var plainArrays: [PlainArrays?]
+    /// Bias correction's working memory on int8 layers (`OutputCorrection`).
+    var correctionScratch = CorrectionScratch()
 
     /// A plain step's operand and result arrays (`Tensor.prepareForOverwrite` reuses them).
     struct PlainArrays {

@@ -80,6 +80,11 @@ public final class Executor {
     /// oneDNN's thread count for this executor.
     public var threadCount: Int { context.threadCount }
 
+    /// Whether bias correction on an int8 layer sums the codes its primitive encoded (when
+    /// their layout is dense) rather than encoding the input again, the path for a blocked
+    /// code layout; tests switch it off to hold the two paths equal.
+    var correctionReadsPrimitiveCodes = true
+
     /// Applies a step vector in the plan's layout (one Δ per point, one per channel of a
     /// per-channel weight; nil: float). Only the weights whose Δ changed, and the biases whose
     /// layer's input or weight Δ changed, are re-quantized and handed to their primitives.

@@ -168,37 +168,49 @@ struct ForwardRun {
             }
         }
         try primitive.execute(source, encode: encode, into: destination)
-        if let correction { try correct(destination, by: correction, input: source, step: index, encode: encode) }
+        if let correction {
+            try correct(destination, by: correction, codesOf: primitive, input: source, step: index, encode: encode)
+        }
         return (destination, true)
     }
 
-    /// Applies `correction` to an int8 layer's dense `output`: the input codes are encoded
-    /// again from the float input (reordered to plain first when it is blocked) and summed
-    /// under each output's window.
-    private mutating func correct(_ output: DNNLTensor, by correction: OutputCorrection, input: DNNLTensor, step index: Int,
+    /// Applies `correction` to an int8 layer's dense `output`, summing under each output's
+    /// window the input codes the primitive has just encoded — or, when its source layout is
+    /// blocked, codes encoded again from the float input (reordered to plain first if blocked).
+    private mutating func correct(_ output: DNNLTensor, by correction: OutputCorrection,
+                                  codesOf primitive: any IntegerLayerPrimitive, input: DNNLTensor, step index: Int,
                                   encode: (UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<UInt8>) -> Void) throws {
-        var dense = input
-        if input.denseStrides == nil {
-            dense = try program.buffers.buffer(.reorderedOperand(step: index), fits: { $0.isPlain && $0.shape == input.shape }) {
-                try DNNLTensor(zeros: input.shape, context: executor.context)
-            }
-            try dense.copyContents(reordering: input)
-        }
-        guard let inputStrides = dense.denseStrides, let outputStrides = output.denseStrides else {
-            preconditionFailure("the correction reads and writes dense tensors")
-        }
+        guard let outputStrides = output.denseStrides else { preconditionFailure("the correction writes a dense output") }
         let threads = executor.threadCount
-        let sums = dense.withUnsafeMutableStorage { floats in
-            let codes = [UInt8](unsafeUninitializedCapacity: floats.count) { bytes, count in
-                encode(UnsafeBufferPointer(floats), bytes)
-                count = floats.count
+        let buffers = program.buffers
+        let summed = executor.correctionReadsPrimitiveCodes && primitive.withInputCodes { codes, strides -> Bool in
+            guard let strides else { return false }
+            correction.windowCodeSums(codes: codes, shape: input.shape, strides: strides, threads: threads,
+                                      scratch: &buffers.correctionScratch)
+            return true
+        }
+        if !summed {
+            var dense = input
+            if input.denseStrides == nil {
+                dense = try program.buffers.buffer(.reorderedOperand(step: index), fits: { $0.isPlain && $0.shape == input.shape }) {
+                    try DNNLTensor(zeros: input.shape, context: executor.context)
+                }
+                try dense.copyContents(reordering: input)
             }
-            return codes.withUnsafeBufferPointer {
-                correction.windowCodeSums(codes: $0, shape: dense.shape, strides: inputStrides, threads: threads)
+            guard let inputStrides = dense.denseStrides else { preconditionFailure("a plain tensor is dense") }
+            dense.withUnsafeMutableStorage { floats in
+                buffers.correctionScratch.codes.resize(to: floats.count)
+                buffers.correctionScratch.codes.withUnsafeMutableBufferPointer { encode(UnsafeBufferPointer(floats), $0) }
+                let codes = buffers.correctionScratch.codes
+                codes.withUnsafeBufferPointer {
+                    correction.windowCodeSums(codes: $0, shape: dense.shape, strides: inputStrides, threads: threads,
+                                              scratch: &buffers.correctionScratch)
+                }
             }
         }
         output.withUnsafeMutableStorage {
-            correction.apply(to: $0, shape: output.shape, strides: outputStrides, sums: sums, threads: threads)
+            correction.apply(to: $0, shape: output.shape, strides: outputStrides, sums: buffers.correctionScratch.windowSums,
+                             threads: threads)
         }
     }
 

@@ -37,90 +37,145 @@ struct OutputCorrection {
         self.isSourceSigned = isSourceSigned
     }
 
-    /// The input code's integer value from its byte (two's complement when signed).
-    @inline(__always)
-    private func value(_ byte: UInt8) -> Int32 {
-        isSourceSigned ? Int32(Int8(bitPattern: byte)) : Int32(byte)
-    }
-
-    /// The sum of input codes under every output's window: (N, G, outH, outW) row-major for a
-    /// convolution of G groups, (N) for an inner product. `codes` is the dense input's storage
-    /// (element strides `strides` of the logical (N, C, H, W) or (N, K) `shape`), one code
-    /// byte per element. Exact in Int32 for any layer oneDNN's int32 accumulator holds.
-    func windowCodeSums(codes: UnsafeBufferPointer<UInt8>, shape: [Int], strides: [Int], threads: Int) -> [Int32] {
+    /// The sum of input codes under every output's window into `scratch.windowSums`: (N, G,
+    /// outH, outW) row-major for a convolution of G groups, (N) for an inner product. `codes` is
+    /// the dense input's storage (element strides `strides` of the logical (N, C, H, W) or (N, K)
+    /// `shape`), one code byte per element. Exact: Int32 holds any sum oneDNN's int32
+    /// accumulator holds, and the wrapping adds (which let the loops vectorize) never wrap.
+    func windowCodeSums(codes: UnsafeBufferPointer<UInt8>, shape: [Int], strides: [Int], threads: Int,
+                        scratch: inout CorrectionScratch) {
+        guard let base = codes.baseAddress else { return }
         switch window {
         case .innerProduct:
             precondition(shape.count == 2 && strides.count == 2, "an inner product's input is (N, K), got \(shape)")
-            return (0..<shape[0]).map { row in
-                (0..<shape[1]).reduce(Int32(0)) { $0 + value(codes[row * strides[0] + $1 * strides[1]]) }
+            scratch.windowSums.resize(to: shape[0])
+            scratch.windowSums.withUnsafeMutableBufferPointer { out in
+                for row in 0..<shape[0] { out[row] = codeSum(base + row * strides[0], count: shape[1], stride: strides[1]) }
             }
         case .convolution(let geometry):
             precondition(shape == geometry.inputShape && strides.count == 4, "input \(shape) is not \(geometry.inputShape)")
-            let channelSums = groupChannelSums(codes: codes, geometry: geometry, strides: strides, threads: threads)
-            return boxSums(channelSums, geometry: geometry, threads: threads)
+            groupChannelSums(base, geometry: geometry, strides: strides, threads: threads, into: &scratch.channelSums)
+            boxSums(geometry: geometry, threads: threads, scratch: &scratch)
         }
+    }
+
+    /// Σ of `count` codes from `start`, `stride` elements apart, read as signed or unsigned bytes.
+    @inline(__always)
+    private func codeSum(_ start: UnsafePointer<UInt8>, count: Int, stride: Int) -> Int32 {
+        var total: Int32 = 0
+        if isSourceSigned {
+            let signed = UnsafeRawPointer(start).assumingMemoryBound(to: Int8.self)
+            if stride == 1 {
+                for index in 0..<count { total &+= Int32(signed[index]) }
+            } else {
+                for index in 0..<count { total &+= Int32(signed[index * stride]) }
+            }
+        } else if stride == 1 {
+            for index in 0..<count { total &+= Int32(start[index]) }
+        } else {
+            for index in 0..<count { total &+= Int32(start[index * stride]) }
+        }
+        return total
     }
 
     /// Σ over each group's input channels of the codes at every pixel: (N, G, H, W) row-major.
-    private func groupChannelSums(codes: UnsafeBufferPointer<UInt8>, geometry g: Conv2DGeometry, strides: [Int],
-                                  threads: Int) -> [Int32] {
-        let perGroup = g.inChannels / g.groups, pixels = g.inHeight * g.inWidth
-        let rows = g.batch * g.groups
-        var sums = [Int32](repeating: 0, count: rows * pixels)
+    /// Channel-innermost storage (NHWC) sums each pixel's channels in a run; otherwise each
+    /// channel's plane is added pixel by pixel (contiguous rows in NCHW).
+    private func groupChannelSums(_ codes: UnsafePointer<UInt8>, geometry g: Conv2DGeometry, strides: [Int], threads: Int,
+                                  into sums: inout [Int32]) {
+        let perGroup = g.inChannels / g.groups, (height, width) = (g.inHeight, g.inWidth), pixels = height * width
+        let (batchStride, channelStride, rowStride, columnStride) = (strides[0], strides[1], strides[2], strides[3])
+        let planes = g.batch * g.groups
+        sums.resize(to: planes * pixels)
         sums.withUnsafeMutableBufferPointer { out in
-            inParallelChunks(rows, threads: threads, minimumPerThread: max(1, (1 << 15) / max(1, perGroup * pixels))) { range in
-                for row in range {
-                    let (n, group) = row.quotientAndRemainder(dividingBy: g.groups)
-                    for y in 0..<g.inHeight {
-                        for x in 0..<g.inWidth {
-                            let base = n * strides[0] + y * strides[2] + x * strides[3]
-                            var total: Int32 = 0
-                            for channel in group * perGroup ..< (group + 1) * perGroup {
-                                total += value(codes[base + channel * strides[1]])
+            guard let target = out.baseAddress else { return }
+            inParallelChunks(planes, threads: threads, minimumPerThread: max(1, (1 << 15) / max(1, perGroup * pixels))) { range in
+                for plane in range {
+                    let (n, group) = plane.quotientAndRemainder(dividingBy: g.groups)
+                    let first = codes + n * batchStride + group * perGroup * channelStride
+                    let sum = target + plane * pixels
+                    if channelStride == 1 || columnStride != 1 {
+                        for y in 0..<height {
+                            for x in 0..<width {
+                                sum[y * width + x] = codeSum(first + y * rowStride + x * columnStride, count: perGroup,
+                                                             stride: channelStride)
                             }
-                            out[row * pixels + y * g.inWidth + x] = total
+                        }
+                        continue
+                    }
+                    sum.initialize(repeating: 0, count: pixels)
+                    for channel in 0..<perGroup {
+                        for y in 0..<height {
+                            let row = first + channel * channelStride + y * rowStride, into = sum + y * width
+                            if isSourceSigned {
+                                let signed = UnsafeRawPointer(row).assumingMemoryBound(to: Int8.self)
+                                for x in 0..<width { into[x] &+= Int32(signed[x]) }
+                            } else {
+                                for x in 0..<width { into[x] &+= Int32(row[x]) }
+                            }
                         }
                     }
                 }
             }
         }
-        return sums
     }
 
-    /// The kernel-window sum of `channelSums` (N·G planes of H × W) at every output position,
-    /// with the convolution's stride, dilation and zero padding: (N, G, outH, outW).
-    private func boxSums(_ channelSums: [Int32], geometry g: Conv2DGeometry, threads: Int) -> [Int32] {
-        let planes = g.batch * g.groups, (outHeight, outWidth) = (g.outHeight, g.outWidth)
-        let windowSize = g.kernelHeight * g.kernelWidth
-        var sums = [Int32](repeating: 0, count: planes * outHeight * outWidth)
-        sums.withUnsafeMutableBufferPointer { out in
-            inParallelChunks(planes, threads: threads,
-                             minimumPerThread: max(1, (1 << 15) / max(1, outHeight * outWidth * windowSize))) { range in
-                for plane in range {
-                    let input = plane * g.inHeight * g.inWidth
-                    for outY in 0..<outHeight {
-                        for outX in 0..<outWidth {
-                            var total: Int32 = 0
-                            for ky in 0..<g.kernelHeight {
-                                let y = outY * g.strideHeight - g.padTop + ky * g.dilationHeight
-                                guard y >= 0 && y < g.inHeight else { continue }
-                                for kx in 0..<g.kernelWidth {
-                                    let x = outX * g.strideWidth - g.padLeft + kx * g.dilationWidth
-                                    if x >= 0 && x < g.inWidth { total += channelSums[input + y * g.inWidth + x] }
+    /// The kernel-window sum of `scratch.channelSums` (N·G planes of H × W) at every output
+    /// position, with the convolution's stride, dilation and zero padding, into
+    /// `scratch.windowSums` (N, G, outH, outW): separably, first along each row (into
+    /// `scratch.rowSums`, H × outW per plane), then down the columns.
+    private func boxSums(geometry g: Conv2DGeometry, threads: Int, scratch: inout CorrectionScratch) {
+        let planes = g.batch * g.groups, (height, width) = (g.inHeight, g.inWidth)
+        let (outHeight, outWidth) = (g.outHeight, g.outWidth)
+        scratch.rowSums.resize(to: planes * height * outWidth)
+        scratch.windowSums.resize(to: planes * outHeight * outWidth)
+        let columns = Self.taps(outputs: outWidth, input: width, kernel: g.kernelWidth, stride: g.strideWidth,
+                                padding: g.padLeft, dilation: g.dilationWidth)
+        let rows = Self.taps(outputs: outHeight, input: height, kernel: g.kernelHeight, stride: g.strideHeight,
+                             padding: g.padTop, dilation: g.dilationHeight)
+        scratch.channelSums.withUnsafeBufferPointer { channelSums in
+            scratch.rowSums.withUnsafeMutableBufferPointer { rowSums in
+                scratch.windowSums.withUnsafeMutableBufferPointer { windowSums in
+                    guard let source = channelSums.baseAddress, let across = rowSums.baseAddress,
+                          let target = windowSums.baseAddress else { return }
+                    inParallelChunks(planes, threads: threads,
+                                     minimumPerThread: max(1, (1 << 15) / max(1, height * outWidth * g.kernelWidth))) { range in
+                        for plane in range {
+                            let input = source + plane * height * width, middle = across + plane * height * outWidth
+                            for y in 0..<height {
+                                for (outX, taps) in columns.enumerated() {
+                                    var total: Int32 = 0
+                                    for x in taps { total &+= input[y * width + x] }
+                                    middle[y * outWidth + outX] = total
                                 }
                             }
-                            out[(plane * outHeight + outY) * outWidth + outX] = total
+                            let output = target + plane * outHeight * outWidth
+                            for (outY, taps) in rows.enumerated() {
+                                let row = output + outY * outWidth
+                                row.initialize(repeating: 0, count: outWidth)
+                                for y in taps {
+                                    let from = middle + y * outWidth
+                                    for outX in 0..<outWidth { row[outX] &+= from[outX] }
+                                }
+                            }
                         }
                     }
                 }
             }
         }
-        return sums
+    }
+
+    /// The input indices each output position reads along one axis, padding left out.
+    private static func taps(outputs: Int, input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) -> [[Int]] {
+        (0..<outputs).map { output in
+            (0..<kernel).map { output * stride - padding + $0 * dilation }.filter { $0 >= 0 && $0 < input }
+        }
     }
 
     /// output[n, c, …] ← postOps(output[n, c, …] − δ_c·Δx · sums[n, group(c), …]) in place, on
     /// the dense output's storage (element strides `strides` of the logical `shape`: (N, O,
-    /// outH, outW) or (N, O)); `sums` from `windowCodeSums`.
+    /// outH, outW) or (N, O)); `sums` from `windowCodeSums`. The unit-stride axis runs
+    /// innermost: channels when they are (NHWC, or a row-major (N, O)), else each channel's plane.
     func apply(to output: UnsafeMutableBufferPointer<Float>, shape: [Int], strides: [Int], sums: [Int32], threads: Int) {
         let channels = shape[1]
         precondition(factors.count == channels, "\(factors.count) shifts for \(channels) output channels")
@@ -129,33 +184,91 @@ struct OutputCorrection {
             return (1, 1, 1)
         }()
         precondition(shape.count == 2 || shape == [shape[0], channels, height, width], "output \(shape)")
-        let spatial = shape.count == 4 ? (strides[2], strides[3]) : (0, 0)
-        let perGroup = channels / groups, positions = shape[0] * height * width
-        inParallelChunks(positions, threads: threads, minimumPerThread: max(1, (1 << 15) / max(1, channels))) { range in
-            for position in range {
-                let (n, pixel) = position.quotientAndRemainder(dividingBy: height * width)
-                let (y, x) = pixel.quotientAndRemainder(dividingBy: width)
-                let base = n * strides[0] + y * spatial.0 + x * spatial.1
-                for channel in 0..<channels {
-                    let sum = sums[(n * groups + channel / perGroup) * height * width + pixel]
-                    let index = base + channel * strides[1]
-                    output[index] = activated(output[index] - factors[channel] * Float(sum))
+        guard let out = output.baseAddress else { return }
+        let (batchStride, channelStride) = (strides[0], strides[1])
+        let (rowStride, columnStride) = shape.count == 4 ? (strides[2], strides[3]) : (0, 0)
+        let perGroup = channels / groups, pixels = height * width
+        factors.withUnsafeBufferPointer { factorBuffer in
+            sums.withUnsafeBufferPointer { sumBuffer in
+                guard let factor = factorBuffer.baseAddress, let sum = sumBuffer.baseAddress else { return }
+                if channelStride == 1 {
+                    inParallelChunks(shape[0] * height, threads: threads,
+                                     minimumPerThread: max(1, (1 << 15) / max(1, width * channels))) { range in
+                        for row in range {
+                            let (n, y) = row.quotientAndRemainder(dividingBy: height)
+                            for x in 0..<width {
+                                let position = out + n * batchStride + y * rowStride + x * columnStride
+                                let sums = sum + n * groups * pixels + y * width + x
+                                for group in 0..<groups {
+                                    let windowSum = Float(sums[group * pixels])
+                                    let first = group * perGroup
+                                    for channel in first..<(first + perGroup) {
+                                        position[channel] -= factor[channel] * windowSum
+                                    }
+                                }
+                                activate(position, count: channels, stride: 1)
+                            }
+                        }
+                    }
+                } else {
+                    inParallelChunks(shape[0] * channels, threads: threads,
+                                     minimumPerThread: max(1, (1 << 15) / max(1, pixels))) { range in
+                        for plane in range {
+                            let (n, channel) = plane.quotientAndRemainder(dividingBy: channels)
+                            let sums = sum + (n * groups + channel / perGroup) * pixels, shift = factor[channel]
+                            for y in 0..<height {
+                                let row = out + n * batchStride + channel * channelStride + y * rowStride
+                                for x in 0..<width { row[x * columnStride] -= shift * Float(sums[y * width + x]) }
+                                activate(row, count: width, stride: columnStride)
+                            }
+                        }
+                    }
                 }
             }
         }
     }
 
-    /// The post-ops in order, as oneDNN applies them to a fused layer's scaled output.
+    /// The post-ops in order, as oneDNN applies them to a fused layer's scaled output, on
+    /// `count` values `stride` apart; one loop per post-op so that each vectorizes.
     @inline(__always)
-    private func activated(_ value: Float) -> Float {
-        var result = value
+    private func activate(_ values: UnsafeMutablePointer<Float>, count: Int, stride: Int) {
         for postOp in postOps {
             switch postOp {
-            case .relu: result = max(result, 0)
-            case let .clip(lower, upper): result = min(max(result, lower), upper)
-            case .leakyReLU(let alpha): result = result >= 0 ? result : alpha * result
+            case .relu:
+                for index in 0..<count { values[index * stride] = max(values[index * stride], 0) }
+            case let .clip(lower, upper):
+                for index in 0..<count { values[index * stride] = min(max(values[index * stride], lower), upper) }
+            case .leakyReLU(let alpha):
+                for index in 0..<count {
+                    let value = values[index * stride]
+                    values[index * stride] = value >= 0 ? value : alpha * value
+                }
             }
         }
-        return result
+    }
+}
+
+/// Working memory of `OutputCorrection`, kept by a compiled program from one pass to the next
+/// (and shared by its corrected layers, which run one at a time) so that a pass allocates none.
+struct CorrectionScratch {
+    /// The input's code bytes in its storage order.
+    var codes: [UInt8] = []
+    /// (N, G, H, W): each group's channel sum per pixel.
+    var channelSums: [Int32] = []
+    /// (N, G, H, outW): those summed along each row's kernel taps.
+    var rowSums: [Int32] = []
+    /// (N, G, outH, outW), or (N) for an inner product: the sums `apply` subtracts.
+    var windowSums: [Int32] = []
+}
+
+extension Array where Element: FixedWidthInteger {
+    /// Makes the array exactly `count` elements long, reusing its storage when it is large
+    /// enough (its values are then left as they were: every user overwrites them).
+    mutating func resize(to count: Int) {
+        if self.count > count {
+            removeLast(self.count - count)
+        } else if self.count < count {
+            append(contentsOf: repeatElement(0, count: count - self.count))
+        }
     }
 }

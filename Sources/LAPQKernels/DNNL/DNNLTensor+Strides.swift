@@ -4,17 +4,7 @@ extension DNNLTensor {
     /// The element strides of each logical axis when the layout is dense and unblocked (NCHW,
     /// NHWC or another axis order, no inner blocks, no padding, no offset); nil for a blocked
     /// layout such as `nChw16c`.
-    public var denseStrides: [Int]? {
-        let descriptor = memory.descriptor
-        guard descriptor.format_kind == dnnl_blocked, descriptor.offset0 == 0 else { return nil }
-        let blocking = descriptor.format_desc.blocking
-        guard blocking.inner_nblks == 0 else { return nil }
-        let rank = Int(descriptor.ndims)
-        let strides = withUnsafeBytes(of: blocking.strides) { Array($0.bindMemory(to: dnnl_dim_t.self).prefix(rank)) }
-        let padded = withUnsafeBytes(of: descriptor.padded_dims) { Array($0.bindMemory(to: dnnl_dim_t.self).prefix(rank)) }
-        guard padded.map(Int.init) == shape else { return nil }
-        return strides.map(Int.init)
-    }
+    public var denseStrides: [Int]? { denseElementStrides(memory.descriptor, shape: shape) }
 
     /// A zeroed tensor of `shape` (same rank) whose axes lie in memory in the same order as
     /// this dense tensor's (`denseStrides` must not be nil): NHWC in, NHWC out.
@@ -43,4 +33,17 @@ extension DNNLTensor {
         let order = { (strides: [Int]) in strides.indices.sorted { (strides[$0], $0) > (strides[$1], $1) } }
         return order(mine) == order(theirs)
     }
+}
+
+/// The element strides of each logical axis of a memory of logical `shape` when its layout is
+/// dense and unblocked (no inner blocks, no padding, no offset); nil otherwise.
+func denseElementStrides(_ descriptor: dnnl_memory_desc_t, shape: [Int]) -> [Int]? {
+    guard descriptor.format_kind == dnnl_blocked, descriptor.offset0 == 0 else { return nil }
+    let blocking = descriptor.format_desc.blocking
+    guard blocking.inner_nblks == 0 else { return nil }
+    let rank = Int(descriptor.ndims)
+    let strides = withUnsafeBytes(of: blocking.strides) { Array($0.bindMemory(to: dnnl_dim_t.self).prefix(rank)) }
+    let padded = withUnsafeBytes(of: descriptor.padded_dims) { Array($0.bindMemory(to: dnnl_dim_t.self).prefix(rank)) }
+    guard padded.map(Int.init) == shape else { return nil }
+    return strides.map(Int.init)
 }

@@ -66,6 +66,14 @@ final class Int8Computation {
         if let bias { parameters.append((DNNL_ARG_BIAS, bias)) }
         try bridge.run(primitive, sourceMemory: codes, destination: destination, parameters: parameters, context: context)
     }
+
+    /// Calls `body` with the input codes the last `execute` encoded, in the primitive's source
+    /// layout, and their element strides for the logical `shape` when that layout is dense
+    /// (nil when it is blocked).
+    func withInputCodes<R>(shape: [Int], _ body: (UnsafeBufferPointer<UInt8>, [Int]?) -> R) -> R {
+        let codeBytes = UnsafeBufferPointer(start: codes.buffer.assumingMemoryBound(to: UInt8.self), count: byteSize(codes.descriptor))
+        return body(codeBytes, denseElementStrides(codes.descriptor, shape: shape))
+    }
 }
 
 /// An int8 layer primitive (convolution or inner product) as the executor runs it.
@@ -80,6 +88,11 @@ public protocol IntegerLayerPrimitive: AnyObject {
     /// bytes, padding included, so it must map 0 to code 0.
     func execute(_ source: DNNLTensor, encode: (UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<UInt8>) -> Void,
                  into destination: DNNLTensor) throws(KernelError)
+
+    /// Calls `body` with the input codes the last `execute` encoded and their element strides
+    /// when their layout is dense (nil when blocked), so that a caller needing the codes
+    /// (bias correction) does not encode them again.
+    func withInputCodes<R>(_ body: (UnsafeBufferPointer<UInt8>, [Int]?) -> R) -> R
 }
 
 /// Integer parameters (weight or bias codes) copied in row-major and reordered once into the

@@ -68,6 +68,10 @@ public final class IntegerConv2DPrimitive {
         try requireShape(destination.shape, geometry.outputShape, op: "Conv (int8)", argument: "destination")
         try computation.execute(source, encode: encode, into: destination)
     }
+
+    public func withInputCodes<R>(_ body: (UnsafeBufferPointer<UInt8>, [Int]?) -> R) -> R {
+        computation.withInputCodes(shape: geometry.inputShape, body)
+    }
 }
 
 extension IntegerConv2DPrimitive: IntegerLayerPrimitive {}

@@ -70,6 +70,10 @@ public final class IntegerInnerProductPrimitive {
         try requireShape(destination.shape, outputShape, op: "Gemm (int8)", argument: "destination")
         try computation.execute(source, encode: encode, into: destination)
     }
+
+    public func withInputCodes<R>(_ body: (UnsafeBufferPointer<UInt8>, [Int]?) -> R) -> R {
+        computation.withInputCodes(shape: inputShape, body)
+    }
 }
 
 extension IntegerInnerProductPrimitive: IntegerLayerPrimitive {}
