@@ -4,8 +4,9 @@ import LAPQMath
 /// The int8 form of a compiled Conv or inner-product step whose input and weight are both
 /// quantized and whose `LayerPath` is int8: while step sizes are set, the step runs on an
 /// `IntegerLayerPrimitive` — input codes × weight codes + bias codes, scaled by Δx·Δw —
-/// instead of the f32 primitive on fake-quantized values; in a float run it has no primitive
-/// and the f32 one runs. See docs/engine.md, "Integer convolution".
+/// instead of the f32 primitive on fake-quantized values — with bias correction, on the
+/// uncorrected weight codes, the correction then taken off its output (`OutputCorrection`); in
+/// a float run it has no primitive and the f32 one runs. See docs/engine.md, "Integer convolution".
 final class IntegerLayer {
     /// What the primitive computes.
     enum Shape {
