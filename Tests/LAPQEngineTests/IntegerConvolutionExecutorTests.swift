@@ -22,8 +22,7 @@ final class IntegerConvolutionExecutorTests: XCTestCase {
     func testCorrectionFromThePrimitivesCodesEqualsReencodedCodes() throws {
         for golden in try QuantizedGoldens.quantized() {
             let graph = try golden.graph()
-            var plan = golden.plan(for: graph)
-            plan.settings.correctsWeightBias = true
+            let plan = golden.plan(for: graph, correctsWeightBias: true)
             let input = try FixtureIndex.tensor(golden.input)
             let reading = try Executor(graph: graph, plan: plan, options: .init(threads: 2))
             let encoding = try Executor(graph: graph, plan: plan, options: .init(threads: 2))
@@ -37,8 +36,7 @@ final class IntegerConvolutionExecutorTests: XCTestCase {
         var integerFixtures: Set<String> = [], innerProductFixtures: Set<String> = []
         for golden in try QuantizedGoldens.quantized() {
             let graph = try golden.graph()
-            var plan = golden.plan(for: graph)
-            plan.settings.correctsWeightBias = correctsBias
+            let plan = golden.plan(for: graph, correctsWeightBias: correctsBias)
             let label = golden.label + (correctsBias ? " +bc" : "")
             let input = try FixtureIndex.tensor(golden.input)
             let integer = try Executor(graph: graph, plan: plan, options: .init(threads: 2))
@@ -103,9 +101,7 @@ final class IntegerConvolutionExecutorTests: XCTestCase {
         XCTAssertTrue(narrow.layerPaths.allSatisfy { $0.kind == .int8 && !$0.reason.contains("bias") }, "\(narrow.layerPaths)")
         let wide = try Executor(graph: graph, plan: QuantizationPlan(graph: graph, weightBits: 8, activationBits: 8))
         XCTAssertTrue(wide.layerPaths.allSatisfy { $0.kind == .f32 && $0.reason.contains("saturate") }, "\(wide.layerPaths)")
-        var corrected = golden.plan(for: graph)
-        corrected.settings.correctsWeightBias = true
-        let correctedPaths = try Executor(graph: graph, plan: corrected).layerPaths
+        let correctedPaths = try Executor(graph: graph, plan: golden.plan(for: graph, correctsWeightBias: true)).layerPaths
         XCTAssertTrue(correctedPaths.allSatisfy { $0.kind == .int8 && $0.reason.contains("bias correction") }, "\(correctedPaths)")
         let off = try Executor(graph: graph, plan: golden.plan(for: graph), options: .init(integerConvolution: false))
         XCTAssertTrue(off.layerPaths.allSatisfy { $0.kind == .f32 })
@@ -118,8 +114,7 @@ final class IntegerConvolutionExecutorTests: XCTestCase {
         let graph = try golden.graph()
         let input = try FixtureIndex.tensor(golden.input)
         for correctsBias in [false, true] {
-            var plan = golden.plan(for: graph)
-            plan.settings.correctsWeightBias = correctsBias
+            let plan = golden.plan(for: graph, correctsWeightBias: correctsBias)
             let executor = try Executor(graph: graph, plan: plan)
             try executor.setStepSizes(golden.stepSizes)
             _ = try executor.run(input)

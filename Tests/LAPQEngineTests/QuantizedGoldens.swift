@@ -41,8 +41,10 @@ struct QuantizedGoldens: Decodable {
 
         func graph() throws -> Graph { try FixtureIndex.graph(fixture) }
 
-        func plan(for graph: Graph) -> QuantizationPlan {
+        /// The golden's plan; `correctsWeightBias` adds bias correction (`--bias-correction`).
+        func plan(for graph: Graph, correctsWeightBias: Bool = false) -> QuantizationPlan {
             QuantizationPlan(graph: graph, settings: PlanSettings(weightBits: weightBits, activationBits: activationBits,
+                                                                  correctsWeightBias: correctsWeightBias,
                                                                   weightGranularity: weightGranularity))
         }
     }

@@ -66,8 +66,7 @@ final class WeightBiasCorrectionTests: XCTestCase {
     func testExecutorMatchesReferenceWithBiasCorrection() throws {
         for golden in try QuantizedGoldens.quantized() {
             let graph = try golden.graph()
-            var plan = golden.plan(for: graph)
-            plan.settings.correctsWeightBias = true
+            let plan = golden.plan(for: graph, correctsWeightBias: true)
             let input = try FixtureIndex.tensor(golden.input)
             let reference = try ReferenceExecutor(graph: graph, plan: plan)
             try reference.setStepSizes(golden.stepSizes)
