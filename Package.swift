@@ -36,6 +36,7 @@ let package = Package(
             dependencies: [
                 "LAPQMath",
                 "LAPQKernels",
+                "CQuantizeSIMD",   // OutputCorrection's AVX-512 and AVX2 loop
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),

@@ -86,6 +86,67 @@ final class OutputCorrectionTests: XCTestCase {
         }
     }
 
+    /// The C loop (`lapq_correct_pixels`) at every ISA this host runs gives the portable Swift
+    /// loop's bits: whole and partial vectors, several groups, groups too small for it (the
+    /// Swift loop runs), an inner product, every post-op; outputs include −0, NaN and values at
+    /// the post-ops' thresholds.
+    func testEveryISAGivesThePortableLoopsBits() {
+        var generator = SplitMix64(seed: 11)
+        let postOpLists: [[PostOp]] = [[], [.relu], [.clip(lower: 0, upper: 6)], [.leakyReLU(alpha: 0.1)],
+                                       [.clip(lower: -1, upper: 3), .leakyReLU(alpha: 0.5)]]
+        let shapes: [(channels: Int, groups: Int)] = [(16, 1), (20, 1), (64, 1), (16, 2), (10, 2), (12, 6), (7, 1)]
+        for (channels, groups) in shapes {
+            let geometry = Conv2DGeometry(batch: 2, inChannels: groups * 2, inHeight: 3, inWidth: 5, outChannels: channels,
+                                          kernel: (1, 1), groups: groups)
+            let shape = geometry.outputShape, count = shape.reduce(1, *), pixels = shape[2] * shape[3]
+            let strides = Self.layouts(shape)[1].1   // NHWC: the layout the int8 primitive writes
+            let shifts = (0..<channels).map { $0 % 5 == 0 ? 0 : Float(Int(generator.next() % 2001) - 1000) / 997 }
+            let sums = (0..<(2 * groups * pixels)).map { _ in Int32(Int(generator.next() % 4001) - 2000) }
+            let special: [Float] = [-0.0, 0, .nan, 6, -1, 3, .infinity]
+            let output = (0..<count).map { index -> Float in
+                index % 9 == 0 ? special[index / 9 % special.count] : Float(Int(generator.next() % 20001) - 10000) / 1013
+            }
+            for postOps in postOpLists {
+                let correction = OutputCorrection(window: .convolution(geometry), shifts: shifts, inputStep: 0.37,
+                                                  postOps: postOps, isSourceSigned: false)
+                var reference = output
+                reference.withUnsafeMutableBufferPointer {
+                    correction.apply(to: $0, shape: shape, strides: strides, sums: sums, threads: 2, isa: .portable)
+                }
+                for isa in QuantizerISA.available where isa != .portable {
+                    var wide = output
+                    wide.withUnsafeMutableBufferPointer {
+                        correction.apply(to: $0, shape: shape, strides: strides, sums: sums, threads: 2, isa: isa)
+                    }
+                    Self.assertSameBits(wide, reference, "\(channels) channels in \(groups) groups, \(postOps), \(isa)")
+                }
+            }
+        }
+        let innerProduct = OutputCorrection(window: .innerProduct, shifts: (0..<24).map { Float($0) / 7 - 1 }, inputStep: 0.5,
+                                            postOps: [.relu], isSourceSigned: true)
+        let logits = (0..<72).map { Float($0 % 13) - 6.5 }, rowSums: [Int32] = [-40, 3, 17]
+        var reference = logits
+        reference.withUnsafeMutableBufferPointer {
+            innerProduct.apply(to: $0, shape: [3, 24], strides: [24, 1], sums: rowSums, threads: 1, isa: .portable)
+        }
+        for isa in QuantizerISA.available where isa != .portable {
+            var wide = logits
+            wide.withUnsafeMutableBufferPointer {
+                innerProduct.apply(to: $0, shape: [3, 24], strides: [24, 1], sums: rowSums, threads: 1, isa: isa)
+            }
+            Self.assertSameBits(wide, reference, "inner product, \(isa)")
+        }
+    }
+
+    /// Fails at the first element whose bits differ, naming it.
+    private static func assertSameBits(_ actual: [Float], _ expected: [Float], _ context: String,
+                                       file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(actual.count, expected.count, context, file: file, line: line)
+        if let index = actual.indices.first(where: { actual[$0].bitPattern != expected[$0].bitPattern }) {
+            XCTFail("\(context): element \(index) is \(actual[index]), the portable loop's \(expected[index])", file: file, line: line)
+        }
+    }
+
     /// NCHW and NHWC element strides of a 4-D shape.
     private static func layouts(_ shape: [Int]) -> [(String, [Int])] {
         let (c, h, w) = (shape[1], shape[2], shape[3])

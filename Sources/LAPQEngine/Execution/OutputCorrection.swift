@@ -1,3 +1,4 @@
+internal import CQuantizeSIMD
 import LAPQKernels
 import LAPQMath
 
@@ -26,6 +27,8 @@ struct OutputCorrection {
     let factors: [Float]
     /// The layer's fused activations, applied after the correction.
     let postOps: [PostOp]
+    /// The same, as the C loop reads them.
+    private let wideLoopPostOps: [lapq_post_op]
     let isSourceSigned: Bool
 
     /// `shifts` are the δ_c that `correctBias` subtracts from each output channel's weights;
@@ -34,6 +37,13 @@ struct OutputCorrection {
         self.window = window
         factors = shifts.map { $0 * inputStep }
         self.postOps = postOps
+        wideLoopPostOps = postOps.map { postOp in
+            switch postOp {
+            case .relu: lapq_post_op(kind: LAPQ_POST_OP_RELU, first: 0, second: 0)
+            case let .clip(lower, upper): lapq_post_op(kind: LAPQ_POST_OP_CLIP, first: lower, second: upper)
+            case .leakyReLU(let alpha): lapq_post_op(kind: LAPQ_POST_OP_LEAKY_RELU, first: alpha, second: 0)
+            }
+        }
         self.isSourceSigned = isSourceSigned
     }
 
@@ -176,7 +186,10 @@ struct OutputCorrection {
     /// the dense output's storage (element strides `strides` of the logical `shape`: (N, O,
     /// outH, outW) or (N, O)); `sums` from `windowCodeSums`. The unit-stride axis runs
     /// innermost: channels when they are (NHWC, or a row-major (N, O)), else each channel's plane.
-    func apply(to output: UnsafeMutableBufferPointer<Float>, shape: [Int], strides: [Int], sums: [Int32], threads: Int) {
+    /// With channels innermost each output row runs in C at `isa` where it can
+    /// (`lapq_correct_pixels`, bit-identical to the Swift loop below, its twin and fallback).
+    func apply(to output: UnsafeMutableBufferPointer<Float>, shape: [Int], strides: [Int], sums: [Int32], threads: Int,
+               isa: QuantizerISA = .host) {
         let channels = shape[1]
         precondition(factors.count == channels, "\(factors.count) shifts for \(channels) output channels")
         let (groups, height, width) = {
@@ -188,39 +201,49 @@ struct OutputCorrection {
         let (batchStride, channelStride) = (strides[0], strides[1])
         let (rowStride, columnStride) = shape.count == 4 ? (strides[2], strides[3]) : (0, 0)
         let perGroup = channels / groups, pixels = height * width
-        factors.withUnsafeBufferPointer { factorBuffer in
-            sums.withUnsafeBufferPointer { sumBuffer in
-                guard let factor = factorBuffer.baseAddress, let sum = sumBuffer.baseAddress else { return }
-                if channelStride == 1 {
-                    inParallelChunks(shape[0] * height, threads: threads,
-                                     minimumPerThread: max(1, (1 << 15) / max(1, width * channels))) { range in
-                        for row in range {
-                            let (n, y) = row.quotientAndRemainder(dividingBy: height)
-                            for x in 0..<width {
-                                let position = out + n * batchStride + y * rowStride + x * columnStride
-                                let sums = sum + n * groups * pixels + y * width + x
-                                for group in 0..<groups {
-                                    let windowSum = Float(sums[group * pixels])
-                                    let first = group * perGroup
-                                    for channel in first..<(first + perGroup) {
-                                        position[channel] -= factor[channel] * windowSum
-                                    }
+        let withPointers = { (body: (UnsafePointer<Float>, UnsafePointer<Int32>, UnsafeBufferPointer<lapq_post_op>) -> Void) in
+            factors.withUnsafeBufferPointer { factor in
+                sums.withUnsafeBufferPointer { sum in
+                    wideLoopPostOps.withUnsafeBufferPointer { postOps in
+                        if let factor = factor.baseAddress, let sum = sum.baseAddress { body(factor, sum, postOps) }
+                    }
+                }
+            }
+        }
+        withPointers { factor, sum, wideLoopPostOps in
+            if channelStride == 1 {
+                inParallelChunks(shape[0] * height, threads: threads,
+                                 minimumPerThread: max(1, (1 << 15) / max(1, width * channels))) { range in
+                    for row in range {
+                        let (n, y) = row.quotientAndRemainder(dividingBy: height)
+                        let rowStart = out + n * batchStride + y * rowStride, rowSums = sum + n * groups * pixels + y * width
+                        if lapq_correct_pixels(isa.level, rowStart, width, columnStride, channels, perGroup, factor, rowSums,
+                                               pixels, wideLoopPostOps.baseAddress, wideLoopPostOps.count) == width {
+                            continue
+                        }
+                        for x in 0..<width {
+                            let position = rowStart + x * columnStride
+                            for group in 0..<groups {
+                                let windowSum = Float(rowSums[group * pixels + x])
+                                let first = group * perGroup
+                                for channel in first..<(first + perGroup) {
+                                    position[channel] -= factor[channel] * windowSum
                                 }
-                                activate(position, count: channels, stride: 1)
                             }
+                            activate(position, count: channels, stride: 1)
                         }
                     }
-                } else {
-                    inParallelChunks(shape[0] * channels, threads: threads,
-                                     minimumPerThread: max(1, (1 << 15) / max(1, pixels))) { range in
-                        for plane in range {
-                            let (n, channel) = plane.quotientAndRemainder(dividingBy: channels)
-                            let sums = sum + (n * groups + channel / perGroup) * pixels, shift = factor[channel]
-                            for y in 0..<height {
-                                let row = out + n * batchStride + channel * channelStride + y * rowStride
-                                for x in 0..<width { row[x * columnStride] -= shift * Float(sums[y * width + x]) }
-                                activate(row, count: width, stride: columnStride)
-                            }
+                }
+            } else {
+                inParallelChunks(shape[0] * channels, threads: threads,
+                                 minimumPerThread: max(1, (1 << 15) / max(1, pixels))) { range in
+                    for plane in range {
+                        let (n, channel) = plane.quotientAndRemainder(dividingBy: channels)
+                        let sums = sum + (n * groups + channel / perGroup) * pixels, shift = factor[channel]
+                        for y in 0..<height {
+                            let row = out + n * batchStride + channel * channelStride + y * rowStride
+                            for x in 0..<width { row[x * columnStride] -= shift * Float(sums[y * width + x]) }
+                            activate(row, count: width, stride: columnStride)
                         }
                     }
                 }

@@ -1,6 +1,7 @@
-internal import CQuantizeSIMD
+package import CQuantizeSIMD
 
-/// The instruction set of `UniformQuantizer`'s buffer loops (`encode`, `fakeQuantize`):
+/// The instruction set of `UniformQuantizer`'s buffer loops (`encode`, `fakeQuantize`) and of
+/// LAPQEngine's `OutputCorrection` (the subtraction of bias correction on int8 outputs):
 /// Swift's portable 8-lane form (SSE on baseline x86-64), or C loops for AVX2 and AVX-512
 /// (Sources/CQuantizeSIMD). All give the same bits; the wider ones are faster. Encoding an int8
 /// layer's input was a fifth of a CIFAR ResNet-20 W4/A4 pass in the portable form
@@ -19,7 +20,7 @@ public enum QuantizerISA: Int, CaseIterable, Comparable, Sendable {
 
     public static func < (lhs: QuantizerISA, rhs: QuantizerISA) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    var level: lapq_simd_level {
+    package var level: lapq_simd_level {
         switch self {
         case .portable: LAPQ_SIMD_NONE
         case .avx2: LAPQ_SIMD_AVX2

@@ -1,0 +1,35 @@
+// The subtraction and activation of LAPQEngine's OutputCorrection (bias correction on an int8
+// layer's output) for AVX2 and AVX-512, picked at run time like the quantize loops
+// (quantize_simd.h). Each repeats the Swift loop of OutputCorrection.apply operation by
+// operation, so that both give the same bits. See docs/engine.md, "Bias correction on int8 codes".
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "quantize_simd.h"
+
+/// One fused activation, as LAPQKernels' PostOp: ReLU (0 ≥ x ? 0 : x), clip to [first, second]
+/// (max then min, as Swift's max(x, first) and min(·, second) pick), leaky ReLU with slope first
+/// (x ≥ 0 ? x : first·x).
+typedef enum {
+    LAPQ_POST_OP_RELU = 0,
+    LAPQ_POST_OP_CLIP = 1,
+    LAPQ_POST_OP_LEAKY_RELU = 2,
+} lapq_post_op_kind;
+
+typedef struct {
+    lapq_post_op_kind kind;
+    float first;
+    float second;
+} lapq_post_op;
+
+/// For each pixel p < pixels, channel c < channels (channels contiguous, pixels `pixel_stride`
+/// floats apart in `out`), with g = c / per_group:
+///   out[p·pixel_stride + c] = post_ops(out[…] − factors[c] · (float)sums[g·group_stride + p])
+/// the product rounded, then the difference (no fused multiply-add), then each post-op in order.
+/// Returns `pixels` when `level` did the work, 0 when it did nothing and the caller's loop must
+/// (LAPQ_SIMD_NONE, or groups of fewer than 4 channels). `level` must not exceed what
+/// lapq_simd_host_level reports.
+size_t lapq_correct_pixels(lapq_simd_level level, float *out, size_t pixels, size_t pixel_stride, size_t channels,
+                           size_t per_group, const float *factors, const int32_t *sums, size_t group_stride,
+                           const lapq_post_op *post_ops, size_t post_op_count);
