@@ -139,10 +139,10 @@ struct OutputCorrection {
         let (outHeight, outWidth) = (g.outHeight, g.outWidth)
         scratch.rowSums.resize(to: planes * height * outWidth)
         scratch.windowSums.resize(to: planes * outHeight * outWidth)
-        let columns = Self.taps(outputs: outWidth, input: width, kernel: g.kernelWidth, stride: g.strideWidth,
-                                padding: g.padLeft, dilation: g.dilationWidth)
-        let rows = Self.taps(outputs: outHeight, input: height, kernel: g.kernelHeight, stride: g.strideHeight,
-                             padding: g.padTop, dilation: g.dilationHeight)
+        let columns = Taps(outputs: outWidth, input: width, kernel: g.kernelWidth, stride: g.strideWidth,
+                           padding: g.padLeft, dilation: g.dilationWidth)
+        let rows = Taps(outputs: outHeight, input: height, kernel: g.kernelHeight, stride: g.strideHeight,
+                        padding: g.padTop, dilation: g.dilationHeight)
         scratch.channelSums.withUnsafeBufferPointer { channelSums in
             scratch.rowSums.withUnsafeMutableBufferPointer { rowSums in
                 scratch.windowSums.withUnsafeMutableBufferPointer { windowSums in
@@ -153,19 +153,26 @@ struct OutputCorrection {
                         for plane in range {
                             let input = source + plane * height * width, middle = across + plane * height * outWidth
                             for y in 0..<height {
-                                for (outX, taps) in columns.enumerated() {
+                                let inputRow = input + y * width
+                                for outX in 0..<outWidth {
                                     var total: Int32 = 0
-                                    for x in taps { total &+= input[y * width + x] }
+                                    var x = columns.first[outX]
+                                    for _ in 0..<columns.count[outX] {
+                                        total &+= inputRow[x]
+                                        x += columns.step
+                                    }
                                     middle[y * outWidth + outX] = total
                                 }
                             }
                             let output = target + plane * outHeight * outWidth
-                            for (outY, taps) in rows.enumerated() {
+                            for outY in 0..<outHeight {
                                 let row = output + outY * outWidth
                                 row.initialize(repeating: 0, count: outWidth)
-                                for y in taps {
+                                var y = rows.first[outY]
+                                for _ in 0..<rows.count[outY] {
                                     let from = middle + y * outWidth
                                     for outX in 0..<outWidth { row[outX] &+= from[outX] }
+                                    y += rows.step
                                 }
                             }
                         }
@@ -175,10 +182,26 @@ struct OutputCorrection {
         }
     }
 
-    /// The input indices each output position reads along one axis, padding left out.
-    private static func taps(outputs: Int, input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) -> [[Int]] {
-        (0..<outputs).map { output in
-            (0..<kernel).map { output * stride - padding + $0 * dilation }.filter { $0 >= 0 && $0 < input }
+    /// The input indices each output position reads along one axis, padding left out: output o
+    /// reads first[o], first[o] + step, … (count[o] of them). The in-range taps of an arithmetic
+    /// sequence are a run of it, so two integers describe them (a list per output cost an
+    /// array's retain and release per output position).
+    struct Taps: Equatable {
+        let first: [Int]
+        let count: [Int]
+        let step: Int
+
+        init(outputs: Int, input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) {
+            var first = [Int](), count = [Int]()
+            for output in 0..<outputs {
+                let start = output * stride - padding
+                // Kernel taps k with 0 ≤ start + k·dilation < input.
+                let lowest = start >= 0 ? 0 : (-start + dilation - 1) / dilation
+                let highest = min(kernel - 1, start >= input ? -1 : (input - 1 - start) / dilation)
+                first.append(start + lowest * dilation)
+                count.append(max(0, highest - lowest + 1))
+            }
+            (self.first, self.count, step) = (first, count, dilation)
         }
     }
 
