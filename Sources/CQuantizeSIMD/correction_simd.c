@@ -1,5 +1,6 @@
-// OutputCorrection.apply's NHWC loop for AVX-512 and AVX2 (correction_simd.h). Every operation
-// is the Swift loop's, in its order, so the results are bit-identical to it:
+// OutputCorrection's channel sums (integer, so exact on any ISA) and its NHWC subtraction for
+// AVX-512 and AVX2 (correction_simd.h). In the subtraction every operation is the Swift loop's,
+// in its order, so the results are bit-identical to it:
 //   corrected = out − (factor · (float)sum)    two roundings: products and differences are never
 //                                              fused (no FMA; contraction is off for this file)
 //   ReLU      = 0 ≥ v ? 0 : v                  Swift's max(v, 0) is "0 >= v ? 0 : v"
@@ -120,6 +121,61 @@ size_t lapq_correct_pixels(lapq_simd_level level, float *out, size_t pixels, siz
     case LAPQ_SIMD_AVX2:
         correct256(out, pixels, pixel_stride, channels, per_group, factors, sums, group_stride, post_ops, post_op_count);
         return pixels;
+    default: return 0;
+    }
+}
+
+// Code sums: psadbw adds each 8 unsigned bytes into a 64-bit lane. Signed codes are offset to
+// unsigned by flipping their top bit (c + 128), and 128·count is taken off the total.
+
+__attribute__((target("avx512f,avx512bw")))
+static void sum_runs512(const uint8_t *codes, size_t count, size_t stride, size_t runs, int is_signed, int32_t *out) {
+    const __m512i zero = _mm512_setzero_si512(), flip = _mm512_set1_epi8((char)0x80);
+    for (size_t r = 0; r < runs; r++) {
+        const uint8_t *run = codes + r * stride;
+        __m512i total = zero;
+        for (size_t i = 0; i < count; i += 64) {
+            size_t lanes = count - i < 64 ? count - i : 64;
+            __mmask64 mask = lanes == 64 ? ~(__mmask64)0 : (((__mmask64)1 << lanes) - 1);
+            __m512i bytes = _mm512_maskz_loadu_epi8(mask, run + i);
+            if (is_signed) bytes = _mm512_maskz_mov_epi8(mask, _mm512_xor_si512(bytes, flip));
+            total = _mm512_add_epi64(total, _mm512_sad_epu8(bytes, zero));
+        }
+        int64_t sum = _mm512_reduce_add_epi64(total);
+        out[r] = (int32_t)(is_signed ? sum - 128 * (int64_t)count : sum);
+    }
+}
+
+__attribute__((target("avx2")))
+static void sum_runs256(const uint8_t *codes, size_t count, size_t stride, size_t runs, int is_signed, int32_t *out) {
+    const __m256i zero = _mm256_setzero_si256(), flip = _mm256_set1_epi8((char)0x80);
+    for (size_t r = 0; r < runs; r++) {
+        const uint8_t *run = codes + r * stride;
+        __m256i total = zero;
+        size_t i = 0;
+        for (; i + 32 <= count; i += 32) {
+            __m256i bytes = _mm256_loadu_si256((const __m256i *)(run + i));
+            if (is_signed) bytes = _mm256_xor_si256(bytes, flip);
+            total = _mm256_add_epi64(total, _mm256_sad_epu8(bytes, zero));
+        }
+        __m128i half = _mm_add_epi64(_mm256_castsi256_si128(total), _mm256_extracti128_si256(total, 1));
+        int64_t sum = _mm_cvtsi128_si64(half) + _mm_extract_epi64(half, 1);
+        if (is_signed) {
+            for (; i < count; i++) sum += (int8_t)run[i];
+            sum -= 128 * (int64_t)(count - count % 32);
+        } else {
+            for (; i < count; i++) sum += run[i];
+        }
+        out[r] = (int32_t)sum;
+    }
+}
+
+size_t lapq_sum_code_runs(lapq_simd_level level, const uint8_t *codes, size_t count, size_t stride, size_t runs,
+                          int is_signed, int32_t *out) {
+    if (count < 16) return 0;
+    switch (level) {
+    case LAPQ_SIMD_AVX512: sum_runs512(codes, count, stride, runs, is_signed, out); return runs;
+    case LAPQ_SIMD_AVX2: sum_runs256(codes, count, stride, runs, is_signed, out); return runs;
     default: return 0;
     }
 }

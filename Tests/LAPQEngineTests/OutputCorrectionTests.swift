@@ -17,6 +17,13 @@ final class OutputCorrectionTests: XCTestCase {
                        pads: (2, 2, 2, 2), dilations: (2, 2), groups: 6),   // depthwise, dilated
         Conv2DGeometry(batch: 2, inChannels: 8, inHeight: 4, inWidth: 4, outChannels: 4, kernel: (1, 1),
                        strides: (2, 2), groups: 2),
+        // Groups of 16 channels or more, summed in C on AVX2 and AVX-512 hosts: a partial
+        // vector, more than one AVX-512 vector, two groups.
+        Conv2DGeometry(batch: 2, inChannels: 20, inHeight: 3, inWidth: 4, outChannels: 5, kernel: (3, 3),
+                       pads: (1, 1, 1, 1)),
+        Conv2DGeometry(batch: 1, inChannels: 70, inHeight: 4, inWidth: 3, outChannels: 2, kernel: (2, 2)),
+        Conv2DGeometry(batch: 2, inChannels: 66, inHeight: 3, inWidth: 3, outChannels: 4, kernel: (1, 3),
+                       pads: (0, 1, 0, 1), groups: 2),
     ]
 
     func testWindowSumsEqualTheNaiveConvolutionOfTheCodesWithOnes() throws {
@@ -36,11 +43,14 @@ final class OutputCorrectionTests: XCTestCase {
                                                   isSourceSigned: signed)
                 for (layout, strides) in Self.layouts(geometry.inputShape) {
                     let codes = Self.stored(values, shape: geometry.inputShape, strides: strides)
-                    codes.withUnsafeBufferPointer {
-                        correction.windowCodeSums(codes: $0, shape: geometry.inputShape, strides: strides, threads: 2,
-                                                  scratch: &scratch)
+                    for isa in QuantizerISA.available {
+                        codes.withUnsafeBufferPointer {
+                            correction.windowCodeSums(codes: $0, shape: geometry.inputShape, strides: strides, threads: 2,
+                                                      scratch: &scratch, isa: isa)
+                        }
+                        XCTAssertEqual(scratch.windowSums.map(Float.init), expected.data,
+                                       "geometry \(number), \(layout), signed \(signed), \(isa)")
                     }
-                    XCTAssertEqual(scratch.windowSums.map(Float.init), expected.data, "geometry \(number), \(layout), signed \(signed)")
                 }
             }
         }
@@ -81,6 +91,24 @@ final class OutputCorrectionTests: XCTestCase {
             signed.windowCodeSums(codes: $0, shape: [2, 3], strides: [1, 2], threads: 1, scratch: &scratch)
         }
         XCTAssertEqual(scratch.windowSums, [1 + 5 - 1, -2 + 7 + 2])
+        // Rows long enough for the C loop: every ISA sums them as the definition does.
+        var generator = SplitMix64(seed: 3)
+        let codes = (0..<(3 * 100)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        for (correction, read) in [(OutputCorrection(window: .innerProduct, shifts: [], inputStep: 1, postOps: [], isSourceSigned: false),
+                                    { (byte: UInt8) in Int32(byte) }),
+                                   (signed, { (byte: UInt8) in Int32(Int8(bitPattern: byte)) })] {
+            for (rowLength, rows) in [(16, 3), (33, 3), (100, 3), (70, 4)] {
+                let expected = (0..<rows).map { row in codes[(row * rowLength)..<((row + 1) * rowLength)].map(read).reduce(0, +) }
+                for isa in QuantizerISA.available {
+                    codes.withUnsafeBufferPointer {
+                        correction.windowCodeSums(codes: UnsafeBufferPointer(rebasing: $0[0..<(rows * rowLength)]),
+                                                  shape: [rows, rowLength], strides: [rowLength, 1], threads: 1,
+                                                  scratch: &scratch, isa: isa)
+                    }
+                    XCTAssertEqual(scratch.windowSums, expected, "rows of \(rowLength), signed \(correction.isSourceSigned), \(isa)")
+                }
+            }
+        }
     }
 
     /// output ← postOps(output − δ_c·Δx·sum), per group of output channels, in NHWC and NCHW

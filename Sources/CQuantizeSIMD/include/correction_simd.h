@@ -1,7 +1,7 @@
-// The subtraction and activation of LAPQEngine's OutputCorrection (bias correction on an int8
-// layer's output) for AVX2 and AVX-512, picked at run time like the quantize loops
-// (quantize_simd.h). Each repeats the Swift loop of OutputCorrection.apply operation by
-// operation, so that both give the same bits. See docs/engine.md, "Bias correction on int8 codes".
+// Two loops of LAPQEngine's OutputCorrection (bias correction on an int8 layer's output) for
+// AVX2 and AVX-512, picked at run time like the quantize loops (quantize_simd.h): the channel
+// sums of the input codes, and the subtraction with the activation. Each gives the bits of its
+// Swift loop. See docs/engine.md, "Bias correction on int8 codes".
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
@@ -33,3 +33,10 @@ typedef struct {
 size_t lapq_correct_pixels(lapq_simd_level level, float *out, size_t pixels, size_t pixel_stride, size_t channels,
                            size_t per_group, const float *factors, const int32_t *sums, size_t group_stride,
                            const lapq_post_op *post_ops, size_t post_op_count);
+
+/// out[r] = the sum of the `count` code bytes at codes + r·stride … + count − 1, read as int8
+/// when `is_signed` (two's complement) and as uint8 otherwise, for r < runs: exact in int32 for
+/// count < 2^23. Returns `runs` when `level` did the work, 0 when the caller's loop must
+/// (LAPQ_SIMD_NONE, or runs of fewer than 16 bytes).
+size_t lapq_sum_code_runs(lapq_simd_level level, const uint8_t *codes, size_t count, size_t stride, size_t runs,
+                          int is_signed, int32_t *out);

@@ -52,19 +52,26 @@ struct OutputCorrection {
     /// the dense input's storage (element strides `strides` of the logical (N, C, H, W) or (N, K)
     /// `shape`), one code byte per element. Exact: Int32 holds any sum oneDNN's int32
     /// accumulator holds, and the wrapping adds (which let the loops vectorize) never wrap.
+    /// Runs of contiguous codes are summed in C at `isa` where it can (`lapq_sum_code_runs`;
+    /// integer sums, equal to the Swift loop's on every ISA).
     func windowCodeSums(codes: UnsafeBufferPointer<UInt8>, shape: [Int], strides: [Int], threads: Int,
-                        scratch: inout CorrectionScratch) {
+                        scratch: inout CorrectionScratch, isa: QuantizerISA = .host) {
         guard let base = codes.baseAddress else { return }
         switch window {
         case .innerProduct:
             precondition(shape.count == 2 && strides.count == 2, "an inner product's input is (N, K), got \(shape)")
             scratch.windowSums.resize(to: shape[0])
             scratch.windowSums.withUnsafeMutableBufferPointer { out in
+                guard let target = out.baseAddress else { return }
+                if strides[1] == 1,
+                   lapq_sum_code_runs(isa.level, base, shape[1], strides[0], shape[0], isSourceSigned ? 1 : 0, target) == shape[0] {
+                    return
+                }
                 for row in 0..<shape[0] { out[row] = codeSum(base + row * strides[0], count: shape[1], stride: strides[1]) }
             }
         case .convolution(let geometry):
             precondition(shape == geometry.inputShape && strides.count == 4, "input \(shape) is not \(geometry.inputShape)")
-            groupChannelSums(base, geometry: geometry, strides: strides, threads: threads, into: &scratch.channelSums)
+            groupChannelSums(base, geometry: geometry, strides: strides, threads: threads, isa: isa, into: &scratch.channelSums)
             boxSums(geometry: geometry, threads: threads, scratch: &scratch)
         }
     }
@@ -92,7 +99,7 @@ struct OutputCorrection {
     /// Channel-innermost storage (NHWC) sums each pixel's channels in a run; otherwise each
     /// channel's plane is added pixel by pixel (contiguous rows in NCHW).
     private func groupChannelSums(_ codes: UnsafePointer<UInt8>, geometry g: Conv2DGeometry, strides: [Int], threads: Int,
-                                  into sums: inout [Int32]) {
+                                  isa: QuantizerISA, into sums: inout [Int32]) {
         let perGroup = g.inChannels / g.groups, (height, width) = (g.inHeight, g.inWidth), pixels = height * width
         let (batchStride, channelStride, rowStride, columnStride) = (strides[0], strides[1], strides[2], strides[3])
         let planes = g.batch * g.groups
@@ -106,6 +113,11 @@ struct OutputCorrection {
                     let sum = target + plane * pixels
                     if channelStride == 1 || columnStride != 1 {
                         for y in 0..<height {
+                            if channelStride == 1,
+                               lapq_sum_code_runs(isa.level, first + y * rowStride, perGroup, columnStride, width,
+                                                  isSourceSigned ? 1 : 0, sum + y * width) == width {
+                                continue
+                            }
                             for x in 0..<width {
                                 sum[y * width + x] = codeSum(first + y * rowStride + x * columnStride, count: perGroup,
                                                              stride: channelStride)
