@@ -198,7 +198,7 @@ struct OutputCorrection {
     /// reads first[o], first[o] + step, … (count[o] of them). The in-range taps of an arithmetic
     /// sequence are a run of it, so two integers describe them (a list per output cost an
     /// array's retain and release per output position).
-    struct Taps: Equatable {
+    struct Taps {
         let first: [Int]
         let count: [Int]
         let step: Int
