@@ -61,7 +61,8 @@ struct BarChart {
                 + " width=\"\(PlotFrame.coordinate(barWidth - 2))\" height=\"\(PlotFrame.coordinate(bottom - top))\""
                 + " fill=\"\(colors[series])\"/>"
             let label = PlotAxis.valueLabel(value, style: style)
-            guard PlotFrame.textWidth(label, size: 10) <= barWidth + 4 else { continue }
+            // Within its own slot, so that neighbouring labels never overlap.
+            guard PlotFrame.textWidth(label, size: 10) <= barWidth else { continue }
             // A bar reaching the top (top-1 near 100 %) carries its label inside, in white.
             let inside = top - 14 < y.end
             markup += PlotFrame.text(label, x: x + barWidth / 2, y: inside ? top + 12 : top - 4, size: 10,
