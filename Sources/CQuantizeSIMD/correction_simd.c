@@ -1,5 +1,5 @@
 // OutputCorrection's channel sums (integer, so exact on any ISA) and its NHWC subtraction for
-// AVX-512 and AVX2 (correction_simd.h). In the subtraction every operation is the Swift loop's,
+// AVX-512 and AVX2 (quantize_simd.h). In the subtraction every operation is the Swift loop's,
 // in its order, so the results are bit-identical to it:
 //   corrected = out − (factor · (float)sum)    two roundings: products and differences are never
 //                                              fused (no FMA; contraction is off for this file)
@@ -7,7 +7,7 @@
 //   clip      = m = lower ≥ v ? lower : v;  upper < m ? upper : m      (max, then min)
 //   leaky     = v ≥ 0 ? v : alpha · v
 // Comparisons are ordered and quiet (_CMP_GE_OQ, _CMP_LT_OQ), false on NaN as Swift's are.
-#include "correction_simd.h"
+#include "quantize_simd.h"
 
 #include <immintrin.h>
 
