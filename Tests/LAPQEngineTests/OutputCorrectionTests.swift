@@ -56,9 +56,10 @@ final class OutputCorrectionTests: XCTestCase {
         }
     }
 
-    /// The kernel taps along one axis as runs (first, count, step) list the taps of the
-    /// definition, padding left out, for every output, also where the padding exceeds the kernel.
-    func testTapRunsListTheDefinitionsTaps() {
+    /// The kernel taps along one axis, each over the outputs it reaches, read for every output
+    /// exactly the inputs of the definition, padding left out, also where the padding exceeds the
+    /// kernel.
+    func testKernelTapsReadTheDefinitionsInputs() {
         for input in 1...7 {
             for kernel in 1...4 {
                 for stride in 1...3 {
@@ -66,11 +67,15 @@ final class OutputCorrectionTests: XCTestCase {
                         for dilation in 1...3 {
                             let outputs = (input + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1
                             guard outputs > 0 else { continue }
-                            let taps = OutputCorrection.Taps(outputs: outputs, input: input, kernel: kernel, stride: stride,
-                                                             padding: padding, dilation: dilation)
-                            let naive = OutputCorrection.Taps.naive(outputs: outputs, input: input, kernel: kernel,
-                                                                    stride: stride, padding: padding, dilation: dilation)
-                            XCTAssertEqual((0..<outputs).map(taps.listed), naive,
+                            let taps = OutputCorrection.KernelTap.taps(outputs: outputs, input: input, kernel: kernel,
+                                                                       stride: stride, padding: padding, dilation: dilation)
+                            let read = (0..<outputs).map { output in
+                                taps.filter { $0.outputs.contains(output) }.map { output * stride + $0.offset }
+                            }
+                            let definition = (0..<outputs).map { output in
+                                (0..<kernel).map { output * stride - padding + $0 * dilation }.filter { $0 >= 0 && $0 < input }
+                            }
+                            XCTAssertEqual(read, definition,
                                            "input \(input), kernel \(kernel), stride \(stride), padding \(padding), dilation \(dilation)")
                         }
                     }
@@ -220,17 +225,4 @@ final class OutputCorrectionTests: XCTestCase {
         }
         return offset
     }
-}
-
-extension OutputCorrection.Taps {
-    /// The taps along one axis as a list per output, by their definition: output o reads
-    /// o·stride − padding + k·dilation for each kernel tap k that lands inside the input.
-    static func naive(outputs: Int, input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) -> [[Int]] {
-        (0..<outputs).map { output in
-            (0..<kernel).map { output * stride - padding + $0 * dilation }.filter { $0 >= 0 && $0 < input }
-        }
-    }
-
-    /// The taps of output `index`, listed.
-    func listed(_ index: Int) -> [Int] { (0..<count[index]).map { first[index] + $0 * step } }
 }

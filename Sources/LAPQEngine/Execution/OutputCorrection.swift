@@ -151,10 +151,11 @@ struct OutputCorrection {
         let (outHeight, outWidth) = (g.outHeight, g.outWidth)
         scratch.rowSums.resize(to: planes * height * outWidth)
         scratch.windowSums.resize(to: planes * outHeight * outWidth)
-        let columns = Taps(outputs: outWidth, input: width, kernel: g.kernelWidth, stride: g.strideWidth,
-                           padding: g.padLeft, dilation: g.dilationWidth)
-        let rows = Taps(outputs: outHeight, input: height, kernel: g.kernelHeight, stride: g.strideHeight,
-                        padding: g.padTop, dilation: g.dilationHeight)
+        let columnTaps = KernelTap.taps(outputs: outWidth, input: width, kernel: g.kernelWidth, stride: g.strideWidth,
+                                        padding: g.padLeft, dilation: g.dilationWidth)
+        let rowTaps = KernelTap.taps(outputs: outHeight, input: height, kernel: g.kernelHeight, stride: g.strideHeight,
+                                     padding: g.padTop, dilation: g.dilationHeight)
+        let (strideX, strideY) = (g.strideWidth, g.strideHeight)
         scratch.channelSums.withUnsafeBufferPointer { channelSums in
             scratch.rowSums.withUnsafeMutableBufferPointer { rowSums in
                 scratch.windowSums.withUnsafeMutableBufferPointer { windowSums in
@@ -164,27 +165,25 @@ struct OutputCorrection {
                                      minimumPerThread: max(1, (1 << 15) / max(1, height * outWidth * g.kernelWidth))) { range in
                         for plane in range {
                             let input = source + plane * height * width, middle = across + plane * height * outWidth
+                            // Tap by tap, each over the outputs it reaches: with stride 1 the
+                            // inner loops are shifted adds of contiguous rows, which vectorize.
                             for y in 0..<height {
-                                let inputRow = input + y * width
-                                for outX in 0..<outWidth {
-                                    var total: Int32 = 0
-                                    var x = columns.first[outX]
-                                    for _ in 0..<columns.count[outX] {
-                                        total &+= inputRow[x]
-                                        x += columns.step
+                                let inputRow = input + y * width, middleRow = middle + y * outWidth
+                                middleRow.initialize(repeating: 0, count: outWidth)
+                                for tap in columnTaps {
+                                    if strideX == 1 {
+                                        for outX in tap.outputs { middleRow[outX] &+= inputRow[outX + tap.offset] }
+                                    } else {
+                                        for outX in tap.outputs { middleRow[outX] &+= inputRow[outX * strideX + tap.offset] }
                                     }
-                                    middle[y * outWidth + outX] = total
                                 }
                             }
                             let output = target + plane * outHeight * outWidth
-                            for outY in 0..<outHeight {
-                                let row = output + outY * outWidth
-                                row.initialize(repeating: 0, count: outWidth)
-                                var y = rows.first[outY]
-                                for _ in 0..<rows.count[outY] {
-                                    let from = middle + y * outWidth
+                            output.initialize(repeating: 0, count: outHeight * outWidth)
+                            for tap in rowTaps {
+                                for outY in tap.outputs {
+                                    let row = output + outY * outWidth, from = middle + (outY * strideY + tap.offset) * outWidth
                                     for outX in 0..<outWidth { row[outX] &+= from[outX] }
-                                    y += rows.step
                                 }
                             }
                         }
@@ -194,26 +193,22 @@ struct OutputCorrection {
         }
     }
 
-    /// The input indices each output position reads along one axis, padding left out: output o
-    /// reads first[o], first[o] + step, … (count[o] of them). The in-range taps of an arithmetic
-    /// sequence are a run of it, so two integers describe them (a list per output cost an
-    /// array's retain and release per output position).
-    struct Taps {
-        let first: [Int]
-        let count: [Int]
-        let step: Int
+    /// One kernel tap k along one axis: it reads input index o·stride + offset (offset =
+    /// k·dilation − padding) for each output o in `outputs`, the outputs whose read lands inside
+    /// the input (zero padding adds nothing).
+    struct KernelTap {
+        let offset: Int
+        let outputs: Range<Int>
 
-        init(outputs: Int, input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) {
-            var first = [Int](), count = [Int]()
-            for output in 0..<outputs {
-                let start = output * stride - padding
-                // Kernel taps k with 0 ≤ start + k·dilation < input.
-                let lowest = start >= 0 ? 0 : (-start + dilation - 1) / dilation
-                let highest = min(kernel - 1, start >= input ? -1 : (input - 1 - start) / dilation)
-                first.append(start + lowest * dilation)
-                count.append(max(0, highest - lowest + 1))
+        /// Every tap of a kernel, in kernel order.
+        static func taps(outputs: Int, input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) -> [KernelTap] {
+            (0..<kernel).map { k in
+                let offset = k * dilation - padding
+                // 0 ≤ o·stride + offset ≤ input − 1, for 0 ≤ o < outputs.
+                let lowest = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+                let highest = input - 1 - offset < 0 ? -1 : min(outputs - 1, (input - 1 - offset) / stride)
+                return KernelTap(offset: offset, outputs: lowest..<max(lowest, highest + 1))
             }
-            (self.first, self.count, step) = (first, count, dilation)
         }
     }
 
