@@ -36,7 +36,7 @@ let package = Package(
             dependencies: [
                 "LAPQMath",
                 "LAPQKernels",
-                "CQuantizeSIMD",   // OutputCorrection's AVX-512 and AVX2 loop
+                "CQuantizeSIMD",   // OutputCorrection's AVX-512 and AVX2 loops
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),

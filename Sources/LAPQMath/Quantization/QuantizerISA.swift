@@ -1,7 +1,7 @@
 package import CQuantizeSIMD
 
 /// The instruction set of `UniformQuantizer`'s buffer loops (`encode`, `fakeQuantize`) and of
-/// LAPQEngine's `OutputCorrection` (the subtraction of bias correction on int8 outputs):
+/// LAPQEngine's `OutputCorrection` (bias correction's code sums and subtraction on int8 layers):
 /// Swift's portable 8-lane form (SSE on baseline x86-64), or C loops for AVX2 and AVX-512
 /// (Sources/CQuantizeSIMD). All give the same bits; the wider ones are faster. Encoding an int8
 /// layer's input was a fifth of a CIFAR ResNet-20 W4/A4 pass in the portable form
