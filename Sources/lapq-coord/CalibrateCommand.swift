@@ -27,6 +27,11 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "lapq, lp-init, mmse, maxabs, percentile (onnxruntime's) or entropy (TensorRT's).")
     var method: CalibrationMethod = .lapq
 
+    @Flag(help: ArgumentHelp("Calibrate twice, without and with --bias-correction (into OUT/without-bias-correction and "
+                             + "OUT/with-bias-correction), and keep the run with the lower calibration loss in OUT: "
+                             + "twice the evaluations."))
+    var biasCorrectionBoth = false
+
     @Option(help: "Cap on Powell's loss evaluations.")
     var maxEvals: Int?
 
@@ -76,6 +81,9 @@ struct CalibrateCommand: ParsableCommand {
         guard shardCacheMib >= 0 else { throw ValidationError("--shard-cache-mib \(shardCacheMib): cannot be negative") }
         if let maxEvals, maxEvals < 1 { throw ValidationError("--max-evals \(maxEvals): need at least one") }
         guard maxIterations >= 1 else { throw ValidationError("--max-iterations \(maxIterations): need at least one") }
+        if biasCorrectionBoth, plan.biasCorrection {
+            throw ValidationError("--bias-correction-both runs with and without --bias-correction: give one of the two")
+        }
     }
 
     func run() throws {
@@ -98,12 +106,29 @@ struct CalibrateCommand: ParsableCommand {
         configuration.makeOracles = try reportingErrors {
             try cluster.oracleOptions().map { ClusterLossOracle.factory(options: $0, log: { printer.log($0) }) }
         }
-        let outcome = try reportingErrors { try CalibrationJob(configuration: configuration).run(progress: printer.report) }
-        if json {
-            print(String(decoding: try LAPQJSON.encoder(pretty: true).encode(outcome.steps), as: UTF8.self))
+        if biasCorrectionBoth {
+            let job = BiasCorrectionChoiceJob(configuration: configuration)
+            let outcome = try reportingErrors {
+                try job.run(starting: { printer.restart(announcing: "calibrating into \($0.path)") }, progress: printer.report)
+            }
+            let names = BiasCorrectionChoiceJob.runDirectories
+            let directories = [names.without, names.with].map { (resume ?? out) + "/" + $0 }
+            try printResult(outcome.steps, table: Array(zip(directories, outcome.runs.map(\.steps))), files: outcome.files,
+                        note: outcome.steps.biasCorrectionChoice.map { "kept \($0.kept) (the lower calibration loss) in \(resume ?? out)" })
         } else {
-            print(ResultTable.render([(resume ?? out, outcome.steps)]))
-            print("wrote " + outcome.files.map(\.path).joined(separator: ", "))
+            let outcome = try reportingErrors { try CalibrationJob(configuration: configuration).run(progress: printer.report) }
+            try printResult(outcome.steps, table: [(resume ?? out, outcome.steps)], files: outcome.files, note: nil)
+        }
+    }
+
+    /// steps.json with `--json`, else the result table, the note and the files written.
+    private func printResult(_ steps: StepsFile, table: [(String, StepsFile)], files: [URL], note: String?) throws {
+        if json {
+            print(String(decoding: try LAPQJSON.encoder(pretty: true).encode(steps), as: UTF8.self))
+        } else {
+            print(ResultTable.render(table))
+            if let note { print(note) }
+            print("wrote " + files.map(\.path).joined(separator: ", "))
         }
     }
 

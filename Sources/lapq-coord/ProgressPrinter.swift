@@ -7,7 +7,7 @@ import LAPQCalibration
 final class ProgressPrinter: @unchecked Sendable {
     private let isTerminal = isatty(STDERR_FILENO) != 0
     private let everyReport = ProcessInfo.processInfo.environment["LAPQ_TRACE"] == "1"
-    private let start = Date()
+    private var start = Date()
     private var lastPhase: CalibrationProgress.Phase?
     private var lastLogLine = Date.distantPast
     private var bestLoss: Double?
@@ -24,6 +24,13 @@ final class ProgressPrinter: @unchecked Sendable {
             lastLogLine = Date()
         }
         lastPhase = progress.phase
+    }
+
+    /// Logs `message` and starts counting anew: the next run's evaluations count from 0.
+    func restart(announcing message: String) {
+        log(message)
+        start = Date()
+        lastPhase = nil
     }
 
     /// A plain message on its own line (ends the live line first).

@@ -63,6 +63,10 @@ final class BadInputTests: XCTestCase {
         XCTAssertTrue(outcome.standardError.contains("per-row"), outcome.standardError)
     }
 
+    func testBiasCorrectionBothWithBiasCorrection() throws {
+        assertOneLineError(try calibrate(["--bias-correction", "--bias-correction-both"]), mentions: "--bias-correction-both")
+    }
+
     func testUnsupportedBitWidth() throws {
         assertOneLineError(try calibrate(["--bits", "9/4"]), mentions: "9/4")
     }

@@ -113,6 +113,28 @@ final class ClusterRunTests: XCTestCase {
         }
     }
 
+    /// `--bias-correction-both` over a cluster: two sessions, one after the other, on the port
+    /// the first resolved; the same two workers serve both, and every steps.json (the two runs'
+    /// and the kept one) is the local run's.
+    func testBiasCorrectionBothServesBothRunsWithTheSameWorkers() throws {
+        let both = ["--bias-correction-both"]
+        let reference = try CommandRunner.temporaryDirectory(self)
+        let local = try CommandRunner.lapqCoord(["calibrate"] + arguments(out: reference) + both)
+        XCTAssertEqual(local.status, 0, local.standardError)
+        let harness = try ClusterHarness(self)
+        let out = harness.directory.appendingPathComponent("out")
+        let (coordinator, endpoint) = try harness.startCoordinator(arguments(out: out) + both + ["--min-workers", "2"])
+        for index in 0..<2 { _ = try harness.startWorker(endpoint, name: "worker\(index)") }
+        XCTAssertEqual(harness.finish(coordinator), 0, harness.log("coordinator"))
+        let log = harness.log("coordinator")
+        XCTAssertEqual(log.components(separatedBy: "listening on \(endpoint);").count - 1, 2, log)
+        XCTAssertEqual(log.components(separatedBy: "worker 'worker1' joined").count - 1, 2, log)
+        for directory in ["", "without-bias-correction", "with-bias-correction"] {
+            XCTAssertEqual(try steps(out.appendingPathComponent(directory)), try steps(reference.appendingPathComponent(directory)),
+                           directory)
+        }
+    }
+
     /// A worker with `--data-root` reads the shards it has locally (same SHA-256) instead of
     /// receiving them: only the model travels, and the result is unchanged.
     func testDataRootShardsAreNotSent() throws {

@@ -39,6 +39,9 @@ public struct CalibrationJob {
         public var files: [URL]
     }
 
+    /// The checkpoint's name in the output directory.
+    public static let checkpointFileName = "checkpoint.json"
+
     public let configuration: Configuration
 
     public init(configuration: Configuration) { self.configuration = configuration }
@@ -59,7 +62,7 @@ public struct CalibrationJob {
         let madeOracles = try c.makeOracles.map { try $0(model, plan, sets) }
         precondition(madeOracles.map { $0.count == sets.count } ?? true, "a LossOracleFactory returns one oracle per set")
         try FileManager.default.createDirectory(at: c.outputDirectory, withIntermediateDirectories: true)
-        let checkpointURL = c.outputDirectory.appendingPathComponent("checkpoint.json")
+        let checkpointURL = c.outputDirectory.appendingPathComponent(Self.checkpointFileName)
         let search = try calibrate(model: model, graph: graph, plan: plan, set: calibrationSet, madeOracle: madeOracles?.first,
                                    checkpointURL: checkpointURL, started: started, progress: progress)
         let calibrated = Date()

@@ -22,7 +22,7 @@ public struct CalibrationReport {
                      "- model: `\(steps.model)`", "- calibration data: `\(steps.calibrationData)`",
                      "- method: \(steps.method.rawValue), \(steps.settingsDescription)",
                      "- loss evaluations: \(steps.evaluations)", ""]
-        lines += accuracyTable() + [""] + pSweepSection() + powellSection() + pointsTable() + pointCostSection()
+        lines += accuracyTable() + [""] + (biasCorrectionChoiceNote.map { [$0, ""] } ?? []) + pSweepSection() + powellSection() + pointsTable() + pointCostSection()
             + pathsTable() + timingLines()
         return lines.joined(separator: "\n") + "\n"
     }
@@ -79,6 +79,22 @@ public struct CalibrationReport {
         return "Powell also ran from p = \(formatNumber(other.pStar)) (loss \(formatNumber(other.initial.loss)) at its start): "
             + "in \(other.powellEvaluations) evaluations it ended at \(formatNumber(other.final.loss)) "
             + "(top-1 \(formatPercent(other.final.top1)))\(kept); --p-star both keeps the lower."
+    }
+
+    /// With `--bias-correction-both`: which of the two runs this is, and how the other ended.
+    var biasCorrectionChoiceNote: String? {
+        guard let choice = steps.biasCorrectionChoice else { return nil }
+        let kept = choice.otherCorrectsWeightBias ? "without" : "with"
+        let other = choice.otherCorrectsWeightBias ? "with" : "without"
+        let own = steps.calibrationScores["quantized"].map { formatNumber($0.loss) } ?? "–"
+        var text = "Calibrated without and with bias correction (--bias-correction-both): this is the run \(kept) it "
+            + "(\(choice.kept)/), calibration loss \(own) against \(formatNumber(choice.otherCalibration.loss)) "
+            + "\(other) it (\(choice.other)/"
+        if let validation = choice.otherValidation {
+            text += "; validation top-1 \(formatPercent(validation.top1)), loss \(formatNumber(validation.loss))"
+        }
+        return text + "). The lower calibration loss is kept; the two runs took \(steps.evaluations + choice.otherEvaluations) "
+            + "loss evaluations together."
     }
 
     /// A per-channel weight's row gives its largest channel's Δ and α, and says how many

@@ -57,6 +57,20 @@ public struct StepsFile: Codable, Equatable, Sendable {
         public var powellTrace: [Double]
     }
 
+    /// `--bias-correction-both`: which of the two runs this file repeats, and how the other ended.
+    public struct BiasCorrectionChoice: Codable, Equatable, Sendable {
+        /// The run directories, relative to this file's: the one kept and the other.
+        public var kept: String
+        public var other: String
+        /// The other run's plan corrected the weights' bias (this file's plan says the kept's).
+        public var otherCorrectsWeightBias: Bool
+        /// The other run's final scores on the calibration and (when given) the validation set.
+        public var otherCalibration: Score
+        public var otherValidation: Score?
+        /// The other run's loss evaluations (this file's `evaluations` are the kept run's).
+        public var otherEvaluations: Int
+    }
+
     public struct PSweepEntry: Codable, Equatable, Sendable {
         public var p: Double
         public var loss: Double
@@ -99,6 +113,8 @@ public struct StepsFile: Codable, Equatable, Sendable {
     /// `--p-star both`: the start whose Powell ended at the higher calibration loss, which this
     /// file's steps are not from; absent for the other rules and when the vertex scored lowest.
     public var alternativeStart: AlternativeStart?
+    /// `--bias-correction-both`: the run not kept; absent otherwise.
+    public var biasCorrectionChoice: BiasCorrectionChoice?
     public var calibrationScores: [String: Score]
     /// `float` and `quantized` on the validation set, when one was given.
     public var validationScores: [String: Score] = [:]

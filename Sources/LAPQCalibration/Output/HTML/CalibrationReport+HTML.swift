@@ -8,6 +8,9 @@ extension CalibrationReport {
         var sections = [HTMLMarkup.element("h1", [:], "lapq calibration report"), summary(),
                         HTMLMarkup.element("h2", [:], "Accuracy"), figureRow(figures.scores()),
                         RunFigures.scoreTable(figures.scoreRows())]
+        if let note = biasCorrectionChoiceNote {
+            sections.append(HTMLMarkup.element("p", ["class": "note"], HTMLMarkup.escape(note)))
+        }
         if let sweep = figures.pSweep() {
             sections += [HTMLMarkup.element("h2", [:], "Lp initialization: loss over p"), figureRow([sweep]), pStarNote()]
         }

@@ -57,7 +57,8 @@ public struct ComparisonPage {
         let plots = [figures.pSweep(), figures.powell()].compactMap { $0 }
         var facts = "\(run.steps.evaluations) loss evaluations"
         if let pStar = run.steps.pStar { facts += "; p* = \(formatNumber(pStar)): \(run.steps.pStarSource ?? "")" }
-        if let note = CalibrationReport(steps: run.steps).alternativeStartNote { facts += ". " + note }
+        let report = CalibrationReport(steps: run.steps)
+        for note in [report.alternativeStartNote, report.biasCorrectionChoiceNote].compactMap({ $0 }) { facts += ". " + note }
         let body = plots.isEmpty
             ? HTMLMarkup.element("p", ["class": "note"], HTMLMarkup.escape("\(run.steps.method.rawValue) has no p sweep and no Powell phase."))
             : HTMLMarkup.element("div", ["class": "figures"], "\n" + plots.joined(separator: "\n") + "\n")
