@@ -49,6 +49,21 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("steps.json")), before)
     }
 
+    /// A run with `--bias-correction-both` keeps its runs in two subdirectories: resuming it
+    /// without the flag, or a plain run with it, is refused, naming the flag, before any work.
+    func testResumeWithoutOrWithBiasCorrectionBothAsTheRunWasMade() throws {
+        let both = try CommandRunner.temporaryDirectory(self)
+        try FileManager.default.createDirectory(at: both.appendingPathComponent("without-bias-correction"),
+                                                withIntermediateDirectories: true)
+        assertOneLineError(try calibrate(["--resume", both.path], out: both),
+                           mentions: "holds a run made with --bias-correction-both; resume it with that flag")
+        let single = try CommandRunner.temporaryDirectory(self)
+        XCTAssertEqual(try calibrate([], out: single).status, 0)
+        assertOneLineError(try calibrate(["--resume", single.path, "--bias-correction-both"], out: single),
+                           mentions: "holds a run made without --bias-correction-both; resume it without that flag")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: single.appendingPathComponent("without-bias-correction").path))
+    }
+
     /// A `--keep-float` pattern that matches nothing would quietly quantize what the user meant
     /// to keep: refused, naming the pattern and the model's names.
     func testKeepFloatPatternMatchingNothing() throws {

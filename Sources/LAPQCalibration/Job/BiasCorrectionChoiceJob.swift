@@ -28,6 +28,7 @@ public struct BiasCorrectionChoiceJob {
     public func run(starting: (URL) -> Void = { _ in },
                     progress: @escaping (CalibrationProgress) -> Void = { _ in }) throws -> Outcome {
         let names = [Self.runDirectories.without, Self.runDirectories.with]
+        if configuration.resume { try Self.checkResumedRunKind(in: configuration.outputDirectory, choosing: true) }
         let runs = try zip(names, [false, true]).map { name, corrects in
             var run = configuration
             run.plan.correctsWeightBias = corrects
@@ -47,6 +48,18 @@ public struct BiasCorrectionChoiceJob {
             otherCalibration: try Self.quantizedScore(other, in: names[1 - keptIndex]),
             otherValidation: other.steps.validationScores["quantized"], otherEvaluations: other.steps.evaluations)
         return Outcome(steps: steps, runs: runs, files: try write(steps, keptDirectory: names[keptIndex]))
+    }
+
+    /// Refuses to resume `directory` as the other kind of run than it holds: one run keeps its
+    /// checkpoint there, a choice (`choosing`) keeps its two runs in subdirectories. Resumed
+    /// as the other kind, a directory would get new runs beside it, which drop its progress.
+    static func checkResumedRunKind(in directory: URL, choosing: Bool) throws {
+        let exists = { (name: String) in FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path) }
+        let holdsOneRun = exists(CalibrationJob.checkpointFileName)
+        let holdsAChoice = exists(runDirectories.without) || exists(runDirectories.with)
+        guard holdsOneRun != holdsAChoice, holdsAChoice != choosing else { return }
+        throw CalibrationError.resumeMismatch("\(directory.relativePath) holds a run made \(holdsAChoice ? "with" : "without") "
+                                              + "--bias-correction-both; resume it \(holdsAChoice ? "with" : "without") that flag")
     }
 
     /// steps.json and the reports drawn from it, and a copy of the kept run's exported model.

@@ -49,6 +49,7 @@ public struct CalibrationJob {
     public func run(progress: @escaping (CalibrationProgress) -> Void = { _ in }) throws -> Outcome {
         let started = Date()
         let c = configuration
+        if c.resume { try BiasCorrectionChoiceJob.checkResumedRunKind(in: c.outputDirectory, choosing: false) }
         // Read once: the graph, the resume digest and a cluster's model package all come from these bytes.
         let model = try ONNXModelFiles(contentsOf: c.model)
         let graph = try model.graph(file: c.model.relativePath)
