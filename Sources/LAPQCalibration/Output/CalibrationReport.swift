@@ -22,8 +22,8 @@ public struct CalibrationReport {
                      "- model: `\(steps.model)`", "- calibration data: `\(steps.calibrationData)`",
                      "- method: \(steps.method.rawValue), \(steps.settingsDescription)",
                      "- loss evaluations: \(steps.evaluations)", ""]
-        lines += accuracyTable() + [""] + (biasCorrectionChoiceNote.map { [$0, ""] } ?? []) + pSweepSection() + powellSection() + pointsTable() + pointCostSection()
-            + pathsTable() + timingLines()
+        lines += accuracyTable() + [""] + (biasCorrectionChoiceNote.map { [$0, ""] } ?? []) + pSweepSection()
+            + powellSection() + pointsTable() + pointCostSection() + pathsTable() + timingLines()
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -10,8 +10,8 @@ extension ClusterLossOracle {
     /// A command that runs several jobs (`calibrate --bias-correction-both`) calls it once per
     /// job, after the previous job's session has closed. Every later session binds the endpoint
     /// the first one resolved (a "*" port stays the port the workers were given) under a run id
-    /// of its own: the workers, registered to the closed run, are told to say HELLO again and
-    /// reconnect to the new one.
+    /// of its own: the workers, registered to the closed run, find it silent, say HELLO again
+    /// and are welcomed into the new one (docs/protocol.md, "Sessions in sequence").
     public static func factory(options: Options, log: @escaping @Sendable (String) -> Void) -> LossOracleFactory {
         if options.curve == nil { log("binding \(options.bind) WITHOUT encryption (no CURVE keys)") }
         let sessions = SessionOptions(first: options)
