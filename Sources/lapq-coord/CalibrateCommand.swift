@@ -111,9 +111,8 @@ struct CalibrateCommand: ParsableCommand {
             let outcome = try reportingErrors {
                 try job.run(starting: { printer.restart(announcing: "calibrating into \($0.path)") }, progress: printer.report)
             }
-            let names = BiasCorrectionChoiceJob.runDirectories
-            let directories = [names.without, names.with].map { (resume ?? out) + "/" + $0 }
-            try printResult(outcome.steps, table: Array(zip(directories, outcome.runs.map(\.steps))), files: outcome.files,
+            try printResult(outcome.steps, table: Array(zip(outcome.runDirectories.map(\.path), outcome.runs.map(\.steps))),
+                            files: outcome.files,
                         note: outcome.steps.biasCorrectionChoice.map { "kept \($0.kept) (the lower calibration loss) in \(resume ?? out)" })
         } else {
             let outcome = try reportingErrors { try CalibrationJob(configuration: configuration).run(progress: printer.report) }

@@ -49,8 +49,7 @@ final class BiasCorrectionChoiceJobTests: XCTestCase {
         XCTAssertLessThan(losses[1], losses[0], "the fixture: bias correction lowers the W3/A3 loss here")
         var expected = withoutTimings(separate[1])
         expected.biasCorrectionChoice = StepsFile.BiasCorrectionChoice(
-            kept: "with-bias-correction", other: "without-bias-correction", otherCorrectsWeightBias: false,
-            otherCalibration: separate[0].calibrationScores["quantized"]!,
+            kept: "with-bias-correction", other: "without-bias-correction", otherCalibration: separate[0].calibrationScores["quantized"]!,
             otherValidation: separate[0].validationScores["quantized"], otherEvaluations: separate[0].evaluations)
         XCTAssertEqual(withoutTimings(choice.steps), expected)
         XCTAssertEqual(withoutTimings(try StepsFile.read(from: out.appendingPathComponent(StepsFile.fileName))), expected)

@@ -12,8 +12,9 @@ public struct BiasCorrectionChoiceJob {
     public struct Outcome: Sendable {
         /// The kept run's steps as written into the output directory (with `biasCorrectionChoice`).
         public var steps: StepsFile
-        /// Both runs as they ran: without, then with bias correction.
+        /// Both runs as they ran, and their directories: without, then with bias correction.
         public var runs: [CalibrationJob.Outcome]
+        public var runDirectories: [URL]
         /// The files written into the output directory itself.
         public var files: [URL]
     }
@@ -29,25 +30,32 @@ public struct BiasCorrectionChoiceJob {
                     progress: @escaping (CalibrationProgress) -> Void = { _ in }) throws -> Outcome {
         let names = [Self.runDirectories.without, Self.runDirectories.with]
         if configuration.resume { try Self.checkResumedRunKind(in: configuration.outputDirectory, choosing: true) }
-        let runs = try zip(names, [false, true]).map { name, corrects in
+        let directories = names.map { configuration.outputDirectory.appendingPathComponent($0, isDirectory: true) }
+        let runs = try zip(directories, [false, true]).map { directory, corrects in
             var run = configuration
             run.plan.correctsWeightBias = corrects
-            run.outputDirectory = configuration.outputDirectory.appendingPathComponent(name, isDirectory: true)
-            let checkpoint = run.outputDirectory.appendingPathComponent(CalibrationJob.checkpointFileName)
+            run.outputDirectory = directory
+            let checkpoint = directory.appendingPathComponent(CalibrationJob.checkpointFileName)
             run.resume = configuration.resume && FileManager.default.fileExists(atPath: checkpoint.path)
-            starting(run.outputDirectory)
+            starting(directory)
             return try CalibrationJob(configuration: run).run(progress: progress)
         }
+        let scores = try zip(runs, names).map { run, name in
+            guard let score = run.steps.calibrationScores["quantized"] else {
+                throw OutputError.mismatch(file: name, reason: "the run has no quantized calibration score")
+            }
+            return score
+        }
         // Strictly lower: on a tie the run without, whose weights stay on the integer grid.
-        let keptIndex = Self.calibrationLoss(runs[1]) < Self.calibrationLoss(runs[0]) ? 1 : 0
-        let (kept, other) = (runs[keptIndex], runs[1 - keptIndex])
-        var steps = kept.steps
+        let keptIndex = scores[1].loss < scores[0].loss ? 1 : 0
+        let otherIndex = 1 - keptIndex
+        var steps = runs[keptIndex].steps
         steps.biasCorrectionChoice = StepsFile.BiasCorrectionChoice(
-            kept: names[keptIndex], other: names[1 - keptIndex],
-            otherCorrectsWeightBias: other.steps.plan.correctsWeightBias,
-            otherCalibration: try Self.quantizedScore(other, in: names[1 - keptIndex]),
-            otherValidation: other.steps.validationScores["quantized"], otherEvaluations: other.steps.evaluations)
-        return Outcome(steps: steps, runs: runs, files: try write(steps, keptDirectory: names[keptIndex]))
+            kept: names[keptIndex], other: names[otherIndex], otherCalibration: scores[otherIndex],
+            otherValidation: runs[otherIndex].steps.validationScores["quantized"],
+            otherEvaluations: runs[otherIndex].steps.evaluations)
+        return Outcome(steps: steps, runs: runs, runDirectories: directories,
+                       files: try write(steps, keptDirectory: names[keptIndex]))
     }
 
     /// Refuses to resume `directory` as the other kind of run than it holds: one run keeps its
@@ -78,16 +86,5 @@ public struct BiasCorrectionChoiceJob {
             throw OutputError.unwritable(file: modelURL.path, reason: userFacingDescription(of: error))
         }
         return [stepsURL] + reports + [modelURL]
-    }
-
-    private static func calibrationLoss(_ run: CalibrationJob.Outcome) -> Double {
-        run.steps.calibrationScores["quantized"]?.loss ?? .infinity
-    }
-
-    private static func quantizedScore(_ run: CalibrationJob.Outcome, in directory: String) throws -> StepsFile.Score {
-        guard let score = run.steps.calibrationScores["quantized"] else {
-            throw OutputError.mismatch(file: directory, reason: "the run has no quantized calibration score")
-        }
-        return score
     }
 }

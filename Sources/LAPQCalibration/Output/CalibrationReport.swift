@@ -84,8 +84,7 @@ public struct CalibrationReport {
     /// With `--bias-correction-both`: which of the two runs this is, and how the other ended.
     var biasCorrectionChoiceNote: String? {
         guard let choice = steps.biasCorrectionChoice else { return nil }
-        let kept = choice.otherCorrectsWeightBias ? "without" : "with"
-        let other = choice.otherCorrectsWeightBias ? "with" : "without"
+        let (kept, other) = steps.plan.correctsWeightBias ? ("with", "without") : ("without", "with")
         let own = steps.calibrationScores["quantized"].map { formatNumber($0.loss) } ?? "–"
         var text = "Calibrated without and with bias correction (--bias-correction-both): this is the run \(kept) it "
             + "(\(choice.kept)/), calibration loss \(own) against \(formatNumber(choice.otherCalibration.loss)) "

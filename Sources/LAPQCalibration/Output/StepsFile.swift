@@ -57,13 +57,12 @@ public struct StepsFile: Codable, Equatable, Sendable {
         public var powellTrace: [Double]
     }
 
-    /// `--bias-correction-both`: which of the two runs this file repeats, and how the other ended.
+    /// `--bias-correction-both`: which of the two runs this file repeats, and how the other ended
+    /// (whose plan is this file's with `correctsWeightBias` the other way).
     public struct BiasCorrectionChoice: Codable, Equatable, Sendable {
         /// The run directories, relative to this file's: the one kept and the other.
         public var kept: String
         public var other: String
-        /// The other run's plan corrected the weights' bias (this file's plan says the kept's).
-        public var otherCorrectsWeightBias: Bool
         /// The other run's final scores on the calibration and (when given) the validation set.
         public var otherCalibration: Score
         public var otherValidation: Score?

@@ -28,22 +28,23 @@ extension ClusterLossOracle {
 /// endpoint the first bound, with a fresh run id.
 private final class SessionOptions: @unchecked Sendable {
     private let lock = NSLock()
-    private var options: Options
-    private var opened = 0
+    private let first: ClusterLossOracle.Options
+    /// The endpoint the first session bound; nil until it has.
+    private var firstEndpoint: String?
 
-    typealias Options = ClusterLossOracle.Options
+    init(first: ClusterLossOracle.Options) { self.first = first }
 
-    init(first: Options) { options = first }
-
-    func next() -> Options {
+    func next() -> ClusterLossOracle.Options {
         lock.withLock {
-            defer { opened += 1 }
-            if opened > 0 { options.runID = UInt64.random(in: 1...UInt64.max) }
+            guard let firstEndpoint else { return first }
+            var options = first
+            options.bind = firstEndpoint
+            options.runID = UInt64.random(in: 1...UInt64.max)
             return options
         }
     }
 
     func bound(_ endpoint: String) {
-        lock.withLock { options.bind = endpoint }
+        lock.withLock { if firstEndpoint == nil { firstEndpoint = endpoint } }
     }
 }
