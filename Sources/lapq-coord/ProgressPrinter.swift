@@ -9,11 +9,17 @@ final class ProgressPrinter: @unchecked Sendable {
     private let everyReport = ProcessInfo.processInfo.environment["LAPQ_TRACE"] == "1"
     private var start = Date()
     private var lastPhase: CalibrationProgress.Phase?
+    /// When the current phase began, and the evaluations done before it: its own rate is the
+    /// one its ETA needs (Powell's evaluations cost more than the statistics passes' share).
+    private var phaseStart = (time: Date(), evaluations: 0)
     private var lastLogLine = Date.distantPast
     private var bestLoss: Double?
 
     func report(_ progress: CalibrationProgress) {
-        if progress.phase != lastPhase { bestLoss = nil }
+        if progress.phase != lastPhase {
+            bestLoss = nil
+            phaseStart = (Date(), progress.evaluations)
+        }
         if let loss = progress.currentLoss { bestLoss = min(bestLoss ?? loss, loss) }
         let line = render(progress)
         if isTerminal {
@@ -45,12 +51,20 @@ final class ProgressPrinter: @unchecked Sendable {
         if let message = progress.message { parts.append(message) }
         if let loss = progress.currentLoss { parts.append("loss \(String(format: "%.4f", loss))") }
         if let best = bestLoss { parts.append("best \(String(format: "%.4f", best))") }
-        let rate = elapsed > 0 ? Double(progress.evaluations) / elapsed : 0
+        let rate = evaluationRate(progress, elapsed: elapsed)
         parts.append(String(format: "%.2f evals/s", rate))
-        if let limit = progress.evaluationLimit, rate > 0, limit > progress.evaluations {
-            parts.append("ETA ≤ \(Int(Double(limit - progress.evaluations) / rate))s")
+        if let remaining = progress.remainingEvaluations, rate > 0, remaining.count > 0 {
+            parts.append("ETA \(remaining.isBound ? "≤" : "≈") \(CalibrationProgress.durationText(Double(remaining.count) / rate))")
         }
         parts.append("\(Int(elapsed))s")
         return parts.joined(separator: "  ")
+    }
+
+    /// Evaluations per second in the current phase once it has evaluated something, else over the run.
+    private func evaluationRate(_ progress: CalibrationProgress, elapsed: TimeInterval) -> Double {
+        let phaseElapsed = Date().timeIntervalSince(phaseStart.time)
+        let phaseEvaluations = progress.evaluations - phaseStart.evaluations
+        if phaseEvaluations > 0, phaseElapsed > 0 { return Double(phaseEvaluations) / phaseElapsed }
+        return elapsed > 0 ? Double(progress.evaluations) / elapsed : 0
     }
 }

@@ -145,6 +145,39 @@ final class OracleAndDriverTests: XCTestCase {
         XCTAssertGreaterThan(rescued, 0, "some cap should stop Powell after a better, unaccepted point")
     }
 
+    /// While Powell runs, each report says which iteration and line search it is on, and how many
+    /// evaluations are left: the estimate of Powell's last completed step (`PowellPosition`, whose
+    /// accuracy PowellPositionTests measure) less the evaluations made since. The cap bounds that
+    /// number when it is the lower.
+    func testPowellReportsItsPositionAndTheEvaluationsLeft() throws {
+        let (graph, plan, oracle) = try setUp()
+        // Reports and checkpoints in the order they happen: Powell's state after each step is
+        // checkpointed, with the run's evaluations at that moment.
+        var stepState: (state: PowellState, evaluations: Int)?
+        var checked = 0
+        let record = try CalibrationDriver(graph: graph, plan: plan, oracle: oracle, settings: CalibrationSettings(),
+                                           progress: { report in
+            guard report.phase == .powell, let (state, evaluations) = stepState else { return }
+            let position = state.position(iterationLimit: 2)
+            XCTAssertEqual(report.message, position.description(iterationLimit: 2))
+            XCTAssertEqual(report.estimatedRemainingEvaluations,
+                           position.estimatedRemainingEvaluations.map { max($0 - (report.evaluations - evaluations), 0) })
+            checked += 1
+        }, checkpoint: { record in
+            if let state = record.powell { stepState = (state, record.evaluations) }
+        }).run()
+        XCTAssertGreaterThan(checked, 3)
+        let steps = try XCTUnwrap(record.powell).position(iterationLimit: 2).stepsDone
+        XCTAssertEqual(steps, 2 * (plan.points.count + 1) - 1, "both iterations ran")
+
+        var capped = CalibrationProgress(phase: .powell, evaluations: 100, evaluationLimit: 150,
+                                         estimatedRemainingEvaluations: 80)
+        XCTAssertTrue(capped.remainingEvaluations! == (50, true))
+        capped.estimatedRemainingEvaluations = 30
+        XCTAssertTrue(capped.remainingEvaluations! == (30, false))
+        XCTAssertEqual([42, 130, 7_170, 7_230].map(CalibrationProgress.durationText), ["42s", "2m", "2h00m", "2h01m"])
+    }
+
     func testResumeRefusesOtherSettings() throws {
         let (graph, plan, oracle) = try setUp()
         var other = CalibrationSettings()

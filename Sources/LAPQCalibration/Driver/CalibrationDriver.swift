@@ -22,6 +22,8 @@ public final class CalibrationDriver {
     private var powellScores: [[Double]: BatchScore] = [:]
     /// The phase that evaluations are counted under (`CalibrationRecord.phaseEvaluations`).
     private var phase = CalibrationProgress.Phase.floatBaseline
+    /// Powell's position for the progress line; set when Powell starts.
+    private var powellNote: PowellProgressNote?
 
     /// - Parameter inputs: the digests of the model and calibration files, recorded in the
     ///   checkpoint and compared on resume (nil when the caller has no files, as in tests).
@@ -186,15 +188,18 @@ public final class CalibrationDriver {
                     self.record.powellBest = PowellPoint(x: point, score: score)
                 }
             }
-            self.report(.powell, limit: limit, current: scores.last?.meanLoss)
+            self.reportPowell(limit: limit, current: scores.last?.meanLoss)
             return scores.map(\.meanLoss)
         }
         report(.powell, limit: limit)
         let options = powellOptions(initialSteps)
+        powellNote = PowellProgressNote(iterationLimit: options.maxIterations)
         var minimizer = try record.powell.map { PowellMinimizer(resumingFrom: $0, options: options) }
             ?? PowellMinimizer(start: Array(repeating: 1, count: plan.points.count),
                                options: options, batchObjective: objective)
+        powellNote?.update(minimizer.state, evaluations: record.evaluations)
         let result = try minimizer.run(afterStep: { state in
+            self.powellNote?.update(state, evaluations: self.record.evaluations)
             self.record.powell = state
             // Unchanged x keeps the score recorded before (a resumed run has not evaluated it).
             if let score = self.powellScores[state.x] { self.record.powellCurrent = PowellPoint(x: state.x, score: score) }
@@ -252,10 +257,16 @@ public final class CalibrationDriver {
     }
 
     private func report(_ phase: CalibrationProgress.Phase, limit: Int? = nil, current: Double? = nil,
-                        message: String? = nil) {
+                        message: String? = nil, remaining: Int? = nil) {
         self.phase = phase
         progress(CalibrationProgress(phase: phase, evaluations: record.evaluations, evaluationLimit: limit,
-                                     currentLoss: current, message: message))
+                                     currentLoss: current, message: message, estimatedRemainingEvaluations: remaining))
+    }
+
+    /// A Powell report with its position and estimate (`PowellProgressNote`).
+    private func reportPowell(limit: Int?, current: Double? = nil) {
+        let note = powellNote?.note(evaluations: record.evaluations)
+        report(.powell, limit: limit, current: current, message: note?.message, remaining: note?.remaining)
     }
 }
 
