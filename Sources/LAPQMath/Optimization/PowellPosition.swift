@@ -13,7 +13,8 @@ public struct PowellPosition: Sendable, Equatable {
     public var lineSearch: Int?
     /// The number of variables N (line searches per iteration).
     public var dimension: Int
-    /// Steps completed: line searches of the sweeps and extrapolations.
+    /// Steps completed: line searches of the sweeps and extrapolations (once finished, those of
+    /// the completed iterations: a run stopped by its evaluation cap drops its last line search).
     public var stepsDone: Int
     /// Evaluations left if the remaining steps cost the mean of those done: nil before the first
     /// step completes, or when no iteration limit bounds the run. 0 once finished.
