@@ -39,21 +39,26 @@ extension PowellState {
             (current, lineSearch) = (completed + 1, direction + 1)
         case .extrapolation:
             // The extrapolation ends the iteration whose sweep it follows.
-            stepsDone = completed * (dimension + 1) - 1
+            stepsDone = steps(iterations: completed)
             (current, lineSearch) = (completed, nil)
         case .finished:
             return PowellPosition(iteration: completed, lineSearch: nil, dimension: dimension,
-                                  stepsDone: max(completed * (dimension + 1) - 1, 0),
+                                  stepsDone: steps(iterations: completed),
                                   estimatedRemainingEvaluations: 0)
         }
         var estimate: Int?
         if let iterationLimit, stepsDone > 0 {
-            let stepsInRun = iterationLimit * (dimension + 1) - 1
+            let stepsInRun = steps(iterations: iterationLimit)
             // `evaluations` counts the start point, which no step paid for.
             let perStep = Double(evaluations - 1) / Double(stepsDone)
             estimate = Int((Double(max(stepsInRun - stepsDone, 0)) * perStep).rounded())
         }
         return PowellPosition(iteration: current, lineSearch: lineSearch, dimension: dimension,
                               stepsDone: stepsDone, estimatedRemainingEvaluations: estimate)
+    }
+
+    /// The steps of `iterations` whole iterations: N line searches each, an extrapolation between two.
+    private func steps(iterations: Int) -> Int {
+        max(iterations * (dimension + 1) - 1, 0)
     }
 }
