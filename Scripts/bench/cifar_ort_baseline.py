@@ -7,7 +7,7 @@ the same training images as lapq. Prints one markdown row per model: test top-1 
 
     cifar_ort_baseline.py DATA_DIR CALIB_PREFIX MODEL...
 DATA_DIR holds <CALIB_PREFIX>_images.npy and test_images.npy / test_labels.npy (uint8 NHWC,
-Scripts/make-calibration-set.py); the normalization is the CIFAR checkpoints' own.
+Scripts/make-calibration-set.py); the normalization is NORMALIZATION's (MEAN and STD in the environment).
 """
 import contextlib
 import os
@@ -20,8 +20,29 @@ import onnxruntime as ort
 from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
-MEAN = np.array([0.485, 0.456, 0.406], np.float32)
-STD = np.array([0.229, 0.224, 0.225], np.float32)
+
+
+def channel_values(name, default):
+    """Three comma-separated positive numbers from the environment variable `name`, as written."""
+    text = os.environ.get(name, default)
+    try:
+        values = [float(word) for word in text.split(",")]
+    except ValueError:
+        values = []
+    if len(values) != 3 or not all(np.isfinite(values)) or (name == "STD" and min(values) <= 0):
+        sys.exit(f"{name}={text!r}: expected three comma-separated numbers, one per RGB channel"
+                 + (", each above 0" if name == "STD" else ""))
+    return text
+
+
+# The networks' input: pixel/255, then (x - MEAN) / STD per RGB channel. The defaults are the shared CIFAR
+# ResNets' own (their training script's, ImageNet's statistics); another network's are set with MEAN and STD.
+# bench-cifar gives the same two texts to lapq-coord manifest, so both tools see one preprocessing.
+DEFAULT_NORMALIZATION = {"mean": "0.485,0.456,0.406", "std": "0.229,0.224,0.225"}
+NORMALIZATION = {"mean": channel_values("MEAN", DEFAULT_NORMALIZATION["mean"]),
+                 "std": channel_values("STD", DEFAULT_NORMALIZATION["std"])}
+MEAN = np.array(NORMALIZATION["mean"].split(","), np.float32)
+STD = np.array(NORMALIZATION["std"].split(","), np.float32)
 WIDTHS = {"W8/A8": (QuantType.QInt8, QuantType.QUInt8), "W4/A4": (QuantType.QInt4, QuantType.QUInt4)}
 METHODS = {"MinMax": CalibrationMethod.MinMax, "Entropy": CalibrationMethod.Entropy,
            "Percentile": CalibrationMethod.Percentile}
@@ -65,7 +86,7 @@ def main():
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as work:
         for path in models:
-            network = os.path.basename(path).split("_")[0]
+            network = os.path.splitext(os.path.basename(path))[0].removesuffix("_ts")
             prepared = os.path.join(work, "prepared.onnx")
             quant_pre_process(path, prepared, skip_symbolic_shape=True)  # the shapes are static but for the batch
             graph = onnx.load(prepared).graph
