@@ -2,7 +2,7 @@ import LAPQKernels
 
 /// Ops on run-time tensors whose parameters import knows, translated to lapq operations:
 /// Squeeze and Unsqueeze as a Reshape (a view), Gather whose indices select a strided range as
-/// Slice + Reshape, and Pad. Parameters that depend on the batch size are read at every probe
+/// Slice + Reshape, Split as one Slice per output, and Pad. Parameters that depend on the batch size are read at every probe
 /// batch size (`KnownValues`) and must fit ONNX's Reshape markers (`FoldedInteger`).
 extension NodeTranslator {
     /// The Reshape target of a Squeeze or Unsqueeze of run-time tensor `inputs[0]`.
@@ -43,6 +43,59 @@ extension NodeTranslator {
         let target = try reshapeTarget(outputShapes, copiesLeadingBatch: leadingIsBatch, context)
         _ = builder.add("Reshape", .reshape(shape: target), [sliced], last: true)
         return builder.items
+    }
+
+    /// Split of `inputs[0]` along `axis`: one Slice per output, each writing that output (torch's
+    /// `split` and `chunk`, and ShuffleNet's channel split where the exporter writes Split). The
+    /// axis must not follow the batch size: a part of the batch is not a network's tensor.
+    func split(_ attributes: AttributeReader, _ inputs: [String], outputs: [String], name: String,
+               _ context: NodeContext) throws -> [TranslatedNode] {
+        let shapes = try probeShapes(of: inputs[0], context)
+        let axis = try ConstantInterpreter(attributes: attributes, opset: opset)
+            .normalized(axis: try attributes.int("axis", default: 0), rank: shapes[0].count)
+        let sizes = shapes.map { $0[axis] }
+        guard Set(sizes).count == 1 else {
+            throw context.unsupported("it splits axis \(axis), whose size \(sizes) follows the batch size \(KnownValues.probeBatchSizes)")
+        }
+        let parts = try splitParts(attributes, inputs, outputCount: outputs.count, size: sizes[0], context)
+        var names = UniqueNames(taken: takenNames)
+        var items: [TranslatedNode] = []
+        var start = 0
+        for (output, part) in zip(outputs, parts) {
+            defer { start += part }
+            guard !output.isEmpty else { continue }
+            let slice = SliceAttributes(starts: [start], ends: [start + part], axes: [axis], steps: [1])
+            items.append(.node(Node(name: names.fresh("\(name)/\(output)"), op: .slice(slice), inputs: [inputs[0]], outputs: [output])))
+        }
+        return items
+    }
+
+    /// The size of each of Split's outputs along its axis: the `split` input (opset ≥ 13) or
+    /// attribute (before), else equal parts — from opset 18 `num_outputs` parts of ⌈size / n⌉,
+    /// the last one smaller where the size does not divide.
+    private func splitParts(_ attributes: AttributeReader, _ inputs: [String], outputCount: Int, size: Int,
+                            _ context: NodeContext) throws -> [Int] {
+        var parts: [Int]
+        if opset >= 13, inputs.count > 1, !inputs[1].isEmpty {
+            parts = try integerConstant(inputs[1], context)
+        } else if opset < 13, attributes.has("split") {
+            parts = try attributes.ints("split", default: [])
+        } else if opset >= 18 {
+            let count = try attributes.int("num_outputs", default: 0)
+            guard count >= 1 else { throw context.unsupported("needs the split input or the num_outputs attribute") }
+            let chunk = (size + count - 1) / count
+            parts = (0..<count).map { min(chunk, size - $0 * chunk) }
+        } else {
+            guard size % outputCount == 0 else {
+                throw context.unsupported("axis size \(size) does not split into \(outputCount) equal parts")
+            }
+            parts = Array(repeating: size / outputCount, count: outputCount)
+        }
+        guard parts.count == outputCount, parts.allSatisfy({ $0 > 0 }), parts.reduce(0, +) == size else {
+            throw context.unsupported("parts \(parts) do not divide the axis's \(size) elements among its \(outputCount) outputs, "
+                                      + "none of them empty")
+        }
+        return parts
     }
 
     /// The indices as `start, start + step, …` (step ≥ 1, negatives counted from the end), or nil.

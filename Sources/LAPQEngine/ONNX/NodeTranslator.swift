@@ -23,7 +23,7 @@ struct NodeTranslator {
         "Conv", "Div", "Dropout", "Equal", "Erf", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
         "Greater", "HardSigmoid", "HardSwish", "Identity", "LayerNormalization", "LeakyRelu", "Less", "MatMul", "Max",
         "MaxPool", "Min", "Mul", "Neg", "Pad", "Pow", "Range", "ReduceMean", "Relu", "Reshape", "Shape", "Sigmoid",
-        "Size", "Slice", "Softmax", "Sqrt", "Squeeze", "Sub", "Transpose", "Unsqueeze", "Where",
+        "Size", "Slice", "Softmax", "Split", "Sqrt", "Squeeze", "Sub", "Transpose", "Unsqueeze", "Where",
     ]
 
     /// The op types that become operations of lapq's graph when they read run-time tensors.
@@ -31,7 +31,7 @@ struct NodeTranslator {
         "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "Conv", "Div", "Dropout",
         "Erf", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool", "HardSigmoid", "HardSwish", "Identity",
         "LayerNormalization", "LeakyRelu", "MatMul", "MaxPool", "Mul", "Pad", "Pow", "ReduceMean", "Relu", "Reshape",
-        "Sigmoid", "Slice", "Softmax", "Sqrt", "Squeeze", "Sub", "Transpose", "Unsqueeze",
+        "Sigmoid", "Slice", "Softmax", "Split", "Sqrt", "Squeeze", "Sub", "Transpose", "Unsqueeze",
     ]
 
     /// The node's translation: usually one item; LayerNormalization, Gelu and a ReduceMean
@@ -62,6 +62,7 @@ struct NodeTranslator {
             return [.passThrough(name: name, op: proto.opType, input: source, output: output,
                                  unusedOutputs: Array(outputs.dropFirst()))]
         }
+        if proto.opType == "Split" { return try split(attributes, inputs, outputs: proto.output, name: name, context) }
         guard outputs.count == 1 else {
             throw context.unsupported("extra outputs \(outputs.dropFirst()) are not supported")
         }
