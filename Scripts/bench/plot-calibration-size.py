@@ -30,8 +30,9 @@ def parse_arguments():
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "calibration-size.png"))
     parser.add_argument("--title", default="LAPQ on digits: calibration-set size (median, bar = range over subset seeds)",
                         help="the figure's title; \\n breaks a line")
-    parser.add_argument("--float", action="append", default=[], metavar="KEY=VALUE",
-                        help="the float network's value of a row (e.g. valTop1=0.8103), drawn as a dotted line")
+    parser.add_argument("--float", action="append", default=[], metavar="[MODEL:]KEY=VALUE",
+                        help="the float network's value of a row (e.g. valTop1=0.8103), drawn as a dotted line in "
+                             "MODEL's column (e.g. 'ResNet-56 (CIFAR-10):valTop1=0.832'), or in every column")
     return parser.parse_args()
 
 
@@ -43,21 +44,26 @@ def main():
     lines = list(dict.fromkeys((run["bits"], run["granularity"]) for run in runs))
     rows = [row for row in ROWS if all(row[0] in run for run in runs)]
     figure, axes = plt.subplots(len(rows), len(models), figsize=(max(4.2 * len(models), 6.4), 3.1 * len(rows)),
-                                squeeze=False, sharex=True)
+                                squeeze=False, sharex="col")   # a column per model, each with its sizes
     for column, model in enumerate(models):
         for row, (key, label, factor) in enumerate(rows):
             axis = axes[row][column]
             for bits, granularity in lines:
                 chosen = [run for run in runs if (run["model"], run["bits"], run["granularity"]) == (model, bits, granularity)]
+                if not chosen:
+                    continue
                 sizes = sorted({run["size"] for run in chosen})
                 values = [[factor * run[key] for run in chosen if run["size"] == size] for size in sizes]
                 medians = [statistics.median(v) for v in values]
                 errors = [[m - min(v) for m, v in zip(medians, values)], [max(v) - m for m, v in zip(medians, values)]]
+                # One colour per bit width × granularity in every column.
                 axis.errorbar(sizes, medians, yerr=errors, marker="o", markersize=3.5, capsize=3, linewidth=1.2,
+                              color=f"C{lines.index((bits, granularity)) % 10}",
                               linestyle="-" if granularity == "per-tensor" else "--", label=f"W{bits} {granularity}")
             for reference in arguments.float:
                 name, _, value = reference.partition("=")
-                if name == key:
+                reference_model, _, name = name.rpartition(":")
+                if name == key and reference_model in ("", model):
                     axis.axhline(factor * float(value), color="grey", linestyle=":", linewidth=1, label="float")
             axis.set_xscale("log")
             # Every size any line of this model has, not the last line's alone.
@@ -68,9 +74,9 @@ def main():
             axis.set_ylabel(label)
             if row == 0:
                 axis.set_title(model)
+                axis.legend(fontsize=8)
             if row == len(rows) - 1:
                 axis.set_xlabel("calibration images")
-    axes[0][0].legend(fontsize=8)
     figure.suptitle(arguments.title.replace("\\n", "\n"), fontsize=10)
     figure.tight_layout()
     figure.savefig(arguments.out, dpi=90)
