@@ -21,7 +21,6 @@ from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, Q
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
 
-
 def channel_values(name, default):
     """Three comma-separated positive numbers from the environment variable `name`, as written."""
     text = os.environ.get(name, default)
