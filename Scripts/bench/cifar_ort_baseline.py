@@ -21,16 +21,16 @@ from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, Q
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
 
-def channel_values(name, default):
-    """Three comma-separated positive numbers from the environment variable `name`, as written."""
+def channel_values(name, default, positive=False):
+    """Three comma-separated numbers (each above 0 when `positive`) from the environment variable `name`, as written."""
     text = os.environ.get(name, default)
     try:
         values = [float(word) for word in text.split(",")]
     except ValueError:
         values = []
-    if len(values) != 3 or not all(np.isfinite(values)) or (name == "STD" and min(values) <= 0):
+    if len(values) != 3 or not all(np.isfinite(values)) or (positive and min(values) <= 0):
         sys.exit(f"{name}={text!r}: expected three comma-separated numbers, one per RGB channel"
-                 + (", each above 0" if name == "STD" else ""))
+                 + (", each above 0" if positive else ""))
     return text
 
 
@@ -39,7 +39,7 @@ def channel_values(name, default):
 # bench-cifar gives the same two texts to lapq-coord manifest, so both tools see one preprocessing.
 DEFAULT_NORMALIZATION = {"mean": "0.485,0.456,0.406", "std": "0.229,0.224,0.225"}
 NORMALIZATION = {"mean": channel_values("MEAN", DEFAULT_NORMALIZATION["mean"]),
-                 "std": channel_values("STD", DEFAULT_NORMALIZATION["std"])}
+                 "std": channel_values("STD", DEFAULT_NORMALIZATION["std"], positive=True)}
 MEAN = np.array(NORMALIZATION["mean"].split(","), np.float32)
 STD = np.array(NORMALIZATION["std"].split(","), np.float32)
 WIDTHS = {"W8/A8": (QuantType.QInt8, QuantType.QUInt8), "W4/A4": (QuantType.QInt4, QuantType.QUInt4)}
